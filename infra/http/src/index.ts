@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+/** A handler for one extra route (health, JWKS, GraphiQL…). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context; throw a GraphQLError with `extensions.http.status` to reject. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  port: number;
+  host?: string;
+  /** Largest accepted request body; larger bodies get 413 before any parsing. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Extra routes by `METHOD path`, e.g. `GET /.well-known/jwks.json`. */
+  routes?: Record<string, RouteHandler>;
+  /** Throws when the service cannot serve traffic (readiness probe). */
+  readiness?: () => Promise<void>;
+  /** Serves `GET /graphql` for browsers (Accept: text/html), e.g. a GraphiQL page. */
+  browserPage?: RouteHandler;
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  port: number;
+  url: string;
+  /** Stops accepting requests, fails readiness, drains in-flight requests (up to `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Writes a JSON body with a status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** Sends a GraphQL-shaped error response (`{ errors: [{ message, extensions: { code } }] }`). */
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** Reads a body up to `limit` bytes; throws HttpError 413 past it. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit)
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit)
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function parseBody(text: string, contentType: string): unknown {
+  if (text === '') return undefined;
+  if (!contentType.includes('application/json')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
+  }
+}
+
+/**
+ * Serves an ApolloServer over node:http at `/graphql` with `/healthz`, `/readyz`, a body-size
+ * limit, JSON errors with a `code` for every rejection, and graceful draining on `stop()`.
+ */
+export async function startHttpServer<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+): Promise<RunningHttpServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const routes: Record<string, RouteHandler> = {
+    'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    'GET /readyz': async (_req, res) => {
+      if (draining) return sendJson(res, 503, { status: 'draining' });
+      try {
+        await options.readiness?.();
+        sendJson(res, 200, { status: 'ready' });
+      } catch (error) {
+        sendJson(res, 503, { status: 'unavailable', reason: (error as Error).message });
+      }
+    },
+    ...options.routes,
+  };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const method = req.method ?? 'GET';
+    if (
+      method === 'GET' &&
+      options.browserPage &&
+      (req.headers.accept ?? '').includes('text/html')
+    ) {
+      return options.browserPage(req, res);
+    }
+    if (method !== 'GET' && method !== 'POST') {
+      res.setHeader('allow', 'GET, POST');
+      return sendGraphQLError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported`);
+    }
+    const text = method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+    const body = parseBody(text, req.headers['content-type'] ?? '');
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
+      context: () => options.context(req),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
+    });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handle = async () => {
+      if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
+      const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
+      if (route) return route(req, res);
+      sendJson(res, 404, { error: 'not found' });
+    };
+    handle().catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        res.setHeader('connection', 'close');
+        return sendGraphQLError(res, error.status, error.code, error.message);
+      }
+      console.error('[http] unhandled error', error);
+      sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}/graphql`,
+    async stop(timeoutMs = 10_000) {
+      if (draining) return;
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits. Used by each process's `main`.
+ */
+export function onShutdownSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[shutdown] ${signal} received, draining`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error('[shutdown] failed', error);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}

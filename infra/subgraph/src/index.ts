@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import {
+  bearerToken,
+  createVerifier,
+  identityFromPayload,
+  INTERNAL_TOKEN_ISSUER,
+  INTERNAL_TOKEN_TYPE,
+  internalAudience,
+  type KeySource,
+} from '@shop/auth';
+import { startHttpServer, type RouteHandler, type RunningHttpServer } from '@shop/http';
+import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
+
+export * from './errors';
+export * from './scalars';
+export * from './connections';
+
+export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
+  /** Subgraph name, as in the supergraph (`user`, `product`…); also the internal token audience. */
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  /** Keys that sign the gateway's internal tokens (a JWKS URL in production). */
+  gatewayKeys: KeySource;
+  /** Adds subgraph-specific fields (repositories, loaders…) to the base context. */
+  context: (base: BaseSubgraphContext) => TContext | Promise<TContext>;
+  port?: number;
+  host?: string;
+  readiness?: () => Promise<void>;
+  routes?: Record<string, RouteHandler>;
+}
+
+export interface RunningSubgraph extends RunningHttpServer {
+  name: string;
+}
+
+/**
+ * Masks every error whose code is not in the public set: the client sees
+ * `INTERNAL_SERVER_ERROR` without a stack trace; the original is logged with its cause.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  console.error('[graphql] internal error', unwrapResolverError(error));
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+const rejected = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+/**
+ * Starts one subgraph: Apollo Server over `buildSubgraphSchema`, error masking, `/healthz`,
+ * `/readyz`, and authentication of every GraphQL request by the gateway's signed internal token.
+ * Identity comes only from that token; any other header (e.g. a forged `x-user-id`) is ignored,
+ * and a request without a valid token is answered 401.
+ */
+export async function createSubgraph<TContext extends BaseSubgraphContext>(
+  options: CreateSubgraphOptions<TContext>,
+): Promise<RunningSubgraph> {
+  const verify = createVerifier({
+    keys: options.gatewayKeys,
+    issuer: INTERNAL_TOKEN_ISSUER,
+    audience: internalAudience(options.name),
+    type: INTERNAL_TOKEN_TYPE,
+    requireSubject: false,
+  });
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({
+      typeDefs: options.typeDefs,
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    csrfPrevention: true,
+  });
+  await apollo.start();
+
+  const context = async (req: IncomingMessage): Promise<TContext> => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw rejected('Missing gateway token');
+    const result = await verify(token);
+    if (!result.ok) throw rejected(`Invalid gateway token: ${result.code}`);
+    const requestId = firstHeader(req.headers['x-request-id']) ?? randomUUID();
+    return options.context({ identity: identityFromPayload(result.payload), requestId });
+  };
+
+  const http = await startHttpServer<TContext>({
+    apollo: apollo as ApolloServer<TContext & BaseContext>,
+    context,
+    port: options.port ?? 0,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.routes ? { routes: options.routes } : {}),
+  });
+  return {
+    ...http,
+    name: options.name,
+    async stop(timeoutMs) {
+      await http.stop(timeoutMs);
+      await apollo.stop();
+    },
+  };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
