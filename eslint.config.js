@@ -49,7 +49,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/env.ts', '**/*.test.ts', '**/*.e2e.ts', 'bench/**', '**/scripts/**'],
+    files: [
+      '**/env.ts',
+      '**/*.test.ts',
+      '**/*.e2e.ts',
+      '**/e2e/**',
+      '**/test/**',
+      'bench/**',
+      '**/scripts/**',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

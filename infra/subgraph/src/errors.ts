@@ -16,6 +16,8 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'SERVICE_UNAVAILABLE',
+  'DOWNSTREAM_SERVICE_ERROR',
 ]);
 
 /** The caller is not signed in (or the token is invalid). */

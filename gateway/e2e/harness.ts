@@ -1,0 +1,87 @@
+import { loadSigningKey, signJwt, type SigningKey } from '@shop/auth';
+import { createScratchDatabase } from '@shop/db';
+import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
+import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
+import { startEmbeddedGraph, type EmbeddedGraph } from '../src/embedded';
+
+export type GraphTarget = 'pglite' | 'postgres';
+
+/** PGlite always; Postgres too when DATABASE_URL is set (CI sets it). */
+export function graphTargets(): GraphTarget[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestGraph {
+  graph: EmbeddedGraph;
+  url: string;
+  gql<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLHttpResult<TData>>;
+  /** Logs in and returns the access token (fails the test on user errors). */
+  login(email: string, password: string): Promise<string>;
+  /** Registers a fresh customer and returns its id, email and access token. */
+  newCustomer(): Promise<{ id: string; email: string; token: string }>;
+  adminToken(): Promise<string>;
+  /** Signs an access token with the graph's real key (to craft expired/odd tokens). */
+  accessTokenKey: SigningKey;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Starts the whole graph on free ports over a fresh database (scratch DB on Postgres). */
+export async function startTestGraph(target: GraphTarget): Promise<TestGraph> {
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
+  if (target === 'postgres') {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!);
+    databaseUrl = scratch.url;
+    dropDatabase = scratch.drop;
+  }
+  const accessTokenKey = await loadSigningKey();
+  const graph = await startEmbeddedGraph({ databaseUrl, port: 0, seed: true, accessTokenKey });
+  const url = graph.gatewayUrl;
+  const gql: TestGraph['gql'] = (query, variables, token) =>
+    postGraphQL(url, { query, variables, token });
+
+  const login = async (email: string, password: string) => {
+    const result = await gql<{ login: { accessToken: string | null; userErrors: unknown[] } }>(
+      `mutation($input: LoginInput!) { login(input: $input) { accessToken userErrors { code message } } }`,
+      { input: { email, password } },
+    );
+    const token = result.body.data?.login.accessToken;
+    if (!token) throw new Error(`login failed: ${JSON.stringify(result.body)}`);
+    return token;
+  };
+
+  return {
+    graph,
+    url,
+    gql,
+    login,
+    accessTokenKey,
+    async newCustomer() {
+      counter += 1;
+      const email = `customer-${Date.now()}-${counter}@example.com`;
+      const result = await gql<{
+        register: { user: { id: string } | null; accessToken: string | null };
+      }>(
+        `mutation($input: RegisterInput!) { register(input: $input) { user { id } accessToken userErrors { code } } }`,
+        { input: { email, password: 'Sturdy-pass-42', name: `Customer ${counter}` } },
+      );
+      const payload = result.body.data?.register;
+      if (!payload?.user || !payload.accessToken)
+        throw new Error(`register failed: ${JSON.stringify(result.body)}`);
+      return { id: payload.user.id, email, token: payload.accessToken };
+    },
+    adminToken: () => login(DEMO_ACCOUNTS.admin.email, DEMO_ACCOUNTS.admin.password),
+    async stop() {
+      await graph.stop();
+      await dropDatabase?.();
+    },
+  };
+}
+
+export { signJwt };

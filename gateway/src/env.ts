@@ -1,0 +1,57 @@
+import {
+  flag,
+  loadEnv,
+  nodeEnv,
+  optionalString,
+  optionalUrl,
+  port,
+  positiveInt,
+  z,
+} from '@shop/config';
+
+/** Subgraph URL overrides: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_USER_URL. */
+const subgraphUrlVars = {
+  SUBGRAPH_USER_URL: optionalUrl(),
+  SUBGRAPH_PRODUCT_URL: optionalUrl(),
+};
+
+/** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
+export const GatewayEnv = z.object({
+  NODE_ENV: nodeEnv(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(4000),
+  /** JWKS of the user subgraph (signs access tokens). */
+  USER_JWKS_URL: z.string().url().default('http://127.0.0.1:4001/.well-known/jwks.json'),
+  /** The gateway's private signing JWK (JSON); generated at start when unset (dev only). */
+  GATEWAY_PRIVATE_JWK: optionalString(),
+  MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  ...subgraphUrlVars,
+});
+
+/** Environment of the all-in-one process (`pnpm start`). */
+export const EmbeddedEnv = z.object({
+  NODE_ENV: nodeEnv(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(4000),
+  /** Postgres URL; when unset the graph runs on embedded PGlite in DATA_DIR. */
+  DATABASE_URL: optionalUrl(),
+  DATA_DIR: z.string().default('.data'),
+  /** Start subgraphs on ports PORT+1, PORT+2, … (default) or on free ports. */
+  SUBGRAPH_PORTS: z.enum(['sequential', 'random']).default('sequential'),
+  AUTH_PRIVATE_JWK: optionalString(),
+  GATEWAY_PRIVATE_JWK: optionalString(),
+  SEED: flag(true),
+});
+
+export const loadGatewayEnv = () => loadEnv(GatewayEnv);
+export const loadEmbeddedEnv = () => loadEnv(EmbeddedEnv);
+
+/** Reads SUBGRAPH_<NAME>_URL overrides from a parsed env. */
+export function subgraphUrlOverrides(env: Record<string, unknown>): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (match?.[1] && typeof value === 'string') urls[match[1].toLowerCase()] = value;
+  }
+  return urls;
+}

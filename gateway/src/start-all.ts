@@ -1,0 +1,36 @@
+import { loadSigningKey } from '@shop/auth';
+import { onShutdownSignal } from '@shop/http';
+import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
+import { startEmbeddedGraph } from './embedded';
+import { loadEmbeddedEnv } from './env';
+
+// `pnpm start`: the whole graph in one process on embedded defaults.
+const env = loadEmbeddedEnv();
+const graph = await startEmbeddedGraph({
+  databaseUrl: env.DATABASE_URL,
+  dataDir: env.DATA_DIR,
+  host: env.HOST,
+  port: env.PORT,
+  subgraphPorts: env.SUBGRAPH_PORTS,
+  seed: env.SEED,
+  accessTokenKey: await loadSigningKey(env.AUTH_PRIVATE_JWK),
+  gatewayKey: await loadSigningKey(env.GATEWAY_PRIVATE_JWK),
+  production: env.NODE_ENV === 'production',
+});
+onShutdownSignal(() => graph.stop());
+
+const storage = env.DATABASE_URL
+  ? 'Postgres (DATABASE_URL)'
+  : `embedded PGlite in ${env.DATA_DIR}/pglite`;
+console.log(`
+ShopGraph is running on ${storage}.
+
+  GraphQL endpoint and GraphiQL:  ${graph.gatewayUrl}
+${Object.values(graph.subgraphs)
+  .map((s) => `  subgraph ${s.name.padEnd(9)}  ${s.url}`)
+  .join('\n')}
+
+  Demo admin:     ${DEMO_ACCOUNTS.admin.email} / ${DEMO_ACCOUNTS.admin.password}
+  Demo customer:  ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password}
+
+Press Ctrl+C to stop.`);

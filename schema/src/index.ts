@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { composeServices } from '@apollo/composition';
+import { Kind, parse, type ASTNode, type DefinitionNode, type DocumentNode } from 'graphql';
+import { SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry } from './subgraphs';
+
+export { SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry };
+
+export type ComposeResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
+
+/** Reads one subgraph's SDL from its package. */
+export function readSubgraphSdl(entry: SubgraphEntry): DocumentNode {
+  return parse(readFileSync(entry.sdlPath, 'utf8'));
+}
+
+/** Composes the registered subgraphs with @apollo/composition (the same code Rover uses). */
+export function composeSupergraph(entries: readonly SubgraphEntry[] = SUBGRAPHS): ComposeResult {
+  const result = composeServices(
+    entries.map((entry) => ({
+      name: entry.name,
+      url: entry.defaultUrl,
+      typeDefs: readSubgraphSdl(entry),
+    })),
+  );
+  if (result.errors) return { ok: false, errors: result.errors.map((error) => error.message) };
+  return { ok: true, supergraphSdl: `${result.supergraphSdl.trim()}\n` };
+}
+
+/** The committed supergraph file's content. */
+export function readCommittedSupergraph(): string {
+  return readFileSync(SUPERGRAPH_PATH, 'utf8');
+}
+
+const FEDERATION_TYPES = new Set([
+  '_Any',
+  '_Entity',
+  '_Service',
+  'link__Import',
+  'link__Purpose',
+  'FieldSet',
+]);
+
+/**
+ * Lists every type, field, argument, enum value and input field of a subgraph SDL that has no
+ * description. The schema is the API's documentation: this must come back empty.
+ */
+export function missingDescriptions(document: DocumentNode): string[] {
+  const missing: string[] = [];
+  const check = (
+    node: ASTNode & { description?: { value: string } | undefined },
+    label: string,
+  ) => {
+    if (!node.description || node.description.value.trim() === '') missing.push(label);
+  };
+  for (const definition of document.definitions as readonly DefinitionNode[]) {
+    switch (definition.kind) {
+      case Kind.OBJECT_TYPE_DEFINITION:
+      case Kind.OBJECT_TYPE_EXTENSION:
+      case Kind.INTERFACE_TYPE_DEFINITION:
+      case Kind.INPUT_OBJECT_TYPE_DEFINITION:
+      case Kind.ENUM_TYPE_DEFINITION:
+      case Kind.UNION_TYPE_DEFINITION:
+      case Kind.SCALAR_TYPE_DEFINITION: {
+        const name = definition.name.value;
+        if (FEDERATION_TYPES.has(name)) break;
+        const isRoot = ['Query', 'Mutation', 'Subscription'].includes(name);
+        if (definition.kind !== Kind.OBJECT_TYPE_EXTENSION && !isRoot) check(definition, name);
+        if ('fields' in definition && definition.fields) {
+          for (const field of definition.fields) {
+            check(field, `${name}.${field.name.value}`);
+            if ('arguments' in field && field.arguments) {
+              for (const arg of field.arguments)
+                check(arg, `${name}.${field.name.value}(${arg.name.value})`);
+            }
+          }
+        }
+        if ('values' in definition && definition.values) {
+          for (const value of definition.values) check(value, `${name}.${value.name.value}`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return missing;
+}

@@ -1,0 +1,213 @@
+import {
+  badUserInput,
+  DateTimeScalar,
+  decodeCursor,
+  isAdmin,
+  MinorUnitsScalar,
+  pageSize,
+  requireRole,
+  toConnection,
+  type BaseSubgraphContext,
+  type CreateSubgraphOptions,
+} from '@shop/subgraph';
+import type { Loaders } from './loaders';
+import type { Category, Product, ProductStatus, Variant } from './model';
+import type {
+  CatalogFailure,
+  CatalogService,
+  CreateCategoryInput,
+  CreateProductInput,
+  ProductListOptions,
+  UpdateProductInput,
+  UpdateVariantInput,
+  VariantInput,
+  Viewer,
+} from './service';
+import { isUuid } from './validation';
+
+export interface ProductContext extends BaseSubgraphContext {
+  catalog: CatalogService;
+  loaders: Loaders;
+}
+
+type ProductCursor = [createdAt: string, id: string];
+
+const isProductCursor = (value: unknown): value is ProductCursor =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  typeof value[0] === 'string' &&
+  !Number.isNaN(Date.parse(value[0])) &&
+  typeof value[1] === 'string' &&
+  isUuid(value[1]);
+
+interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  filter?: ProductListOptions['filter'] | null;
+}
+
+const viewerOf = (context: ProductContext): Viewer => ({ isAdmin: isAdmin(context) });
+
+async function productConnection(context: ProductContext, args: ConnectionArgs) {
+  const limit = pageSize(args.first);
+  const cursor = args.after != null ? decodeCursor(args.after, isProductCursor) : undefined;
+  const { rows, totalCount } = await context.catalog.listProducts(
+    {
+      filter: args.filter ?? {},
+      after: cursor && { createdAt: new Date(cursor[0]), id: cursor[1] },
+      limit: limit + 1,
+    },
+    viewerOf(context),
+  );
+  return toConnection<Product>(rows, limit, (row) => [row.createdAt.toISOString(), row.id], {
+    totalCount,
+  });
+}
+
+/** `id` or `slug`, exactly one. */
+function oneOf(args: { id?: string | null; slug?: string | null }) {
+  if ((args.id == null) === (args.slug == null)) {
+    throw badUserInput('Give exactly one of id and slug', { argument: 'id' });
+  }
+  return args;
+}
+
+/** Maps a service result to a mutation payload: the success fields, or one user error. */
+function payload<T extends object>(result: ({ ok: true } & T) | CatalogFailure) {
+  if (result.ok) {
+    const { ok: _ok, ...fields } = result;
+    return { ...fields, userErrors: [] };
+  }
+  return {
+    userErrors: [{ code: result.code, message: result.message, field: result.field ?? null }],
+  };
+}
+
+const admin = (context: ProductContext) => requireRole(context, 'ADMIN');
+
+export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
+  MinorUnits: MinorUnitsScalar,
+  DateTime: DateTimeScalar,
+
+  Query: {
+    categories: (_: unknown, __: unknown, context: ProductContext) =>
+      context.catalog.rootCategories(),
+    category: async (
+      _: unknown,
+      args: { id?: string | null; slug?: string | null },
+      context: ProductContext,
+    ) => (await context.catalog.category(oneOf(args))) ?? null,
+    product: async (
+      _: unknown,
+      args: { id?: string | null; slug?: string | null },
+      context: ProductContext,
+    ) => (await context.catalog.product(oneOf(args), viewerOf(context))) ?? null,
+    variant: async (_: unknown, args: { id: string }, context: ProductContext) =>
+      (await context.catalog.variant(args.id, viewerOf(context))) ?? null,
+    products: (_: unknown, args: ConnectionArgs, context: ProductContext) =>
+      productConnection(context, args),
+  },
+
+  Mutation: {
+    createCategory: async (
+      _: unknown,
+      args: { input: CreateCategoryInput },
+      context: ProductContext,
+    ) => {
+      admin(context);
+      return payload(await context.catalog.createCategory(args.input));
+    },
+    createProduct: async (
+      _: unknown,
+      args: { input: CreateProductInput },
+      context: ProductContext,
+    ) => {
+      admin(context);
+      return payload(await context.catalog.createProduct(args.input));
+    },
+    updateProduct: async (
+      _: unknown,
+      args: { id: string; input: UpdateProductInput },
+      context: ProductContext,
+    ) => {
+      admin(context);
+      return payload(await context.catalog.updateProduct(args.id, args.input));
+    },
+    deleteProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+      admin(context);
+      return payload(await context.catalog.deleteProduct(args.id));
+    },
+    publishProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+      admin(context);
+      return payload(await context.catalog.setProductStatus(args.id, 'PUBLISHED'));
+    },
+    unpublishProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+      admin(context);
+      return payload(await context.catalog.setProductStatus(args.id, 'DRAFT'));
+    },
+    addVariant: async (
+      _: unknown,
+      args: { productId: string; input: VariantInput },
+      context: ProductContext,
+    ) => {
+      admin(context);
+      return payload(await context.catalog.addVariant(args.productId, args.input));
+    },
+    updateVariant: async (
+      _: unknown,
+      args: { id: string; input: UpdateVariantInput },
+      context: ProductContext,
+    ) => {
+      admin(context);
+      return payload(await context.catalog.updateVariant(args.id, args.input));
+    },
+    deleteVariant: async (_: unknown, args: { id: string }, context: ProductContext) => {
+      admin(context);
+      return payload(await context.catalog.deleteVariant(args.id));
+    },
+  },
+
+  Category: {
+    parent: async (category: Category, _: unknown, context: ProductContext) =>
+      category.parentId ? ((await context.loaders.category(category.parentId)) ?? null) : null,
+    children: async (category: Category, _: unknown, context: ProductContext) =>
+      (await context.loaders.childrenOfCategory(category.id)) ?? [],
+    path: (category: Category, _: unknown, context: ProductContext) =>
+      context.catalog.categoryPath(category.id),
+    products: (
+      category: Category,
+      args: { first?: number | null; after?: string | null },
+      context: ProductContext,
+    ) => productConnection(context, { ...args, filter: { categoryId: category.id } }),
+  },
+
+  Product: {
+    // Entity references come from other subgraphs (carts, orders), so drafts resolve too.
+    __resolveReference: async (reference: { id: string }, context: ProductContext) =>
+      (await context.loaders.product(reference.id)) ?? null,
+    status: (product: Product): ProductStatus => product.status,
+    category: async (product: Product, _: unknown, context: ProductContext) =>
+      product.categoryId ? ((await context.loaders.category(product.categoryId)) ?? null) : null,
+    variants: async (product: Product, _: unknown, context: ProductContext) =>
+      (await context.loaders.variantsOfProduct(product.id)) ?? [],
+    priceRange: async (product: Product, _: unknown, context: ProductContext) => {
+      const variants = (await context.loaders.variantsOfProduct(product.id)) ?? [];
+      if (variants.length === 0) return null;
+      const sorted = [...variants].sort((a, b) => a.priceAmount - b.priceAmount);
+      return { min: moneyOf(sorted[0]!), max: moneyOf(sorted.at(-1)!) };
+    },
+  },
+
+  Variant: {
+    __resolveReference: async (reference: { id: string }, context: ProductContext) =>
+      (await context.loaders.variant(reference.id)) ?? null,
+    price: (variant: Variant) => moneyOf(variant),
+    inStock: (variant: Variant) => variant.stockOnHand > 0,
+    product: async (variant: Variant, _: unknown, context: ProductContext) =>
+      (await context.loaders.product(variant.productId)) ?? null,
+  },
+};
+
+function moneyOf(variant: Variant) {
+  return { amount: variant.priceAmount, currencyCode: variant.currency };
+}

@@ -1,0 +1,161 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import {
+  DateTimeScalar,
+  decodeCursor,
+  pageSize,
+  requireRole,
+  requireUser,
+  toConnection,
+  type BaseSubgraphContext,
+} from '@shop/subgraph';
+import {
+  canSeePrivate,
+  type AccountFailure,
+  type AccountService,
+  type AddressInput,
+  type User,
+} from './service';
+import type { IssuedTokens } from './tokens';
+
+export interface UserContext extends BaseSubgraphContext {
+  service: AccountService;
+  loadUser: (id: string) => Promise<User | null>;
+}
+
+type Args<T> = { input: T };
+
+/**
+ * Marks the user returned by register/login/refresh: the caller has just proven to be them,
+ * though the request itself is anonymous, so their private fields are visible.
+ */
+const SIGNED_IN = Symbol('signedIn');
+type UserParent = User & { [SIGNED_IN]?: true };
+
+const canSee = (user: UserParent, context: UserContext) =>
+  user[SIGNED_IN] === true || canSeePrivate(context.identity, user.id);
+
+const userErrors = (failure: AccountFailure) => [
+  { code: failure.code, message: failure.message, field: failure.field ?? null },
+];
+
+const authPayload = (result: { ok: true; user: User; tokens: IssuedTokens } | AccountFailure) =>
+  result.ok
+    ? { user: { ...result.user, [SIGNED_IN]: true }, ...result.tokens, userErrors: [] }
+    : {
+        user: null,
+        accessToken: null,
+        accessTokenExpiresAt: null,
+        refreshToken: null,
+        userErrors: userErrors(result),
+      };
+
+const isUserCursor = (value: unknown): value is [string, string] =>
+  Array.isArray(value) &&
+  value.length === 2 &&
+  typeof value[0] === 'string' &&
+  !Number.isNaN(Date.parse(value[0])) &&
+  typeof value[1] === 'string';
+
+export const resolvers: GraphQLResolverMap<UserContext> = {
+  DateTime: DateTimeScalar,
+
+  Query: {
+    me: (_parent, _args, context: UserContext) =>
+      context.identity ? context.loadUser(context.identity.userId) : null,
+
+    users: async (
+      _parent,
+      args: { first?: number | null; after?: string | null },
+      context: UserContext,
+    ) => {
+      requireRole(context, 'ADMIN');
+      const limit = pageSize(args.first);
+      const after = args.after ? decodeCursor(args.after, isUserCursor) : undefined;
+      const rows = await context.service.listUsers({
+        limit: limit + 1,
+        after: after && { createdAt: new Date(after[0]), id: after[1] },
+      });
+      return toConnection(rows, limit, (user) => [user.createdAt.toISOString(), user.id], {
+        hasPreviousPage: !!after,
+      });
+    },
+  },
+
+  User: {
+    __resolveReference: (reference: { id: string }, context: UserContext) =>
+      context.loadUser(reference.id),
+    email: (user: UserParent, _args, context: UserContext) =>
+      canSee(user, context) ? user.email : null,
+    roles: (user: UserParent, _args, context: UserContext) =>
+      canSee(user, context) ? user.roles : [],
+    addresses: (user: UserParent, _args, context: UserContext) =>
+      canSee(user, context) ? context.service.addresses(user.id) : [],
+  },
+
+  Mutation: {
+    register: async (
+      _parent,
+      { input }: Args<{ email: string; password: string; name: string }>,
+      context: UserContext,
+    ) => authPayload(await context.service.register(input)),
+
+    login: async (
+      _parent,
+      { input }: Args<{ email: string; password: string }>,
+      context: UserContext,
+    ) => authPayload(await context.service.login(input)),
+
+    refreshToken: async (
+      _parent,
+      { input }: Args<{ refreshToken: string }>,
+      context: UserContext,
+    ) => authPayload(await context.service.refresh(input.refreshToken)),
+
+    logout: async (_parent, { input }: Args<{ refreshToken: string }>, context: UserContext) => {
+      const result = await context.service.logout(input.refreshToken);
+      return result.ok
+        ? { success: true, userErrors: [] }
+        : { success: false, userErrors: userErrors(result) };
+    },
+
+    updateProfile: async (
+      _parent,
+      { input }: Args<{ name?: string | null }>,
+      context: UserContext,
+    ) => {
+      const { userId } = requireUser(context);
+      const result = await context.service.updateProfile(userId, input);
+      return result.ok
+        ? { user: result.user, userErrors: [] }
+        : { user: null, userErrors: userErrors(result) };
+    },
+
+    addAddress: async (_parent, { input }: Args<AddressInput>, context: UserContext) => {
+      const { userId } = requireUser(context);
+      const result = await context.service.addAddress(userId, input);
+      return result.ok
+        ? { address: result.address, userErrors: [] }
+        : { address: null, userErrors: userErrors(result) };
+    },
+
+    updateAddress: async (
+      _parent,
+      { id, input }: { id: string; input: AddressInput },
+      context: UserContext,
+    ) => {
+      const { userId } = requireUser(context);
+      const result = await context.service.updateAddress(userId, id, input);
+      return result.ok
+        ? { address: result.address, userErrors: [] }
+        : { address: null, userErrors: userErrors(result) };
+    },
+
+    removeAddress: async (_parent, { id }: { id: string }, context: UserContext) => {
+      const { userId } = requireUser(context);
+      const result = await context.service.removeAddress(userId, id);
+      return result.ok
+        ? { removedAddressId: result.id, userErrors: [] }
+        : { removedAddressId: null, userErrors: userErrors(result) };
+    },
+  },
+};
