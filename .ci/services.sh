@@ -19,3 +19,13 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping
+
+# Native toolchain for the Kafka adapter's tests: they compile our librdkafka mock-cluster
+# launcher (infra/events/kafka-mock) with gcc.
+if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/null 2>&1; then
+  echo "installing gcc and librdkafka-dev"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq gcc librdkafka-dev >/dev/null
+fi
+test -f /usr/include/librdkafka/rdkafka_mock.h

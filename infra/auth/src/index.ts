@@ -16,9 +16,12 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 
-/** Roles known to the graph. */
-export type Role = 'CUSTOMER' | 'ADMIN';
-export const ROLES: readonly Role[] = ['CUSTOMER', 'ADMIN'];
+/**
+ * Roles known to the graph. `SERVICE` is never given to a person: it marks a subgraph calling
+ * another subgraph directly (e.g. order reserving stock in product).
+ */
+export type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
+export const ROLES: readonly Role[] = ['CUSTOMER', 'ADMIN', 'SERVICE'];
 
 /** Who is calling, as established by a verified token; `null` for anonymous callers. */
 export interface Identity {

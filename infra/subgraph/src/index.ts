@@ -21,6 +21,7 @@ import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
 export * from './errors';
 export * from './scalars';
 export * from './connections';
+export * from './service-client';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
   /** Subgraph name, as in the supergraph (`user`, `product`…); also the internal token audience. */

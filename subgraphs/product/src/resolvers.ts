@@ -23,11 +23,24 @@ import type {
   VariantInput,
   Viewer,
 } from './service';
+import type { ReserveResult } from './inventory';
 import { isUuid } from './validation';
 
 export interface ProductContext extends BaseSubgraphContext {
   catalog: CatalogService;
   loaders: Loaders;
+  inventory: InventoryPort;
+}
+
+/** Stock reservation operations, bound to the database by `index.ts`. */
+export interface InventoryPort {
+  reserve(input: ReserveStockArgs): Promise<ReserveResult>;
+  release(orderId: string): Promise<number>;
+}
+
+interface ReserveStockArgs {
+  orderId: string;
+  lines: Array<{ variantId: string; quantity: number }>;
 }
 
 type ProductCursor = [createdAt: string, id: string];
@@ -109,6 +122,36 @@ export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
   },
 
   Mutation: {
+    reserveStock: async (
+      _: unknown,
+      args: { input: ReserveStockArgs },
+      context: ProductContext,
+    ) => {
+      requireRole(context, 'SERVICE');
+      const { orderId, lines } = args.input;
+      if (!isUuid(orderId)) throw badUserInput('orderId must be a UUID', { argument: 'orderId' });
+      const unknown = lines.filter((line) => !isUuid(line.variantId));
+      if (unknown.length > 0) {
+        return {
+          ok: false,
+          lines: [],
+          failures: unknown.map((line) => ({
+            variantId: line.variantId,
+            code: 'VARIANT_NOT_FOUND',
+            requested: line.quantity,
+            available: 0,
+          })),
+        };
+      }
+      return context.inventory.reserve({ orderId, lines });
+    },
+    releaseStock: async (_: unknown, args: { orderId: string }, context: ProductContext) => {
+      requireRole(context, 'SERVICE');
+      if (!isUuid(args.orderId))
+        throw badUserInput('orderId must be a UUID', { argument: 'orderId' });
+      await context.inventory.release(args.orderId);
+      return true;
+    },
     createCategory: async (
       _: unknown,
       args: { input: CreateCategoryInput },

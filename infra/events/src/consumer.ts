@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from '@shop/db';
+import type { EventEnvelope } from './envelope';
+import type { EventHandler } from './bus';
+import { assertSchemaName, rowsOf } from './outbox';
+
+/** The transaction handle drizzle passes to `database.db.transaction(async (tx) => …)`. */
+export type DbTransaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Where {@link idempotentHandler} records processed events. */
+export interface IdempotentHandlerOptions {
+  database: Database;
+  /** Schema holding `processed_events` (see `eventsMigrationSql`). */
+  schema: string;
+  /** Consumer name; one dedupe namespace per logical consumer (usually the group). */
+  consumer: string;
+}
+
+/**
+ * Wraps `effect` into a bus handler with exactly-once effects: in one transaction it inserts
+ * `(consumer, event id)` into `"<schema>".processed_events` (`on conflict do nothing`) and runs
+ * `effect(envelope, tx)` only when that insert happened. If `effect` throws, both roll back and
+ * the bus redelivers. `effect` must do its database work through `tx` (on PGlite, using
+ * another handle inside it would wait for this transaction forever).
+ */
+export function idempotentHandler(
+  options: IdempotentHandlerOptions,
+  effect: (envelope: EventEnvelope, tx: DbTransaction) => Promise<void>,
+): EventHandler {
+  const { database, schema, consumer } = options;
+  assertSchemaName(schema);
+  return (envelope) =>
+    database.db.transaction(async (tx) => {
+      const inserted = rowsOf(
+        await tx.execute(
+          sql`insert into ${sql.identifier(schema)}.processed_events (consumer, event_id)
+              values (${consumer}, ${envelope.id}::uuid) on conflict do nothing returning event_id`,
+        ),
+      );
+      if (inserted.length === 0) return;
+      await effect(envelope, tx);
+    });
+}

@@ -1,0 +1,302 @@
+import kafkajs from 'kafkajs';
+import type { Consumer, LogEntry, Producer } from 'kafkajs';
+import {
+  backoffMs,
+  errorMessage,
+  reportDeadLetter,
+  sleep,
+  type EventBus,
+  type EventLogger,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus';
+import { parseEnvelope, TOPICS, type EventEnvelope } from './envelope';
+
+const { Kafka, Partitioners, logLevel: LogLevel } = kafkajs;
+
+/** Options of {@link createKafkaBus}. */
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /**
+   * kafkajs idempotent producer (default true). librdkafka's mock cluster reports controller id
+   * 0, which does not exist, so kafkajs cannot get a producer id from it: tests against the mock
+   * pass `false` (ordering then still relies on `maxInFlightRequests: 1`).
+   */
+  idempotent?: boolean;
+  /** Topics created up front with the admin client; default all of {@link TOPICS}. */
+  topics?: string[];
+  /**
+   * Create topics with the admin client (up front, and before first use of a topic); default
+   * true. "Already exists" is ignored; other failures are logged and the broker's auto-creation
+   * is relied on.
+   */
+  createTopics?: boolean;
+  /** Partitions of topics this bus creates; default 3. */
+  numPartitions?: number;
+  /** Replication factor of topics this bus creates; default -1 (the broker's default). */
+  replicationFactor?: number;
+  /** Consumer session timeout; default 10 s (re-joins quickly after a broker outage). */
+  sessionTimeout?: number;
+  /** `publish` gives up after this long (the relay then retries); default 5 s. */
+  publishTimeoutMs?: number;
+  /** `subscribe` rejects if the group is not joined within this; default 30 s. */
+  joinTimeoutMs?: number;
+  /** Cap of the retry backoff of a failing handler; default 1,500 ms. */
+  maxBackoffMs?: number;
+  /** kafkajs log threshold; default `warn`. Repeated identical lines are logged once per 10 s. */
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info';
+  logger?: EventLogger;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The Kafka adapter (kafkajs). Producer: idempotent, `maxInFlightRequests: 1`, `acks: -1`, key =
+ * `subject`, value = JSON envelope, headers `type`, `version`, `traceparent`. Consumers:
+ * `sessionTimeout` 10 s, `heartbeatInterval` 1 s, offsets committed per message only after the
+ * handler succeeded; a failing handler is retried in place (with heartbeats), so nothing is
+ * skipped. Short client retries make `publish` fail within seconds while brokers are down.
+ */
+export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus> {
+  const logger = options.logger ?? console;
+  const threshold = {
+    nothing: LogLevel.NOTHING,
+    error: LogLevel.ERROR,
+    warn: LogLevel.WARN,
+    info: LogLevel.INFO,
+  }[options.logLevel ?? 'warn'];
+  const lastLogged = new Map<string, number>();
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: 1_000,
+    requestTimeout: 5_000,
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: threshold,
+    logCreator:
+      () =>
+      ({ level, namespace, log }: LogEntry) => {
+        if (level > threshold || level === LogLevel.NOTHING) return;
+        const line = `[events:kafka] ${namespace}: ${log.message}`;
+        const now = Date.now();
+        if ((lastLogged.get(line) ?? 0) > now - 10_000) return;
+        lastLogged.set(line, now);
+        if (level === LogLevel.ERROR) logger.error(line);
+        else logger.warn(line);
+      },
+  });
+  const sessionTimeout = options.sessionTimeout ?? 10_000;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 1_500;
+  const knownTopics = new Set<string>();
+  const subscriptions = new Set<Subscription>();
+  let producer: Producer | undefined;
+  let producerReady: Promise<Producer> | undefined;
+  let closed = false;
+
+  /** Creates topics with the admin client; "already exists" is fine, other errors are logged. */
+  async function ensureTopics(topics: string[]): Promise<void> {
+    if (options.createTopics === false) return;
+    const missing = [...new Set(topics)].filter((topic) => !knownTopics.has(topic));
+    if (missing.length === 0) return;
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: options.numPartitions ?? 3,
+          replicationFactor: options.replicationFactor ?? -1,
+        })),
+      });
+    } catch (error) {
+      if (!/already exists/i.test(errorMessage(error))) {
+        logger.warn(
+          `[events:kafka] could not create topics ${missing.join(', ')} (relying on the broker's auto-creation): ${errorMessage(error)}`,
+        );
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    for (const topic of missing) knownTopics.add(topic);
+  }
+
+  function getProducer(): Promise<Producer> {
+    if (!producerReady) {
+      const created = kafka.producer({
+        idempotent: options.idempotent ?? true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer = created;
+      producerReady = created.connect().then(() => created);
+      producerReady.catch(() => resetProducer());
+    }
+    return producerReady;
+  }
+
+  /** Drops the producer after a failure; the next publish connects a fresh one. */
+  function resetProducer(): void {
+    const old = producer;
+    producer = undefined;
+    producerReady = undefined;
+    void old?.disconnect().catch(() => undefined);
+  }
+
+  async function publish(envelopes: EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    if (closed) throw new Error('event bus is closed');
+    const byTopic = new Map<
+      string,
+      { key: string; value: string; headers: Record<string, string> }[]
+    >();
+    for (const envelope of envelopes) {
+      const parsed = parseEnvelope(envelope);
+      if (!parsed.ok) throw new Error(`refusing to publish an invalid envelope: ${parsed.reason}`);
+      const headers: Record<string, string> = {
+        type: envelope.type,
+        version: String(envelope.version),
+      };
+      if (envelope.traceparent) headers.traceparent = envelope.traceparent;
+      const messages = byTopic.get(envelope.topic) ?? [];
+      messages.push({ key: envelope.subject, value: JSON.stringify(envelope), headers });
+      byTopic.set(envelope.topic, messages);
+    }
+    await ensureTopics([...byTopic.keys()]);
+    try {
+      await withTimeout(
+        (async () => {
+          const ready = await getProducer();
+          await ready.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        })(),
+        publishTimeoutMs,
+        'kafka publish',
+      );
+    } catch (error) {
+      resetProducer();
+      throw error;
+    }
+  }
+
+  async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
+    const { group, topics, handler } = sub;
+    const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
+    await ensureTopics(topics);
+    let stopped = false;
+    const consumer: Consumer = kafka.consumer({
+      groupId: group,
+      sessionTimeout,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      retry: {
+        retries: 5,
+        initialRetryTime: 200,
+        maxRetryTime: 2_000,
+        restartOnFailure: async () => !stopped,
+      },
+    });
+    let resolveJoined: () => void = () => undefined;
+    const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => resolveJoined());
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!stopped) {
+        logger.warn(
+          `[events:kafka] consumer ${group} crashed, restarting: ${errorMessage(event.payload.error)}`,
+        );
+      }
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: sub.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const position = `${partition}:${message.offset}`;
+        const key = message.key ? message.key.toString() : null;
+        const parsed = message.value
+          ? parseEnvelope(message.value)
+          : ({ ok: false, reason: 'empty message' } as const);
+        if (!parsed.ok) {
+          const raw = message.value ? message.value.toString() : '';
+          await reportDeadLetter(
+            { group, topic, key, position, raw, reason: `malformed envelope: ${parsed.reason}` },
+            sub,
+            logger,
+          );
+        } else {
+          for (let attempt = 1; ; attempt += 1) {
+            try {
+              await handler(parsed.envelope);
+              break;
+            } catch (error) {
+              // Throwing leaves the offset uncommitted: the next member gets the event again.
+              if (stopped) throw error;
+              if (attempt >= maxAttempts) {
+                const reason = `handler failed ${attempt}x: ${errorMessage(error)}`;
+                const raw = JSON.stringify(parsed.envelope);
+                await reportDeadLetter({ group, topic, key, position, raw, reason }, sub, logger);
+                break;
+              }
+              if (attempt === 1 || attempt % 20 === 0) {
+                logger.warn(
+                  `[events:kafka] group=${group} ${topic}@${position} handler failed (${attempt}x), retrying: ${errorMessage(error)}`,
+                );
+              }
+              await sleep(backoffMs(attempt, maxBackoffMs));
+              await heartbeat().catch(() => undefined);
+            }
+          }
+        }
+        const next = (BigInt(message.offset) + 1n).toString();
+        await consumer.commitOffsets([{ topic, partition, offset: next }]).catch((error) => {
+          // Not fatal: a later commit covers it, or the event is redelivered (at-least-once).
+          logger.warn(`[events:kafka] group=${group} commit failed: ${errorMessage(error)}`);
+        });
+      },
+    });
+    try {
+      await withTimeout(joined, options.joinTimeoutMs ?? 30_000, `joining group ${group}`);
+    } catch (error) {
+      stopped = true;
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    const subscription: Subscription = {
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        subscriptions.delete(subscription);
+        await consumer.disconnect().catch((error) => {
+          logger.warn(`[events:kafka] consumer ${group} disconnect: ${errorMessage(error)}`);
+        });
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  await ensureTopics(options.topics ?? Object.values(TOPICS));
+  return {
+    publish,
+    subscribe,
+    async close() {
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      const old = producer;
+      producer = undefined;
+      producerReady = undefined;
+      await old?.disconnect().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { mintInternalToken, type SigningKey } from '@shop/auth';
+
+/** A GraphQL error returned by another subgraph. */
+export class ServiceCallError extends Error {
+  constructor(
+    readonly subgraph: string,
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(`${subgraph}: ${message}`);
+  }
+}
+
+export interface ServiceClientOptions {
+  /** The calling subgraph's name; the callee sees identity `service:<self>` with role SERVICE. */
+  self: string;
+  /** The internal signing key (the same trust root as the gateway's internal tokens). */
+  key: SigningKey;
+  /** URLs of the subgraphs this one may call, by name. */
+  urls: Record<string, string>;
+  /** Per-call timeout; default 5 s. */
+  timeoutMs?: number;
+}
+
+/** Calls other subgraphs directly, authenticated as a service. */
+export interface ServiceClient {
+  call<TData>(subgraph: string, query: string, variables?: Record<string, unknown>): Promise<TData>;
+}
+
+/**
+ * Service-to-service GraphQL calls for what must be synchronous (stock reservation at
+ * checkout, reading a cart, an order's amount). Each call carries a fresh internal token with
+ * role SERVICE, audience `subgraph:<callee>`. Fields meant only for services are `@inaccessible`
+ * in the SDL (not in the public API) and check `requireRole(context, 'SERVICE')`.
+ *
+ * @example
+ * const client = createServiceClient({ self: 'order', key, urls: { product: productUrl } });
+ * const data = await client.call<{ reserveStock: … }>('product', RESERVE, { input });
+ */
+export function createServiceClient(options: ServiceClientOptions): ServiceClient {
+  const identity = { userId: `service:${options.self}`, roles: ['SERVICE' as const] };
+  return {
+    async call<TData>(subgraph: string, query: string, variables?: Record<string, unknown>) {
+      const url = options.urls[subgraph];
+      if (!url) throw new ServiceCallError(subgraph, 'no URL configured', undefined);
+      const token = await mintInternalToken(options.key, subgraph, identity);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+      });
+      const body = (await response.json().catch(() => undefined)) as
+        | { data?: TData; errors?: Array<{ message: string; extensions?: { code?: string } }> }
+        | undefined;
+      const error = body?.errors?.[0];
+      if (error) throw new ServiceCallError(subgraph, error.message, error.extensions?.code);
+      if (!response.ok || !body?.data) {
+        throw new ServiceCallError(subgraph, `HTTP ${response.status}`, undefined);
+      }
+      return body.data;
+    },
+  };
+}
