@@ -2,7 +2,7 @@ import { loadSigningKey, signJwt, type SigningKey } from '@shop/auth';
 import { createScratchDatabase } from '@shop/db';
 import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
-import { startEmbeddedGraph, type EmbeddedGraph } from '../src/embedded';
+import { startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from '../src/embedded';
 
 export type GraphTarget = 'pglite' | 'postgres';
 
@@ -32,16 +32,28 @@ export interface TestGraph {
 let counter = 0;
 
 /** Starts the whole graph on free ports over a fresh database (scratch DB on Postgres). */
-export async function startTestGraph(target: GraphTarget): Promise<TestGraph> {
+export async function startTestGraph(
+  target: GraphTarget,
+  options: Pick<EmbeddedGraphOptions, 'bus' | 'paymentTtlSeconds' | 'redisUrl'> & {
+    databaseUrl?: string;
+  } = {},
+): Promise<TestGraph> {
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
   if (target === 'postgres') {
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL!);
+    const scratch = await createScratchDatabase(options.databaseUrl ?? process.env.DATABASE_URL!);
     databaseUrl = scratch.url;
     dropDatabase = scratch.drop;
   }
   const accessTokenKey = await loadSigningKey();
-  const graph = await startEmbeddedGraph({ databaseUrl, port: 0, seed: true, accessTokenKey });
+  const { databaseUrl: _base, ...graphOptions } = options;
+  const graph = await startEmbeddedGraph({
+    databaseUrl,
+    port: 0,
+    seed: true,
+    accessTokenKey,
+    ...graphOptions,
+  });
   const url = graph.gatewayUrl;
   const gql: TestGraph['gql'] = (query, variables, token) =>
     postGraphQL(url, { query, variables, token });
@@ -64,7 +76,7 @@ export async function startTestGraph(target: GraphTarget): Promise<TestGraph> {
     accessTokenKey,
     async newCustomer() {
       counter += 1;
-      const email = `customer-${Date.now()}-${counter}@example.com`;
+      const email = `customer-${Date.now()}-${counter}-${Math.random().toString(36).slice(2, 6)}@example.com`;
       const result = await gql<{
         register: { user: { id: string } | null; accessToken: string | null };
       }>(
@@ -85,3 +97,23 @@ export async function startTestGraph(target: GraphTarget): Promise<TestGraph> {
 }
 
 export { signJwt };
+
+/** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

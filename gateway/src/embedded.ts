@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSigningKey, type SigningKey } from '@shop/auth';
+import { prepareCartDatabase, startCartSubgraph } from '@shop/cart-subgraph';
 import { createDatabase, type Database } from '@shop/db';
+import { createEventBus, type EventBus } from '@shop/events';
+import { prepareOrderDatabase, startOrderSubgraph } from '@shop/order-subgraph';
+import { preparePaymentDatabase, startPaymentSubgraph } from '@shop/payment-subgraph';
 import { prepareProductDatabase, startProductSubgraph } from '@shop/product-subgraph';
 import { readCommittedSupergraph } from '@shop/schema';
 import type { RunningSubgraph } from '@shop/subgraph';
@@ -22,6 +27,13 @@ export interface EmbeddedGraphOptions {
   accessTokenKey?: SigningKey;
   gatewayKey?: SigningKey;
   production?: boolean;
+  /** Kafka brokers; the embedded Postgres log bus when absent. */
+  kafkaBrokers?: string[] | undefined;
+  /** A ready event bus (tests pass one tuned for the Kafka mock); overrides `kafkaBrokers`. */
+  bus?: EventBus;
+  redisUrl?: string | undefined;
+  cartTokenSecret?: string | undefined;
+  paymentTtlSeconds?: number;
 }
 
 export interface EmbeddedGraph {
@@ -29,14 +41,18 @@ export interface EmbeddedGraph {
   subgraphs: Record<string, RunningSubgraph>;
   gateway: RunningGateway;
   database: Database;
+  bus: EventBus;
   accessTokenKey: SigningKey;
   gatewayKey: SigningKey;
+  /** Moves overdue unpaid orders to EXPIRED now (the sweeper also runs on a timer). */
+  expireOverdueOrders(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * Runs the whole graph in one process: one database (PGlite or Postgres), every subgraph on its
- * own HTTP port (so federation is real), and the gateway in front. Used by `pnpm start` and by
+ * Runs the whole graph in one process: one database (PGlite or Postgres) with a schema per
+ * subgraph, one event bus, every subgraph on its own HTTP port (so federation and
+ * service-to-service calls are real HTTP), and the gateway in front. Used by `pnpm start` and by
  * the end-to-end tests.
  */
 export async function startEmbeddedGraph(
@@ -49,10 +65,21 @@ export async function startEmbeddedGraph(
     maxConnections: 20,
   });
   const started: Array<{ stop(): Promise<void> }> = [];
+  let bus: EventBus | undefined;
   try {
     const seed = options.seed ?? true;
     await prepareUserDatabase(database, { seed });
     await prepareProductDatabase(database, { seed });
+    await prepareCartDatabase(database);
+    await prepareOrderDatabase(database);
+    await preparePaymentDatabase(database);
+    bus =
+      options.bus ??
+      (await createEventBus({
+        database,
+        kafkaBrokers: options.kafkaBrokers,
+        clientId: 'shopgraph',
+      }));
 
     const accessTokenKey = options.accessTokenKey ?? (await loadSigningKey());
     const gatewayKey = options.gatewayKey ?? (await loadSigningKey());
@@ -60,23 +87,43 @@ export async function startEmbeddedGraph(
     const portFor = (offset: number) =>
       options.subgraphPorts === 'random' || basePort === 0 ? 0 : basePort + offset;
     const host = options.host ?? '127.0.0.1';
-    const gatewayKeys = [gatewayKey];
+    // The gateway's key is the internal trust root: it signs the gateway's per-request tokens
+    // and the subgraphs' service-to-service tokens alike.
+    const common = { database, gatewayKeys: [gatewayKey], host };
+    const services = { bus, serviceKey: gatewayKey, serviceUrls: {} as Record<string, string> };
+    const track = <T extends RunningSubgraph>(subgraph: T): T => {
+      started.push(subgraph);
+      services.serviceUrls[subgraph.name] = subgraph.url;
+      return subgraph;
+    };
 
-    const user = await startUserSubgraph({
-      database,
-      gatewayKeys,
-      accessTokenKey,
-      port: portFor(1),
-      host,
-    });
-    started.push(user);
-    const product = await startProductSubgraph({ database, gatewayKeys, port: portFor(2), host });
-    started.push(product);
-    const subgraphs: Record<string, RunningSubgraph> = { user, product };
+    const user = track(await startUserSubgraph({ ...common, accessTokenKey, port: portFor(1) }));
+    const product = track(await startProductSubgraph({ ...common, bus, port: portFor(2) }));
+    const cart = track(
+      await startCartSubgraph({
+        ...common,
+        ...services,
+        cartTokenSecret: options.cartTokenSecret ?? randomBytes(32).toString('base64url'),
+        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+        port: portFor(3),
+      }),
+    );
+    const order = track(
+      await startOrderSubgraph({
+        ...common,
+        ...services,
+        ...(options.paymentTtlSeconds !== undefined
+          ? { paymentTtlSeconds: options.paymentTtlSeconds }
+          : {}),
+        port: portFor(4),
+      }),
+    );
+    const payment = track(await startPaymentSubgraph({ ...common, ...services, port: portFor(5) }));
+    const subgraphs: Record<string, RunningSubgraph> = { user, product, cart, order, payment };
 
     const gateway = await startGateway({
       supergraphSdl: readCommittedSupergraph(),
-      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      subgraphUrls: { ...services.serviceUrls },
       accessTokenKeys: new URL('/.well-known/jwks.json', user.url),
       signingKey: gatewayKey,
       port: basePort,
@@ -85,24 +132,46 @@ export async function startEmbeddedGraph(
     });
 
     let stopped = false;
+    const theBus = bus;
     return {
       gatewayUrl: gateway.url,
       subgraphs,
       gateway,
       database,
+      bus: theBus,
       accessTokenKey,
       gatewayKey,
+      expireOverdueOrders: () => order.expireOverdueOrders(),
       async stop() {
         if (stopped) return;
         stopped = true;
-        await gateway.stop();
-        await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop()));
-        await database.close();
+        await bounded('gateway', gateway.stop());
+        await bounded(
+          'subgraphs',
+          Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop())),
+        );
+        await bounded('event bus', theBus.close());
+        await bounded('database', database.close());
       },
     };
   } catch (error) {
     await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
+    await bus?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** Waits for one shutdown step, but never longer than `ms`: a stuck step must not hang exit. */
+async function bounded(step: string, work: Promise<unknown>, ms = 15_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.warn(`[shutdown] ${step} did not stop within ${ms} ms; continuing`);
+      resolve();
+    }, ms);
+    timer.unref();
+  });
+  await Promise.race([work.then(() => undefined), timeout]);
+  clearTimeout(timer);
 }

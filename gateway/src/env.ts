@@ -13,6 +13,9 @@ import {
 const subgraphUrlVars = {
   SUBGRAPH_USER_URL: optionalUrl(),
   SUBGRAPH_PRODUCT_URL: optionalUrl(),
+  SUBGRAPH_CART_URL: optionalUrl(),
+  SUBGRAPH_ORDER_URL: optionalUrl(),
+  SUBGRAPH_PAYMENT_URL: optionalUrl(),
 };
 
 /** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
@@ -41,6 +44,14 @@ export const EmbeddedEnv = z.object({
   AUTH_PRIVATE_JWK: optionalString(),
   GATEWAY_PRIVATE_JWK: optionalString(),
   SEED: flag(true),
+  /** Comma-separated Kafka brokers; when unset events go through the embedded Postgres log. */
+  KAFKA_BROKERS: optionalString(),
+  /** Redis URL for the cart cache; in-process only when unset. */
+  REDIS_URL: optionalUrl(),
+  /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
+  CART_TOKEN_SECRET: optionalString(),
+  /** Minutes an unpaid order keeps its stock before it expires. */
+  PAYMENT_TTL_SECONDS: positiveInt(900),
 });
 
 export const loadGatewayEnv = () => loadEnv(GatewayEnv);

@@ -16,14 +16,21 @@ const graph = await startEmbeddedGraph({
   accessTokenKey: await loadSigningKey(env.AUTH_PRIVATE_JWK),
   gatewayKey: await loadSigningKey(env.GATEWAY_PRIVATE_JWK),
   production: env.NODE_ENV === 'production',
+  kafkaBrokers: env.KAFKA_BROKERS?.split(',').map((broker) => broker.trim()),
+  redisUrl: env.REDIS_URL,
+  cartTokenSecret: env.CART_TOKEN_SECRET,
+  paymentTtlSeconds: env.PAYMENT_TTL_SECONDS,
 });
 onShutdownSignal(() => graph.stop());
 
 const storage = env.DATABASE_URL
   ? 'Postgres (DATABASE_URL)'
   : `embedded PGlite in ${env.DATA_DIR}/pglite`;
+const events = env.KAFKA_BROKERS
+  ? `Kafka (${env.KAFKA_BROKERS})`
+  : 'the embedded Postgres event log';
 console.log(`
-ShopGraph is running on ${storage}.
+ShopGraph is running on ${storage}, events through ${events}.
 
   GraphQL endpoint and GraphiQL:  ${graph.gatewayUrl}
 ${Object.values(graph.subgraphs)

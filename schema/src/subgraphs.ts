@@ -15,6 +15,9 @@ const sdl = (name: string) =>
 export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: 'user', defaultUrl: 'http://127.0.0.1:4001/graphql', sdlPath: sdl('user') },
   { name: 'product', defaultUrl: 'http://127.0.0.1:4002/graphql', sdlPath: sdl('product') },
+  { name: 'cart', defaultUrl: 'http://127.0.0.1:4003/graphql', sdlPath: sdl('cart') },
+  { name: 'order', defaultUrl: 'http://127.0.0.1:4004/graphql', sdlPath: sdl('order') },
+  { name: 'payment', defaultUrl: 'http://127.0.0.1:4005/graphql', sdlPath: sdl('payment') },
 ];
 
 /** Where the committed supergraph lives. */

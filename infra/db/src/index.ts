@@ -55,11 +55,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // Without this handler a Postgres restart kills the process: idle clients emit 'error'.
-  pool.on('error', (error) => {
+  // Without these handlers a Postgres restart kills the process: idle clients (pool 'error')
+  // and checked-out clients between two queries (client 'error') both emit an error event.
+  const onError = (error: Error) => {
     if (options.onPoolError) options.onPoolError(error);
-    else console.warn(`[db] idle connection error: ${error.message}`);
-  });
+    else console.warn(`[db] connection error: ${error.message}`);
+  };
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = drizzlePg({ client: pool }) as unknown as Db;
   const querier = (client: pg.Pool | pg.PoolClient): RawQuerier => ({
     exec: async (text) => {

@@ -1,2 +1,3 @@
 export * from './databases';
 export * from './client';
+export * from './private-postgres';

@@ -1,0 +1,136 @@
+import { createClient } from 'redis';
+import type { CartSnapshot } from './repo';
+
+/** Read-through cache of cart snapshots keyed by version; never fails a request. */
+export interface CartCache {
+  get(id: string, version: number): Promise<CartSnapshot | undefined>;
+  set(snapshot: CartSnapshot): Promise<void>;
+  /** Hits, misses and swallowed errors/timeouts, for logs and tests. */
+  stats(): { hits: number; misses: number; errors: number };
+  close(): Promise<void>;
+}
+
+export const CART_CACHE_TTL_SECONDS = 600;
+const OPERATION_TIMEOUT_MS = 100;
+
+/** Key of one version of a cart. A write bumps the version, so stale keys are never read. */
+export const cartCacheKey = (id: string, version: number) => `cart:${id}:v${version}`;
+
+/** A cache that caches nothing (no `REDIS_URL`). */
+export function createNoCache(): CartCache {
+  return {
+    get: async () => undefined,
+    set: async () => undefined,
+    stats: () => ({ hits: 0, misses: 0, errors: 0 }),
+    close: async () => undefined,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis call timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function revive(text: string): CartSnapshot {
+  const raw = JSON.parse(text) as CartSnapshot;
+  return {
+    ...raw,
+    createdAt: new Date(raw.createdAt),
+    updatedAt: new Date(raw.updatedAt),
+    lines: raw.lines.map((line) => ({
+      ...line,
+      createdAt: new Date(line.createdAt),
+      updatedAt: new Date(line.updatedAt),
+    })),
+  };
+}
+
+/**
+ * Redis cache that degrades to "always miss" while Redis is down: no offline queue (commands
+ * fail at once instead of waiting), a short connect timeout, reconnection kept going in the
+ * background, every call capped at 100 ms and its errors swallowed (counted, logged sparingly).
+ */
+export function createRedisCache(
+  url: string,
+  log: (message: string) => void = (message) => console.warn(message),
+): CartCache {
+  let hits = 0;
+  let misses = 0;
+  let errors = 0;
+  let connectionErrors = 0;
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 500,
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 5), 3_000),
+    },
+  });
+  client.on('error', (error: Error) => {
+    connectionErrors += 1;
+    if (connectionErrors === 1 || connectionErrors % 100 === 0) {
+      log(
+        `[cart] redis unavailable (${connectionErrors}x), serving from Postgres: ${error.message}`,
+      );
+    }
+  });
+  client.on('ready', () => {
+    if (connectionErrors > 0) log('[cart] redis connected again');
+    connectionErrors = 0;
+  });
+  // Connects (and keeps retrying) in the background; requests never wait for it.
+  client.connect().catch(() => undefined);
+
+  const swallow = (error: unknown) => {
+    errors += 1;
+    if (errors === 1 || errors % 100 === 0) {
+      log(`[cart] redis call failed (${errors}x): ${(error as Error).message}`);
+    }
+  };
+
+  return {
+    async get(id, version) {
+      if (!client.isReady) {
+        misses += 1;
+        return undefined;
+      }
+      try {
+        const text = await withTimeout(client.get(cartCacheKey(id, version)), OPERATION_TIMEOUT_MS);
+        if (typeof text !== 'string') {
+          misses += 1;
+          return undefined;
+        }
+        hits += 1;
+        return revive(text);
+      } catch (error) {
+        swallow(error);
+        misses += 1;
+        return undefined;
+      }
+    },
+    async set(snapshot) {
+      if (!client.isReady) return;
+      try {
+        await withTimeout(
+          client.set(cartCacheKey(snapshot.id, snapshot.version), JSON.stringify(snapshot), {
+            expiration: { type: 'EX', value: CART_CACHE_TTL_SECONDS },
+          }),
+          OPERATION_TIMEOUT_MS,
+        );
+      } catch (error) {
+        swallow(error);
+      }
+    },
+    stats: () => ({ hits, misses, errors }),
+    async close() {
+      try {
+        client.destroy();
+      } catch {
+        // already closed
+      }
+    },
+  };
+}

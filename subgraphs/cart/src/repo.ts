@@ -1,0 +1,135 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@shop/db';
+import { appendToOutbox, type NewEvent } from '@shop/events';
+import { cartLines, carts, type CartLineRow, type CartRow, type CartStatus } from './tables';
+
+/** A cart row with its lines in display order. */
+export type CartSnapshot = CartRow & { lines: CartLineRow[] };
+
+/** The id and version of a cart: enough to find its cached snapshot. */
+export interface CartHead {
+  id: string;
+  version: number;
+}
+
+export type NewCart = Pick<CartRow, 'id' | 'userId' | 'status' | 'currencyCode' | 'version'>;
+export type NewCartLine = Omit<CartLineRow, 'createdAt' | 'updatedAt'>;
+export type CartPatch = Partial<
+  Pick<CartRow, 'userId' | 'status' | 'currencyCode' | 'version' | 'mergedInto' | 'orderId'>
+>;
+
+const headColumns = { id: carts.id, version: carts.version };
+
+/** Every query of the cart subgraph, bound to a drizzle db or transaction. */
+export function createCartQueries(db: Db) {
+  const repo = {
+    async findHead(id: string): Promise<CartHead | undefined> {
+      return (await db.select(headColumns).from(carts).where(eq(carts.id, id)))[0];
+    },
+
+    async findActiveHeadForUser(userId: string): Promise<CartHead | undefined> {
+      return (
+        await db
+          .select(headColumns)
+          .from(carts)
+          .where(and(eq(carts.userId, userId), eq(carts.status, 'ACTIVE')))
+      )[0];
+    },
+
+    async loadSnapshot(id: string): Promise<CartSnapshot | undefined> {
+      const [cart] = await db.select().from(carts).where(eq(carts.id, id));
+      if (!cart) return undefined;
+      return { ...cart, lines: await repo.linesOf(id) };
+    },
+
+    async linesOf(cartId: string): Promise<CartLineRow[]> {
+      return db
+        .select()
+        .from(cartLines)
+        .where(eq(cartLines.cartId, cartId))
+        .orderBy(asc(cartLines.position), asc(cartLines.id));
+    },
+
+    /** Reads and row-locks a cart (inside a transaction). */
+    async lockCart(id: string): Promise<CartRow | undefined> {
+      return (await db.select().from(carts).where(eq(carts.id, id)).for('update'))[0];
+    },
+
+    /** Reads and row-locks the user's ACTIVE cart (inside a transaction). */
+    async lockActiveCartForUser(userId: string): Promise<CartRow | undefined> {
+      return (
+        await db
+          .select()
+          .from(carts)
+          .where(and(eq(carts.userId, userId), eq(carts.status, 'ACTIVE')))
+          .for('update')
+      )[0];
+    },
+
+    async insertCart(cart: NewCart): Promise<CartRow> {
+      const [row] = await db.insert(carts).values(cart).returning();
+      return row!;
+    },
+
+    async updateCart(id: string, patch: CartPatch): Promise<CartRow> {
+      const [row] = await db
+        .update(carts)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(eq(carts.id, id))
+        .returning();
+      return row!;
+    },
+
+    async insertLines(lines: NewCartLine[]): Promise<void> {
+      if (lines.length > 0) await db.insert(cartLines).values(lines);
+    },
+
+    async setLineQuantity(lineId: string, quantity: number): Promise<void> {
+      await db
+        .update(cartLines)
+        .set({ quantity, updatedAt: sql`now()` })
+        .where(eq(cartLines.id, lineId));
+    },
+
+    async deleteLines(lineIds: string[]): Promise<void> {
+      if (lineIds.length > 0) await db.delete(cartLines).where(inArray(cartLines.id, lineIds));
+    },
+
+    /** Marks an ACTIVE cart CONVERTED; returns the updated row, or undefined when not ACTIVE. */
+    async markConverted(id: string, orderId: string): Promise<CartRow | undefined> {
+      const [row] = await db
+        .update(carts)
+        .set({
+          status: 'CONVERTED' satisfies CartStatus,
+          orderId,
+          version: sql`${carts.version} + 1`,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(carts.id, id), eq(carts.status, 'ACTIVE')))
+        .returning();
+      return row;
+    },
+
+    async appendEvents(events: NewEvent[]): Promise<void> {
+      await appendToOutbox(db, 'cart', events);
+    },
+  };
+  return repo;
+}
+
+export type CartQueries = ReturnType<typeof createCartQueries>;
+
+/**
+ * The cart repository: the queries plus `transaction(fn)`, which hands `fn` queries bound to one
+ * drizzle transaction; outbox rows written through it commit or roll back with the cart change.
+ */
+export function createCartRepo(db: Db) {
+  return {
+    ...createCartQueries(db),
+    transaction<T>(fn: (tx: CartQueries) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(createCartQueries(tx)));
+    },
+  };
+}
+
+export type CartRepo = ReturnType<typeof createCartRepo>;

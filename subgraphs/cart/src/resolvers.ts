@@ -1,0 +1,128 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import {
+  DateTimeScalar,
+  isAdmin,
+  MinorUnitsScalar,
+  requireRole,
+  requireUser,
+  type BaseSubgraphContext,
+} from '@shop/subgraph';
+import type { VariantLoader } from './products';
+import type { CartSnapshot } from './repo';
+import type {
+  AddLinesInput,
+  Caller,
+  CartResult,
+  CartService,
+  MergeGuestCartInput,
+  RemoveLineInput,
+  UpdateLineInput,
+} from './service';
+import type { CartLineRow } from './tables';
+
+export interface CartContext extends BaseSubgraphContext {
+  service: CartService;
+  variants: VariantLoader;
+}
+
+type Args<T> = { input: T };
+
+const callerOf = (context: CartContext): Caller =>
+  context.identity ? { userId: context.identity.userId } : null;
+
+const moneyOf = (amount: number, currencyCode: string) => ({ amount, currencyCode });
+
+const variantsOf = (cart: CartSnapshot, context: CartContext) =>
+  cart.status === 'ACTIVE' && cart.lines.length > 0
+    ? context.variants.load(cart.lines.map((line) => line.variantId))
+    : Promise.resolve(null);
+
+const warningsOf = async (cart: CartSnapshot, context: CartContext) =>
+  context.service.cartWarnings(cart, await variantsOf(cart, context));
+
+async function payload(result: CartResult, context: CartContext) {
+  if (!result.ok) {
+    return {
+      cart: null,
+      cartToken: null,
+      warnings: [],
+      userErrors: [{ code: result.code, message: result.message, field: result.field ?? null }],
+    };
+  }
+  if (result.variants) context.variants.prime(result.variants);
+  return {
+    cart: result.cart,
+    cartToken: context.service.tokenFor(result.cart),
+    warnings: await warningsOf(result.cart, context),
+    userErrors: [],
+  };
+}
+
+/** Only the owner, admins and services may resolve a cart by id; guest carts need their token. */
+const canSeeById = (cart: CartSnapshot, context: CartContext) =>
+  (cart.userId !== null && cart.userId === context.identity?.userId) ||
+  isAdmin(context) ||
+  (context.identity?.roles.includes('SERVICE') ?? false);
+
+export const resolvers: GraphQLResolverMap<CartContext> = {
+  DateTime: DateTimeScalar,
+  MinorUnits: MinorUnitsScalar,
+
+  Query: {
+    cart: (_parent, args: { cartToken?: string | null }, context: CartContext) => {
+      if (args.cartToken) return context.service.cartByToken(callerOf(context), args.cartToken);
+      return context.identity ? context.service.activeCartOf(context.identity.userId) : null;
+    },
+    cartForCheckout: (_parent, args: { cartId: string; userId: string }, context: CartContext) => {
+      requireRole(context, 'SERVICE');
+      return context.service.cartForCheckout(args.cartId, args.userId);
+    },
+  },
+
+  Mutation: {
+    addCartLines: async (_parent, { input }: Args<AddLinesInput>, context: CartContext) =>
+      payload(await context.service.addLines(callerOf(context), input), context),
+    updateCartLine: async (_parent, { input }: Args<UpdateLineInput>, context: CartContext) =>
+      payload(await context.service.updateLine(callerOf(context), input), context),
+    removeCartLine: async (_parent, { input }: Args<RemoveLineInput>, context: CartContext) =>
+      payload(await context.service.removeLine(callerOf(context), input), context),
+    mergeGuestCart: async (_parent, { input }: Args<MergeGuestCartInput>, context: CartContext) => {
+      const { userId } = requireUser(context);
+      return payload(await context.service.mergeGuestCart(userId, input), context);
+    },
+  },
+
+  Cart: {
+    __resolveReference: async (reference: { id: string }, context: CartContext) => {
+      const cart = await context.service.cartById(reference.id);
+      return cart && canSeeById(cart, context) ? cart : null;
+    },
+    totalQuantity: (cart: CartSnapshot) => cart.lines.reduce((sum, line) => sum + line.quantity, 0),
+    subtotal: (cart: CartSnapshot) =>
+      cart.lines.length === 0 || !cart.currencyCode
+        ? null
+        : moneyOf(
+            cart.lines.reduce((sum, line) => sum + line.unitPriceAmount * line.quantity, 0),
+            cart.currencyCode,
+          ),
+    currencyCode: (cart: CartSnapshot) => (cart.lines.length === 0 ? null : cart.currencyCode),
+    warnings: (cart: CartSnapshot, _args, context: CartContext) => warningsOf(cart, context),
+  },
+
+  CartLine: {
+    variant: (line: CartLineRow) => ({ __typename: 'Variant', id: line.variantId }),
+    unitPrice: (line: CartLineRow) => moneyOf(line.unitPriceAmount, line.currencyCode),
+    currentUnitPrice: async (line: CartLineRow, _args, context: CartContext) => {
+      const variants = await context.variants.load([line.variantId]);
+      const variant = variants?.get(line.variantId);
+      return variant ? moneyOf(variant.price.amount, variant.price.currencyCode) : null;
+    },
+    lineTotal: (line: CartLineRow) =>
+      moneyOf(line.unitPriceAmount * line.quantity, line.currencyCode),
+  },
+
+  User: {
+    cart: (user: { id: string }, _args, context: CartContext) =>
+      context.identity?.userId === user.id ? context.service.activeCartOf(user.id) : null,
+  },
+};

@@ -1,0 +1,714 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@shop/db';
+import { TOPICS, type NewEvent } from '@shop/events';
+import type { CartCache } from './cache';
+import type { ProductCatalog, VariantInfo } from './products';
+import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
+import type { CartLineRow, CartRow } from './tables';
+import { isUuid, type CartTokens } from './tokens';
+
+export type CartErrorCode =
+  | 'VARIANT_NOT_FOUND'
+  | 'PRODUCT_UNAVAILABLE'
+  | 'INVALID_QUANTITY'
+  | 'INVALID_CART_TOKEN'
+  | 'CART_NOT_FOUND'
+  | 'CART_NOT_ACTIVE'
+  | 'CURRENCY_MISMATCH'
+  | 'VERSION_CONFLICT'
+  | 'OUT_OF_STOCK';
+
+export type CartWarningCode =
+  'PRICE_CHANGED' | 'OUT_OF_STOCK' | 'NOT_ENOUGH_STOCK' | 'PRODUCT_UNAVAILABLE';
+
+/** An expected failure, shown to the client as a `CartUserError`. */
+export interface CartFailure {
+  ok: false;
+  code: CartErrorCode;
+  message: string;
+  field?: string[];
+}
+
+export interface CartWarning {
+  code: CartWarningCode;
+  message: string;
+  variantId: string | null;
+}
+
+/** A successful mutation: the cart after the change and the variants fetched for it. */
+export type CartResult =
+  { ok: true; cart: CartSnapshot; variants?: Map<string, VariantInfo | null> } | CartFailure;
+
+export type MergeStrategy = 'MERGE' | 'USE_GUEST' | 'USE_EXISTING';
+
+/** Who is calling: a signed-in user or an anonymous shopper (null). */
+export type Caller = { userId: string } | null;
+
+export interface AddLinesInput {
+  cartToken?: string | null;
+  lines: Array<{ variantId: string; quantity: number }>;
+  expectedVersion?: number | null;
+}
+export interface UpdateLineInput {
+  cartToken?: string | null;
+  variantId: string;
+  quantity: number;
+  expectedVersion?: number | null;
+}
+export interface RemoveLineInput {
+  cartToken?: string | null;
+  variantId: string;
+  expectedVersion?: number | null;
+}
+export interface MergeGuestCartInput {
+  cartToken: string;
+  strategy: MergeStrategy;
+  expectedVersion?: number | null;
+}
+
+/** The cart as the order subgraph reads it at checkout. */
+export interface CheckoutCart {
+  id: string;
+  userId: string;
+  currencyCode: string | null;
+  version: number;
+  lines: Array<{
+    variantId: string;
+    quantity: number;
+    unitPrice: { amount: number; currencyCode: string };
+  }>;
+}
+
+export const MAX_LINE_QUANTITY = 99;
+export const MAX_LINES = 100;
+
+const fail = (code: CartErrorCode, message: string, field?: string[]): CartFailure => ({
+  ok: false,
+  code,
+  message,
+  ...(field ? { field } : {}),
+});
+
+const isPublished = (variant: VariantInfo) => variant.product?.status === 'PUBLISHED';
+
+const money = (amount: number, currency: string) =>
+  `${(amount / 100).toFixed(2)} ${currency}`.trim();
+
+/**
+ * Re-prices a cart against current product data. `variants` null (product unreachable) yields no
+ * warnings: the cart is still readable, just not re-checked.
+ */
+export function cartWarnings(
+  cart: Pick<CartSnapshot, 'status' | 'lines'>,
+  variants: Map<string, VariantInfo | null> | null,
+): CartWarning[] {
+  if (!variants || cart.status !== 'ACTIVE') return [];
+  const warnings: CartWarning[] = [];
+  for (const line of cart.lines) {
+    const variant = variants.get(line.variantId);
+    if (variant === undefined) continue;
+    const label = `${line.productName} (${line.variantName})`;
+    if (variant === null || !isPublished(variant)) {
+      warnings.push({
+        code: 'PRODUCT_UNAVAILABLE',
+        message: `${label} is no longer available`,
+        variantId: line.variantId,
+      });
+      continue;
+    }
+    if (
+      variant.price.amount !== line.unitPriceAmount ||
+      variant.price.currencyCode !== line.currencyCode
+    ) {
+      warnings.push({
+        code: 'PRICE_CHANGED',
+        message: `The price of ${label} changed from ${money(line.unitPriceAmount, line.currencyCode)} to ${money(variant.price.amount, variant.price.currencyCode)}`,
+        variantId: line.variantId,
+      });
+    }
+    if (variant.stockOnHand <= 0) {
+      warnings.push({
+        code: 'OUT_OF_STOCK',
+        message: `${label} is out of stock`,
+        variantId: line.variantId,
+      });
+    } else if (line.quantity > variant.stockOnHand) {
+      warnings.push({
+        code: 'NOT_ENOUGH_STOCK',
+        message: `Only ${variant.stockOnHand} of ${label} in stock, ${line.quantity} in cart`,
+        variantId: line.variantId,
+      });
+    }
+  }
+  return warnings;
+}
+
+export interface CartServiceDeps {
+  repo: CartRepo;
+  catalog: ProductCatalog;
+  tokens: CartTokens;
+  cache: CartCache;
+  /** Called after each committed change (wakes the outbox relay). */
+  onCommit?: () => void;
+}
+
+type Target = { ok: true; cart: CartRow | undefined } | CartFailure;
+
+/** The cart domain: guest and user carts, lines, merge on sign-in, conversion to an order. */
+export function createCartService(deps: CartServiceDeps) {
+  const { repo, catalog, tokens, cache } = deps;
+
+  const event = (
+    cart: Pick<CartRow, 'id' | 'userId'>,
+    type: string,
+    version: number,
+    data: Record<string, unknown>,
+  ): NewEvent => ({
+    type,
+    source: 'cart',
+    topic: TOPICS.cart,
+    subject: cart.id,
+    sequence: version,
+    actor: cart.userId ? { userId: cart.userId } : { anonymousId: cart.id },
+    data: { cartId: cart.id, userId: cart.userId, version, ...data },
+  });
+
+  const committed = async (result: CartResult): Promise<CartResult> => {
+    if (result.ok) {
+      deps.onCommit?.();
+      await cache.set(result.cart);
+    }
+    return result;
+  };
+
+  /** Reads a cart through the cache: Postgres gives the version, Redis the versioned snapshot. */
+  const readSnapshot = async (
+    head: { id: string; version: number } | undefined,
+  ): Promise<CartSnapshot | null> => {
+    if (!head) return null;
+    const cached = await cache.get(head.id, head.version);
+    if (cached) return cached;
+    const snapshot = await repo.loadSnapshot(head.id);
+    if (!snapshot) return null;
+    await cache.set(snapshot);
+    return snapshot;
+  };
+
+  const checkVersion = (current: number, expected: number | null | undefined) =>
+    expected !== null && expected !== undefined && expected !== current
+      ? fail(
+          'VERSION_CONFLICT',
+          `The cart is at version ${current}, not ${expected}; reload it and try again`,
+          ['input', 'expectedVersion'],
+        )
+      : undefined;
+
+  /** Resolves (and row-locks) the cart a mutation targets. */
+  const lockTarget = async (
+    tx: CartQueries,
+    caller: Caller,
+    cartToken: string | null | undefined,
+  ): Promise<Target> => {
+    if (cartToken) {
+      const cartId = tokens.verify(cartToken);
+      if (!cartId)
+        return fail('INVALID_CART_TOKEN', 'The cart token is invalid', ['input', 'cartToken']);
+      const cart = await tx.lockCart(cartId);
+      if (!cart || (cart.userId !== null && cart.userId !== caller?.userId)) {
+        return fail('CART_NOT_FOUND', 'The cart does not exist', ['input', 'cartToken']);
+      }
+      if (cart.status !== 'ACTIVE') {
+        return fail('CART_NOT_ACTIVE', `The cart is ${cart.status.toLowerCase()}`, [
+          'input',
+          'cartToken',
+        ]);
+      }
+      return { ok: true, cart };
+    }
+    if (caller) return { ok: true, cart: await tx.lockActiveCartForUser(caller.userId) };
+    return { ok: true, cart: undefined };
+  };
+
+  /** Variant ids of the cart a mutation will probably target, to fetch them in one call. */
+  const likelyLineIds = async (caller: Caller, cartToken: string | null | undefined) => {
+    const cartId = cartToken
+      ? tokens.verify(cartToken)
+      : caller
+        ? (await repo.findActiveHeadForUser(caller.userId))?.id
+        : undefined;
+    if (!cartId) return [];
+    return (await repo.linesOf(cartId)).map((line) => line.variantId);
+  };
+
+  /** Fetches variants without failing: a product outage must not block edits of quantities. */
+  const tryFetch = async (ids: string[]) => {
+    try {
+      return await catalog.fetchVariants(ids);
+    } catch (error) {
+      console.warn(`[cart] product unavailable while editing a cart: ${String(error)}`);
+      return undefined;
+    }
+  };
+
+  /** Runs a mutation transaction, retrying once when a concurrent first add created the cart. */
+  const mutate = async (fn: (tx: CartQueries) => Promise<CartResult>): Promise<CartResult> => {
+    try {
+      return await committed(await repo.transaction(fn));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return committed(await repo.transaction(fn));
+    }
+  };
+
+  /** Removes a line; an emptied cart forgets its currency. */
+  const removeLine = async (caller: Caller, input: RemoveLineInput): Promise<CartResult> =>
+    mutate(async (tx) => {
+      const target = await lockTarget(tx, caller, input.cartToken);
+      if (!target.ok) return target;
+      if (!target.cart) return fail('CART_NOT_FOUND', 'There is no cart yet', ['input']);
+      const cart = target.cart;
+      const conflict = checkVersion(cart.version, input.expectedVersion);
+      if (conflict) return conflict;
+      const lines = await tx.linesOf(cart.id);
+      const line = lines.find((candidate) => candidate.variantId === input.variantId);
+      if (!line) {
+        return fail('VARIANT_NOT_FOUND', 'The variant is not in this cart', ['input', 'variantId']);
+      }
+      const version = cart.version + 1;
+      await tx.deleteLines([line.id]);
+      await tx.updateCart(cart.id, {
+        version,
+        ...(lines.length === 1 ? { currencyCode: null } : {}),
+      });
+      await tx.appendEvents([
+        event(cart, 'cart.line_removed', version, {
+          variantId: line.variantId,
+          sku: line.sku,
+          quantity: line.quantity,
+        }),
+      ]);
+      return { ok: true, cart: (await tx.loadSnapshot(cart.id))! };
+    });
+
+  return {
+    cartWarnings,
+
+    /** The signed guest token of a guest cart; null for a user's cart. */
+    tokenFor: (cart: Pick<CartRow, 'id' | 'userId'>) => (cart.userId ? null : tokens.sign(cart.id)),
+
+    /** A cart by guest token: null when the token is forged or the cart belongs to someone else. */
+    async cartByToken(caller: Caller, cartToken: string): Promise<CartSnapshot | null> {
+      const cartId = tokens.verify(cartToken);
+      if (!cartId) return null;
+      const cart = await readSnapshot(await repo.findHead(cartId));
+      if (!cart || (cart.userId !== null && cart.userId !== caller?.userId)) return null;
+      return cart;
+    },
+
+    /** The user's ACTIVE cart, or null. */
+    async activeCartOf(userId: string): Promise<CartSnapshot | null> {
+      return readSnapshot(await repo.findActiveHeadForUser(userId));
+    },
+
+    /** A cart by id, for entity references; visibility is the caller's concern. */
+    async cartById(id: string): Promise<CartSnapshot | null> {
+      return isUuid(id) ? readSnapshot(await repo.findHead(id)) : null;
+    },
+
+    /** The cart to order, straight from Postgres; null unless ACTIVE and owned by `userId`. */
+    async cartForCheckout(cartId: string, userId: string): Promise<CheckoutCart | null> {
+      if (!isUuid(cartId)) return null;
+      const cart = await repo.loadSnapshot(cartId);
+      if (!cart || cart.status !== 'ACTIVE' || cart.userId !== userId) return null;
+      return {
+        id: cart.id,
+        userId,
+        currencyCode: cart.currencyCode,
+        version: cart.version,
+        lines: cart.lines.map((line) => ({
+          variantId: line.variantId,
+          quantity: line.quantity,
+          unitPrice: { amount: line.unitPriceAmount, currencyCode: line.currencyCode },
+        })),
+      };
+    },
+
+    /**
+     * Adds lines (quantities add up for variants already in the cart). Signed in without token:
+     * the user's ACTIVE cart, created on first add; anonymous without token: a new guest cart.
+     * Product is asked first; if it is down this throws (nothing is written).
+     */
+    async addLines(caller: Caller, input: AddLinesInput): Promise<CartResult> {
+      if (input.lines.length === 0) {
+        return fail('INVALID_QUANTITY', 'Add at least one line', ['input', 'lines']);
+      }
+      const requested = new Map<string, number>();
+      for (const [index, line] of input.lines.entries()) {
+        if (
+          !Number.isInteger(line.quantity) ||
+          line.quantity < 1 ||
+          line.quantity > MAX_LINE_QUANTITY
+        ) {
+          return fail('INVALID_QUANTITY', `Quantity must be between 1 and ${MAX_LINE_QUANTITY}`, [
+            'input',
+            'lines',
+            String(index),
+            'quantity',
+          ]);
+        }
+        if (!isUuid(line.variantId)) {
+          return fail('VARIANT_NOT_FOUND', `Variant ${line.variantId} does not exist`, [
+            'input',
+            'lines',
+            String(index),
+            'variantId',
+          ]);
+        }
+        requested.set(line.variantId, (requested.get(line.variantId) ?? 0) + line.quantity);
+      }
+      if (input.cartToken && !tokens.verify(input.cartToken)) {
+        return fail('INVALID_CART_TOKEN', 'The cart token is invalid', ['input', 'cartToken']);
+      }
+      const existingIds = await likelyLineIds(caller, input.cartToken);
+      const variants = await catalog.fetchVariants([...requested.keys(), ...existingIds]);
+
+      let currency: string | undefined;
+      for (const [index, line] of input.lines.entries()) {
+        const field = ['input', 'lines', String(index), 'variantId'];
+        const variant = variants.get(line.variantId);
+        if (!variant) {
+          return fail('VARIANT_NOT_FOUND', `Variant ${line.variantId} does not exist`, field);
+        }
+        if (!isPublished(variant)) {
+          return fail('PRODUCT_UNAVAILABLE', `${variant.sku} is not available`, field);
+        }
+        if (variant.stockOnHand <= 0) {
+          return fail('OUT_OF_STOCK', `${variant.sku} is out of stock`, field);
+        }
+        currency ??= variant.price.currencyCode;
+        if (variant.price.currencyCode !== currency) {
+          return fail('CURRENCY_MISMATCH', 'All lines of a cart must use one currency', field);
+        }
+      }
+
+      const result = await mutate(async (tx) => {
+        const target = await lockTarget(tx, caller, input.cartToken);
+        if (!target.ok) return target;
+        const conflict = checkVersion(target.cart?.version ?? 0, input.expectedVersion);
+        if (conflict) return conflict;
+        const cartCurrency = target.cart?.currencyCode ?? currency!;
+        if (cartCurrency !== currency) {
+          return fail(
+            'CURRENCY_MISMATCH',
+            `This cart is in ${cartCurrency}; these variants are priced in ${currency}`,
+            ['input', 'lines'],
+          );
+        }
+        const existing = target.cart ? await tx.linesOf(target.cart.id) : [];
+        const byVariant = new Map(existing.map((line) => [line.variantId, line]));
+        for (const [variantId, quantity] of requested) {
+          const total = (byVariant.get(variantId)?.quantity ?? 0) + quantity;
+          if (total > MAX_LINE_QUANTITY) {
+            return fail(
+              'INVALID_QUANTITY',
+              `At most ${MAX_LINE_QUANTITY} of one variant per cart (${total} requested)`,
+              ['input', 'lines'],
+            );
+          }
+        }
+        const newCount = [...requested.keys()].filter((id) => !byVariant.has(id)).length;
+        if (existing.length + newCount > MAX_LINES) {
+          return fail('INVALID_QUANTITY', `A cart holds at most ${MAX_LINES} lines`, [
+            'input',
+            'lines',
+          ]);
+        }
+
+        const events: NewEvent[] = [];
+        const cart =
+          target.cart ??
+          (await tx.insertCart({
+            id: randomUUID(),
+            userId: caller?.userId ?? null,
+            status: 'ACTIVE',
+            currencyCode: cartCurrency,
+            version: 1,
+          }));
+        if (!target.cart) {
+          events.push(event(cart, 'cart.created', 1, { currencyCode: cartCurrency }));
+        }
+        let version = cart.version;
+        let position = existing.reduce((max, line) => Math.max(max, line.position), 0);
+        const inserts: NewCartLine[] = [];
+        for (const [variantId, quantity] of requested) {
+          const variant = variants.get(variantId)!;
+          const line = byVariant.get(variantId);
+          version += 1;
+          if (line) await tx.setLineQuantity(line.id, line.quantity + quantity);
+          else {
+            position += 1;
+            inserts.push({
+              id: randomUUID(),
+              cartId: cart.id,
+              variantId,
+              productId: variant.product?.id ?? null,
+              sku: variant.sku,
+              productName: variant.product?.name ?? variant.name,
+              variantName: variant.name,
+              quantity,
+              unitPriceAmount: variant.price.amount,
+              currencyCode: variant.price.currencyCode,
+              position,
+            });
+          }
+          events.push(
+            event(cart, 'cart.line_added', version, {
+              variantId,
+              productId: variant.product?.id ?? null,
+              sku: variant.sku,
+              quantity,
+              lineQuantity: (line?.quantity ?? 0) + quantity,
+              unitPrice: {
+                amountMinor: line?.unitPriceAmount ?? variant.price.amount,
+                currency: line?.currencyCode ?? variant.price.currencyCode,
+              },
+            }),
+          );
+        }
+        await tx.insertLines(inserts);
+        await tx.updateCart(cart.id, { version, currencyCode: cartCurrency });
+        await tx.appendEvents(events);
+        return { ok: true, cart: (await tx.loadSnapshot(cart.id))! };
+      });
+      return result.ok ? { ...result, variants } : result;
+    },
+
+    /** Sets a line's quantity; 0 removes it. */
+    async updateLine(caller: Caller, input: UpdateLineInput): Promise<CartResult> {
+      const { quantity } = input;
+      if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
+        return fail('INVALID_QUANTITY', `Quantity must be between 0 and ${MAX_LINE_QUANTITY}`, [
+          'input',
+          'quantity',
+        ]);
+      }
+      if (quantity === 0) return removeLine(caller, input);
+      const variants = await tryFetch([
+        input.variantId,
+        ...(await likelyLineIds(caller, input.cartToken)),
+      ]);
+      const result = await mutate(async (tx) => {
+        const target = await lockTarget(tx, caller, input.cartToken);
+        if (!target.ok) return target;
+        if (!target.cart) return fail('CART_NOT_FOUND', 'There is no cart yet', ['input']);
+        const cart = target.cart;
+        const conflict = checkVersion(cart.version, input.expectedVersion);
+        if (conflict) return conflict;
+        const lines = await tx.linesOf(cart.id);
+        const line = lines.find((candidate) => candidate.variantId === input.variantId);
+        if (!line) {
+          return fail('VARIANT_NOT_FOUND', 'The variant is not in this cart', [
+            'input',
+            'variantId',
+          ]);
+        }
+        const variant = variants?.get(input.variantId);
+        if (quantity > line.quantity && variant && variant.stockOnHand <= 0) {
+          return fail('OUT_OF_STOCK', `${line.sku} is out of stock`, ['input', 'quantity']);
+        }
+        if (quantity === line.quantity) return { ok: true, cart: { ...cart, lines } };
+        const version = cart.version + 1;
+        await tx.setLineQuantity(line.id, quantity);
+        await tx.updateCart(cart.id, { version });
+        await tx.appendEvents([
+          event(cart, 'cart.line_updated', version, {
+            variantId: line.variantId,
+            sku: line.sku,
+            fromQuantity: line.quantity,
+            quantity,
+          }),
+        ]);
+        return { ok: true, cart: (await tx.loadSnapshot(cart.id))! };
+      });
+      return result.ok && variants ? { ...result, variants } : result;
+    },
+
+    removeLine,
+
+    /**
+     * Merges a guest cart into the signed-in user's ACTIVE cart (MERGE: union, max quantity per
+     * variant; USE_GUEST: the guest's lines replace the user's; USE_EXISTING: the user's stay).
+     * The guest cart becomes MERGED. Without a user cart, the guest cart becomes the user's.
+     * Idempotent: merging an already merged guest cart returns the user's cart unchanged.
+     */
+    async mergeGuestCart(userId: string, input: MergeGuestCartInput): Promise<CartResult> {
+      const guestId = tokens.verify(input.cartToken);
+      if (!guestId) {
+        return fail('INVALID_CART_TOKEN', 'The cart token is invalid', ['input', 'cartToken']);
+      }
+      const notFound = fail('CART_NOT_FOUND', 'The guest cart does not exist', [
+        'input',
+        'cartToken',
+      ]);
+      return mutate(async (tx) => {
+        const guest = await tx.lockCart(guestId);
+        if (!guest) return notFound;
+        if (guest.userId !== null) {
+          if (guest.userId !== userId) return notFound;
+          if (guest.status === 'ACTIVE')
+            return { ok: true, cart: (await tx.loadSnapshot(guest.id))! };
+        }
+        if (guest.status === 'MERGED') {
+          const current = await tx.lockActiveCartForUser(userId);
+          const into = current?.id ?? guest.mergedInto;
+          const cart = into ? await tx.loadSnapshot(into) : undefined;
+          return cart && cart.userId === userId ? { ok: true, cart } : notFound;
+        }
+        if (guest.status !== 'ACTIVE') {
+          return fail('CART_NOT_ACTIVE', `The guest cart is ${guest.status.toLowerCase()}`, [
+            'input',
+            'cartToken',
+          ]);
+        }
+
+        const own = await tx.lockActiveCartForUser(userId);
+        const conflict = checkVersion(own?.version ?? 0, input.expectedVersion);
+        if (conflict) return conflict;
+        const guestLines = await tx.linesOf(guest.id);
+
+        if (!own) {
+          const version = guest.version + 1;
+          const assigned = await tx.updateCart(guest.id, { userId, version });
+          await tx.appendEvents([
+            event(assigned, 'cart.merged', version, {
+              guestCartId: guest.id,
+              strategy: input.strategy,
+              lineCount: guestLines.length,
+            }),
+          ]);
+          return { ok: true, cart: (await tx.loadSnapshot(guest.id))! };
+        }
+
+        const ownLines = await tx.linesOf(own.id);
+        const plan = planMerge(
+          input.strategy,
+          { cart: own, lines: ownLines },
+          { cart: guest, lines: guestLines },
+        );
+        if (!plan.ok) return plan;
+        await tx.deleteLines(plan.deletes);
+        for (const [lineId, quantity] of plan.updates) await tx.setLineQuantity(lineId, quantity);
+        await tx.insertLines(plan.inserts);
+        const version = own.version + 1;
+        await tx.updateCart(own.id, { version, currencyCode: plan.currencyCode });
+        await tx.updateCart(guest.id, {
+          status: 'MERGED',
+          mergedInto: own.id,
+          version: guest.version + 1,
+        });
+        const merged = (await tx.loadSnapshot(own.id))!;
+        await tx.appendEvents([
+          event(own, 'cart.merged', version, {
+            guestCartId: guest.id,
+            strategy: input.strategy,
+            lineCount: merged.lines.length,
+          }),
+        ]);
+        return { ok: true, cart: merged };
+      });
+    },
+
+    /**
+     * Effect of `order.created`: the ordered cart becomes CONVERTED (through the consumer's
+     * transaction). Unknown or already converted carts are ignored.
+     */
+    async convertCart(tx: CartQueries, data: { cartId?: unknown; orderId?: unknown }) {
+      if (typeof data.cartId !== 'string' || !isUuid(data.cartId)) return;
+      const orderId = typeof data.orderId === 'string' ? data.orderId : '';
+      const cart = await tx.markConverted(data.cartId, orderId);
+      if (!cart) return;
+      await tx.appendEvents([event(cart, 'cart.converted', cart.version, { orderId })]);
+      deps.onCommit?.();
+    },
+  };
+}
+
+export type CartService = ReturnType<typeof createCartService>;
+
+type MergePlan =
+  | {
+      ok: true;
+      deletes: string[];
+      updates: Array<[string, number]>;
+      inserts: NewCartLine[];
+      currencyCode: string | null;
+    }
+  | CartFailure;
+
+/** Computes the line changes of a merge into `own` (pure). */
+export function planMerge(
+  strategy: MergeStrategy,
+  target: { cart: CartRow; lines: CartLineRow[] },
+  source: { cart: CartRow; lines: CartLineRow[] },
+): MergePlan {
+  const { cart: own, lines: ownLines } = target;
+  const { cart: guest, lines: guestLines } = source;
+  const copy = (line: CartLineRow, position: number): NewCartLine => ({
+    id: randomUUID(),
+    cartId: own.id,
+    variantId: line.variantId,
+    productId: line.productId,
+    sku: line.sku,
+    productName: line.productName,
+    variantName: line.variantName,
+    quantity: line.quantity,
+    unitPriceAmount: line.unitPriceAmount,
+    currencyCode: line.currencyCode,
+    position,
+  });
+  if (strategy === 'USE_EXISTING') {
+    return { ok: true, deletes: [], updates: [], inserts: [], currencyCode: own.currencyCode };
+  }
+  if (strategy === 'USE_GUEST') {
+    return {
+      ok: true,
+      deletes: ownLines.map((line) => line.id),
+      updates: [],
+      inserts: guestLines.map((line, index) => copy(line, index + 1)),
+      currencyCode: guestLines.length > 0 ? guest.currencyCode : null,
+    };
+  }
+  if (own.currencyCode && guest.currencyCode && own.currencyCode !== guest.currencyCode) {
+    return fail(
+      'CURRENCY_MISMATCH',
+      `The guest cart is in ${guest.currencyCode}, yours in ${own.currencyCode}`,
+      ['input', 'cartToken'],
+    );
+  }
+  const byVariant = new Map(ownLines.map((line) => [line.variantId, line]));
+  const updates: Array<[string, number]> = [];
+  const inserts: NewCartLine[] = [];
+  let position = ownLines.reduce((max, line) => Math.max(max, line.position), 0);
+  for (const line of guestLines) {
+    const mine = byVariant.get(line.variantId);
+    if (mine) {
+      if (line.quantity > mine.quantity) updates.push([mine.id, line.quantity]);
+    } else {
+      position += 1;
+      inserts.push(copy(line, position));
+    }
+  }
+  if (ownLines.length + inserts.length > MAX_LINES) {
+    return fail('INVALID_QUANTITY', `A merged cart would exceed ${MAX_LINES} lines`, [
+      'input',
+      'cartToken',
+    ]);
+  }
+  return {
+    ok: true,
+    deletes: [],
+    updates,
+    inserts,
+    currencyCode: own.currencyCode ?? guest.currencyCode,
+  };
+}

@@ -1,0 +1,201 @@
+import { and, asc, desc, eq, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@shop/db';
+import { appendToOutbox, type DbTransaction, type NewEvent } from '@shop/events';
+import type { ActorKind, OrderStatus } from './state-machine';
+import {
+  orderLines,
+  orderStatusHistory,
+  orders,
+  type OrderHistoryRow,
+  type OrderLineRow,
+  type OrderRow,
+} from './tables';
+
+export const ORDER_SCHEMA = 'order';
+
+/** A drizzle transaction (also what `idempotentHandler` passes to consumers). */
+export type Tx = DbTransaction;
+
+export type NewOrder = Omit<
+  OrderRow,
+  | 'seq'
+  | 'number'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'carrier'
+  | 'trackingNumber'
+  | 'shippedAt'
+>;
+export type NewOrderLine = Omit<OrderLineRow, 'orderId' | 'position'>;
+
+export interface HistoryEntry {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  reason: string | null;
+  actorRole: ActorKind;
+  actorId: string | null;
+}
+
+/** One applied status change, written by {@link OrderRepo.applyTransition}. */
+export interface TransitionWrite {
+  orderId: string;
+  /** The version read under the row lock; the update only applies while it is still current. */
+  fromVersion: number;
+  to: OrderStatus;
+  history: HistoryEntry;
+  events: NewEvent[];
+  shipment?: { carrier: string; trackingNumber: string } | undefined;
+}
+
+/** Formats the human order number from its sequence value: 123 → SG-000123. */
+export const formatOrderNumber = (seq: number) => `SG-${String(seq).padStart(6, '0')}`;
+
+/**
+ * Every query of the order subgraph. An order, its lines, its first history row and its
+ * `order.created` event are written in one transaction; so is every status change with its
+ * history row and events.
+ */
+export function createOrderRepo(db: Db) {
+  const selectOrder = (executor: Db | Tx, id: string) =>
+    executor.select().from(orders).where(eq(orders.id, id));
+
+  return {
+    /** Runs `fn` in one transaction. */
+    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return db.transaction(fn);
+    },
+
+    /**
+     * Inserts an order with its lines, the creation history row and the events `eventsOf`
+     * builds from the inserted row (which carries the allocated number), atomically.
+     */
+    async insertOrder(
+      order: NewOrder,
+      lines: NewOrderLine[],
+      history: HistoryEntry,
+      eventsOf: (row: OrderRow) => NewEvent[],
+    ): Promise<OrderRow> {
+      return db.transaction(async (tx) => {
+        const seqRows = rowsOf<{ seq: string | number }>(
+          await tx.execute(sql`select nextval('"order".order_number_seq')::bigint as seq`),
+        );
+        const seq = Number(seqRows[0]?.seq);
+        const [row] = await tx
+          .insert(orders)
+          .values({ ...order, seq, number: formatOrderNumber(seq) })
+          .returning();
+        if (!row) throw new Error('order insert returned no row');
+        await tx
+          .insert(orderLines)
+          .values(lines.map((line, index) => ({ ...line, orderId: row.id, position: index + 1 })));
+        await tx.insert(orderStatusHistory).values({
+          orderId: row.id,
+          fromStatus: history.from,
+          toStatus: history.to,
+          reason: history.reason,
+          actorRole: history.actorRole,
+          actorId: history.actorId,
+        });
+        await appendToOutbox(tx, ORDER_SCHEMA, eventsOf(row));
+        return row;
+      });
+    },
+
+    async findOrder(id: string, executor: Db | Tx = db): Promise<OrderRow | undefined> {
+      return (await selectOrder(executor, id))[0];
+    },
+
+    /** Reads an order and locks its row until the end of `tx`. */
+    async lockOrder(tx: Tx, id: string): Promise<OrderRow | undefined> {
+      return (await selectOrder(tx, id).for('update'))[0];
+    },
+
+    /**
+     * Applies a status change: bumps `version` only while it still equals `fromVersion`, writes
+     * the history row and the events. Returns the updated row, or undefined when the version
+     * moved (nothing written).
+     */
+    async applyTransition(tx: Tx, write: TransitionWrite): Promise<OrderRow | undefined> {
+      const [row] = await tx
+        .update(orders)
+        .set({
+          status: write.to,
+          version: sql`${orders.version} + 1`,
+          updatedAt: sql`now()`,
+          ...(write.shipment
+            ? {
+                carrier: write.shipment.carrier,
+                trackingNumber: write.shipment.trackingNumber,
+                shippedAt: sql`now()`,
+              }
+            : {}),
+        })
+        .where(and(eq(orders.id, write.orderId), eq(orders.version, write.fromVersion)))
+        .returning();
+      if (!row) return undefined;
+      await tx.insert(orderStatusHistory).values({
+        orderId: row.id,
+        fromStatus: write.history.from,
+        toStatus: write.history.to,
+        reason: write.history.reason,
+        actorRole: write.history.actorRole,
+        actorId: write.history.actorId,
+      });
+      await appendToOutbox(tx, ORDER_SCHEMA, write.events);
+      return row;
+    },
+
+    async linesOf(orderId: string): Promise<OrderLineRow[]> {
+      return db
+        .select()
+        .from(orderLines)
+        .where(eq(orderLines.orderId, orderId))
+        .orderBy(asc(orderLines.position));
+    },
+
+    async historyOf(orderId: string): Promise<OrderHistoryRow[]> {
+      return db
+        .select()
+        .from(orderStatusHistory)
+        .where(eq(orderStatusHistory.orderId, orderId))
+        .orderBy(asc(orderStatusHistory.id));
+    },
+
+    /** Orders newest first (by `seq`), optionally of one user / in one status, after a cursor. */
+    async listOrders(options: {
+      limit: number;
+      userId?: string | undefined;
+      status?: OrderStatus | undefined;
+      beforeSeq?: number | undefined;
+    }): Promise<OrderRow[]> {
+      const conditions: SQL[] = [];
+      if (options.userId !== undefined) conditions.push(eq(orders.userId, options.userId));
+      if (options.status !== undefined) conditions.push(eq(orders.status, options.status));
+      if (options.beforeSeq !== undefined) conditions.push(lt(orders.seq, options.beforeSeq));
+      return db
+        .select()
+        .from(orders)
+        .where(conditions.length > 0 ? and(...conditions) : undefined)
+        .orderBy(desc(orders.seq))
+        .limit(options.limit);
+    },
+
+    /** Ids of PENDING_PAYMENT orders whose payment window has closed, oldest first. */
+    async overdueOrderIds(limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.status, 'PENDING_PAYMENT'), lte(orders.expiresAt, sql`now()`)))
+        .orderBy(asc(orders.expiresAt))
+        .limit(limit);
+      return rows.map((row) => row.id);
+    },
+  };
+}
+
+export type OrderRepo = ReturnType<typeof createOrderRepo>;
+
+function rowsOf<TRow>(result: unknown): TRow[] {
+  return (result as { rows?: TRow[] }).rows ?? [];
+}

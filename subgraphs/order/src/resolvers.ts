@@ -1,0 +1,168 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import {
+  badUserInput,
+  DateTimeScalar,
+  decodeCursor,
+  MinorUnitsScalar,
+  pageSize,
+  requireRole,
+  requireUser,
+  toConnection,
+  type BaseSubgraphContext,
+} from '@shop/subgraph';
+import {
+  isValidIdempotencyKey,
+  type CheckoutInput,
+  type CheckoutResponse,
+  type OrderResult,
+  type OrderService,
+} from './service';
+import type { OrderStatus } from './state-machine';
+import type { OrderHistoryRow, OrderLineRow, OrderRow } from './tables';
+
+export interface OrderContext extends BaseSubgraphContext {
+  service: OrderService;
+}
+
+type Args<T> = { input: T };
+type PageArgs = { first?: number | null; after?: string | null };
+
+const money = (amount: number, currencyCode: string) => ({ amount, currencyCode });
+
+const isSeqCursor = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+const emptyConnection = () => toConnection<OrderRow>([], 1, (row) => row.seq);
+
+async function orderConnection(
+  context: OrderContext,
+  args: PageArgs,
+  filter: { userId?: string; status?: OrderStatus },
+) {
+  const limit = pageSize(args.first);
+  const beforeSeq = args.after ? decodeCursor(args.after, isSeqCursor) : undefined;
+  const rows = await context.service.listOrders({ ...filter, limit: limit + 1, beforeSeq });
+  return toConnection(rows, limit, (row) => row.seq, { hasPreviousPage: beforeSeq !== undefined });
+}
+
+const orderPayload = async (result: Promise<OrderResult>) => {
+  const outcome = await result;
+  return outcome.ok
+    ? { order: outcome.order, userErrors: [] }
+    : {
+        order: null,
+        userErrors: [
+          { code: outcome.code, message: outcome.message, field: outcome.field ?? null },
+        ],
+      };
+};
+
+export const resolvers: GraphQLResolverMap<OrderContext> = {
+  DateTime: DateTimeScalar,
+  MinorUnits: MinorUnitsScalar,
+
+  Query: {
+    order: (_parent, args: { id: string }, context: OrderContext) =>
+      context.service.orderFor(context.identity, args.id),
+
+    orders: (_parent, args: PageArgs & { status?: OrderStatus | null }, context: OrderContext) => {
+      requireRole(context, 'ADMIN');
+      return orderConnection(context, args, args.status ? { status: args.status } : {});
+    },
+
+    orderForPayment: async (_parent, args: { orderId: string }, context: OrderContext) => {
+      requireRole(context, 'SERVICE');
+      const row = await context.service.orderForPayment(args.orderId);
+      return row
+        ? {
+            id: row.id,
+            userId: row.userId,
+            status: row.status,
+            total: money(row.totalAmount, row.currencyCode),
+          }
+        : null;
+    },
+  },
+
+  Order: {
+    __resolveReference: (reference: { id: string }, context: OrderContext) =>
+      context.service.orderFor(context.identity, reference.id),
+    customer: (order: OrderRow) => ({ id: order.userId }),
+    lines: (order: OrderRow, _args, context: OrderContext) => context.service.lines(order.id),
+    subtotal: (order: OrderRow) => money(order.subtotalAmount, order.currencyCode),
+    shippingTotal: (order: OrderRow) => money(order.shippingAmount, order.currencyCode),
+    total: (order: OrderRow) => money(order.totalAmount, order.currencyCode),
+    shipment: (order: OrderRow) =>
+      order.carrier && order.trackingNumber && order.shippedAt
+        ? {
+            carrier: order.carrier,
+            trackingNumber: order.trackingNumber,
+            shippedAt: order.shippedAt,
+          }
+        : null,
+    history: async (order: OrderRow, _args, context: OrderContext) =>
+      (await context.service.history(order.id)).map((row: OrderHistoryRow) => ({
+        from: row.fromStatus,
+        to: row.toStatus,
+        reason: row.reason,
+        actorRole: row.actorRole,
+        at: row.at,
+      })),
+    nextStates: (order: OrderRow, _args, context: OrderContext) =>
+      context.service.nextStatesFor(context.identity, order),
+  },
+
+  OrderLine: {
+    variant: (line: OrderLineRow) => ({ __typename: 'Variant', id: line.variantId }),
+    unitPrice: (line: OrderLineRow) => money(line.unitAmount, line.currencyCode),
+    lineTotal: (line: OrderLineRow) => money(line.unitAmount * line.quantity, line.currencyCode),
+  },
+
+  User: {
+    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
+    orders: (user: { id: string }, args: PageArgs, context: OrderContext) => {
+      const identity = context.identity;
+      const allowed =
+        identity !== null && (identity.userId === user.id || identity.roles.includes('ADMIN'));
+      if (!allowed) {
+        pageSize(args.first);
+        return emptyConnection();
+      }
+      return orderConnection(context, args, { userId: user.id });
+    },
+  },
+
+  Mutation: {
+    checkout: async (_parent, { input }: Args<CheckoutInput>, context: OrderContext) => {
+      const { userId } = requireUser(context);
+      if (!isValidIdempotencyKey(input.idempotencyKey)) {
+        throw badUserInput('idempotencyKey must be 1–255 characters', {
+          field: ['input', 'idempotencyKey'],
+        });
+      }
+      const response: CheckoutResponse = await context.service.checkout(userId, input);
+      const order = response.orderId
+        ? await context.service.orderFor(context.identity, response.orderId)
+        : null;
+      return { order, userErrors: response.userErrors };
+    },
+
+    cancelOrder: (
+      _parent,
+      { input }: Args<{ orderId: string; reason?: string | null }>,
+      context: OrderContext,
+    ) => orderPayload(context.service.cancel(requireUser(context), input)),
+
+    shipOrder: (
+      _parent,
+      { input }: Args<{ orderId: string; carrier: string; trackingNumber: string }>,
+      context: OrderContext,
+    ) => orderPayload(context.service.ship(requireRole(context, 'ADMIN'), input)),
+
+    markOrderDelivered: (_parent, { input }: Args<{ orderId: string }>, context: OrderContext) =>
+      orderPayload(context.service.markDelivered(requireRole(context, 'ADMIN'), input.orderId)),
+
+    completeOrder: (_parent, { input }: Args<{ orderId: string }>, context: OrderContext) =>
+      orderPayload(context.service.complete(requireRole(context, 'ADMIN'), input.orderId)),
+  },
+};

@@ -1,0 +1,128 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@shop/db';
+import { appendToOutbox, uuidv7, type NewEvent } from '@shop/events';
+import type { PaymentStatus } from './ledger';
+import {
+  payments,
+  transactions,
+  type NewPayment,
+  type NewTransaction,
+  type PaymentRow,
+  type TransactionRow,
+} from './tables';
+
+/** The Postgres schema of this subgraph (tables, outbox, processed events, idempotency keys). */
+export const PAYMENT_SCHEMA = 'payment';
+
+/** Every query of the payment subgraph (see {@link createPaymentRepo}). */
+export interface PaymentRepo {
+  transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T>;
+  lockOrder(orderId: string): Promise<void>;
+  findPayment(id: string): Promise<PaymentRow | undefined>;
+  lockPayment(id: string): Promise<PaymentRow | undefined>;
+  findByUserKey(userId: string, key: string): Promise<PaymentRow | undefined>;
+  paymentsOfOrders(orderIds: string[]): Promise<PaymentRow[]>;
+  ledgers(paymentIds: string[]): Promise<TransactionRow[]>;
+  ledger(paymentId: string): Promise<TransactionRow[]>;
+  insertPayment(row: NewPayment): Promise<PaymentRow>;
+  appendTransaction(
+    row: Omit<NewTransaction, 'id' | 'createdAt'>,
+  ): Promise<TransactionRow | undefined>;
+  setStatus(id: string, status: PaymentStatus): Promise<PaymentRow>;
+  appendEvents(events: NewEvent[]): Promise<void>;
+}
+
+/**
+ * Every query of the payment subgraph, over the database or over one transaction (drizzle's
+ * transaction handle is a `Db` too). Ledger rows are only ever inserted.
+ */
+export function createPaymentRepo(db: Db): PaymentRepo {
+  const repo: PaymentRepo = {
+    /** Runs `fn` in one transaction with a repo bound to it. */
+    transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(createPaymentRepo(tx as unknown as Db)));
+    },
+
+    /** Serialises payment attempts of one order until the end of the transaction. */
+    async lockOrder(orderId: string): Promise<void> {
+      await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`payment-order:${orderId}`}))`);
+    },
+
+    async findPayment(id: string): Promise<PaymentRow | undefined> {
+      return (await db.select().from(payments).where(eq(payments.id, id)))[0];
+    },
+
+    /** Reads a payment and locks its row until the end of the transaction. */
+    async lockPayment(id: string): Promise<PaymentRow | undefined> {
+      return (await db.select().from(payments).where(eq(payments.id, id)).for('update'))[0];
+    },
+
+    async findByUserKey(userId: string, key: string): Promise<PaymentRow | undefined> {
+      return (
+        await db
+          .select()
+          .from(payments)
+          .where(and(eq(payments.userId, userId), eq(payments.idempotencyKey, key)))
+      )[0];
+    },
+
+    /** Payments of some orders, oldest first. */
+    async paymentsOfOrders(orderIds: string[]): Promise<PaymentRow[]> {
+      if (orderIds.length === 0) return [];
+      return db
+        .select()
+        .from(payments)
+        .where(inArray(payments.orderId, orderIds))
+        .orderBy(asc(payments.createdAt), asc(payments.id));
+    },
+
+    /** The ledger of some payments, in creation order. */
+    async ledgers(paymentIds: string[]): Promise<TransactionRow[]> {
+      if (paymentIds.length === 0) return [];
+      return db
+        .select()
+        .from(transactions)
+        .where(inArray(transactions.paymentId, paymentIds))
+        .orderBy(asc(transactions.id));
+    },
+
+    async ledger(paymentId: string): Promise<TransactionRow[]> {
+      return repo.ledgers([paymentId]);
+    },
+
+    async insertPayment(row: NewPayment): Promise<PaymentRow> {
+      const [inserted] = await db.insert(payments).values(row).returning();
+      return inserted!;
+    },
+
+    /**
+     * Appends one ledger row; `undefined` when a row with the same (payment, type, idempotency
+     * key) already exists (a retried operation).
+     */
+    async appendTransaction(
+      row: Omit<NewTransaction, 'id' | 'createdAt'>,
+    ): Promise<TransactionRow | undefined> {
+      const [inserted] = await db
+        .insert(transactions)
+        .values({ ...row, id: uuidv7() })
+        .onConflictDoNothing()
+        .returning();
+      return inserted;
+    },
+
+    /** Rewrites the cached status and bumps the version. */
+    async setStatus(id: string, status: PaymentStatus): Promise<PaymentRow> {
+      const [row] = await db
+        .update(payments)
+        .set({ status, updatedAt: sql`now()`, version: sql`${payments.version} + 1` })
+        .where(eq(payments.id, id))
+        .returning();
+      return row!;
+    },
+
+    async appendEvents(events: NewEvent[]): Promise<void> {
+      await appendToOutbox(db, PAYMENT_SCHEMA, events);
+    },
+  };
+  return repo;
+}
