@@ -316,3 +316,47 @@ describe.each(graphTargets())(
     });
   },
 );
+
+describe.each(graphTargets())('unpaid order expiry through the gateway on %s', (target) => {
+  let t: TestGraph;
+  beforeAll(async () => {
+    t = await startTestGraph(target, { paymentTtlSeconds: 1 });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('should expire an unpaid order, give its stock back and refuse payment afterwards', async () => {
+    const [variantId] = await pickVariants(t, 1);
+    const stockBefore = (await t.gql(VARIANT_STOCK, { id: variantId })).body.data?.variant
+      .stockOnHand as number;
+    const customer = await t.newCustomer();
+    const cartId = await cartWith(t, customer.token, variantId!, 2);
+    const checkout = await t.gql(
+      CHECKOUT,
+      { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+      customer.token,
+    );
+    const orderId = checkout.body.data?.checkout.order.id as string;
+    expect((await t.gql(VARIANT_STOCK, { id: variantId })).body.data?.variant.stockOnHand).toBe(
+      stockBefore - 2,
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await t.graph.expireOverdueOrders()).toBeGreaterThanOrEqual(1);
+    const expired = await t.gql(ORDER, { id: orderId }, customer.token);
+    expect(expired.body.data?.order.status).toBe('EXPIRED');
+    await eventually(
+      async () =>
+        (await t.gql(VARIANT_STOCK, { id: variantId })).body.data?.variant.stockOnHand ===
+        stockBefore,
+    );
+
+    const late = await t.gql(
+      PAY,
+      { input: { orderId, card: TEST_CARD, idempotencyKey: randomUUID() } },
+      customer.token,
+    );
+    expect(late.body.data?.payOrder.userErrors[0].code).toBe('ORDER_NOT_PAYABLE');
+  });
+});

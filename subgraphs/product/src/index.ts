@@ -12,10 +12,9 @@ import {
   type Subscription,
 } from '@shop/events';
 import {
-  commitStockIn,
+  applyOrderEvent,
   releaseExpiredReservations,
   releaseStock,
-  releaseStockIn,
   reserveStock,
 } from './inventory';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
@@ -89,13 +88,7 @@ export async function startProductSubgraph(
         fromBeginning: true,
         handler: idempotentHandler(
           { database, schema: 'product', consumer: 'product-inventory' },
-          async (envelope, tx) => {
-            const orderId = (envelope.data as { orderId?: string }).orderId ?? envelope.subject;
-            if (envelope.type === 'order.placed') await commitStockIn(tx, orderId);
-            if (envelope.type === 'order.cancelled' || envelope.type === 'order.expired') {
-              await releaseStockIn(tx, orderId, envelope.type);
-            }
-          },
+          applyOrderEvent,
         ),
       }),
     );

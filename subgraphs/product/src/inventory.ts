@@ -286,3 +286,16 @@ export async function releaseExpiredReservations(database: Database): Promise<nu
   for (const { order_id } of overdue) await releaseStock(database, order_id, 'reservation expired');
   return overdue.length;
 }
+
+/** What the product subgraph does with order events: allocate on `order.placed`, give the stock
+ * back on `order.cancelled` / `order.expired`. Runs inside the idempotent consumer's transaction. */
+export async function applyOrderEvent(
+  envelope: { type: string; subject: string; data: unknown },
+  tx: SqlExecutor,
+): Promise<void> {
+  const orderId = (envelope.data as { orderId?: string } | null)?.orderId ?? envelope.subject;
+  if (envelope.type === 'order.placed') await commitStockIn(tx, orderId);
+  if (envelope.type === 'order.cancelled' || envelope.type === 'order.expired') {
+    await releaseStockIn(tx, orderId, envelope.type);
+  }
+}

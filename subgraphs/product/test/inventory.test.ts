@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogBus, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
 import { testDatabaseTargets } from '@shop/testing';
-import { commitStockIn, releaseStock, releaseStockIn, reserveStock } from '../src/inventory';
+import { applyOrderEvent, releaseStock, reserveStock } from '../src/inventory';
 import { startHarness, type Harness } from './harness';
 
 const SERVICE = { userId: 'service:order', roles: ['SERVICE' as const] };
@@ -169,11 +169,7 @@ describe.each(testDatabaseTargets())('stock reservations on $name', (target) => 
       fromBeginning: true,
       handler: idempotentHandler(
         { database: h.database, schema: 'product', consumer: 'product-inventory-test' },
-        async (envelope, tx) => {
-          const orderId = (envelope.data as { orderId: string }).orderId;
-          if (envelope.type === 'order.placed') await commitStockIn(tx, orderId);
-          if (envelope.type === 'order.cancelled') await releaseStockIn(tx, orderId, envelope.type);
-        },
+        applyOrderEvent,
       ),
     });
   }
