@@ -34,7 +34,10 @@ let counter = 0;
 /** Starts the whole graph on free ports over a fresh database (scratch DB on Postgres). */
 export async function startTestGraph(
   target: GraphTarget,
-  options: Pick<EmbeddedGraphOptions, 'bus' | 'paymentTtlSeconds' | 'redisUrl'> & {
+  options: Pick<
+    EmbeddedGraphOptions,
+    'bus' | 'paymentTtlSeconds' | 'redisUrl' | 'subscriptionLimits' | 'opensearchUrl'
+  > & {
     databaseUrl?: string;
   } = {},
 ): Promise<TestGraph> {

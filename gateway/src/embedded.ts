@@ -5,13 +5,19 @@ import { loadSigningKey, type SigningKey } from '@shop/auth';
 import { prepareCartDatabase, startCartSubgraph } from '@shop/cart-subgraph';
 import { createDatabase, type Database } from '@shop/db';
 import { createEventBus, type EventBus } from '@shop/events';
+import {
+  prepareNotificationDatabase,
+  startNotificationSubgraph,
+} from '@shop/notification-subgraph';
 import { prepareOrderDatabase, startOrderSubgraph } from '@shop/order-subgraph';
 import { preparePaymentDatabase, startPaymentSubgraph } from '@shop/payment-subgraph';
 import { prepareProductDatabase, startProductSubgraph } from '@shop/product-subgraph';
 import { readCommittedSupergraph } from '@shop/schema';
+import { createSearchIndex } from '@shop/search';
 import type { RunningSubgraph } from '@shop/subgraph';
 import { prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
 import { startGateway, type RunningGateway } from './gateway';
+import type { SubscriptionLimits } from './subscriptions';
 
 export interface EmbeddedGraphOptions {
   /** Postgres URL; PGlite when absent. */
@@ -34,6 +40,10 @@ export interface EmbeddedGraphOptions {
   redisUrl?: string | undefined;
   cartTokenSecret?: string | undefined;
   paymentTtlSeconds?: number;
+  /** OpenSearch node for product search; Postgres full-text search when absent. */
+  opensearchUrl?: string | undefined;
+  /** Overrides of the gateway's subscription limits (per connection, per user, …). */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
 }
 
 export interface EmbeddedGraph {
@@ -73,6 +83,7 @@ export async function startEmbeddedGraph(
     await prepareCartDatabase(database);
     await prepareOrderDatabase(database);
     await preparePaymentDatabase(database);
+    await prepareNotificationDatabase(database);
     bus =
       options.bus ??
       (await createEventBus({
@@ -97,13 +108,23 @@ export async function startEmbeddedGraph(
       return subgraph;
     };
 
+    const cartTokenSecret = options.cartTokenSecret ?? randomBytes(32).toString('base64url');
     const user = track(await startUserSubgraph({ ...common, accessTokenKey, port: portFor(1) }));
-    const product = track(await startProductSubgraph({ ...common, bus, port: portFor(2) }));
+    const product = track(
+      await startProductSubgraph({
+        ...common,
+        bus,
+        ...(options.opensearchUrl
+          ? { search: createSearchIndex({ database, opensearchUrl: options.opensearchUrl }) }
+          : {}),
+        port: portFor(2),
+      }),
+    );
     const cart = track(
       await startCartSubgraph({
         ...common,
         ...services,
-        cartTokenSecret: options.cartTokenSecret ?? randomBytes(32).toString('base64url'),
+        cartTokenSecret,
         ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
         port: portFor(3),
       }),
@@ -119,7 +140,17 @@ export async function startEmbeddedGraph(
       }),
     );
     const payment = track(await startPaymentSubgraph({ ...common, ...services, port: portFor(5) }));
-    const subgraphs: Record<string, RunningSubgraph> = { user, product, cart, order, payment };
+    const notification = track(
+      await startNotificationSubgraph({ ...common, bus, cartTokenSecret, port: portFor(6) }),
+    );
+    const subgraphs: Record<string, RunningSubgraph> = {
+      user,
+      product,
+      cart,
+      order,
+      payment,
+      notification,
+    };
 
     const gateway = await startGateway({
       supergraphSdl: readCommittedSupergraph(),
@@ -129,6 +160,9 @@ export async function startEmbeddedGraph(
       port: basePort,
       host,
       ...(options.production ? { production: true } : {}),
+      ...(options.subscriptionLimits
+        ? { subscriptions: { limits: options.subscriptionLimits } }
+        : {}),
     });
 
     let stopped = false;
@@ -172,6 +206,10 @@ async function bounded(step: string, work: Promise<unknown>, ms = 15_000): Promi
     }, ms);
     timer.unref();
   });
-  await Promise.race([work.then(() => undefined), timeout]);
+  const settled = work.then(
+    () => undefined,
+    (error: unknown) => console.warn(`[shutdown] ${step} failed while stopping`, error),
+  );
+  await Promise.race([settled, timeout]);
   clearTimeout(timer);
 }

@@ -16,6 +16,7 @@ const subgraphUrlVars = {
   SUBGRAPH_CART_URL: optionalUrl(),
   SUBGRAPH_ORDER_URL: optionalUrl(),
   SUBGRAPH_PAYMENT_URL: optionalUrl(),
+  SUBGRAPH_NOTIFICATION_URL: optionalUrl(),
 };
 
 /** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
@@ -50,7 +51,9 @@ export const EmbeddedEnv = z.object({
   REDIS_URL: optionalUrl(),
   /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
   CART_TOKEN_SECRET: optionalString(),
-  /** Minutes an unpaid order keeps its stock before it expires. */
+  /** OpenSearch node for product search; Postgres full-text search when unset. */
+  OPENSEARCH_URL: optionalUrl(),
+  /** Seconds an unpaid order keeps its stock before it expires. */
   PAYMENT_TTL_SECONDS: positiveInt(900),
 });
 

@@ -3,6 +3,7 @@ import {
   ApolloGateway,
   RemoteGraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
+  type ServiceMap,
 } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -24,6 +25,14 @@ import {
 import { sendJson, startHttpServer, type RunningHttpServer } from '@shop/http';
 import { formatError } from '@shop/subgraph';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
+import {
+  attachGraphqlWs,
+  createMultipartHandler,
+  FederatedSubscriptionEngine,
+  type Authenticate,
+  type GraphqlWsServer,
+  type SubscriptionLimits,
+} from './subscriptions';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
 export interface GatewayContext {
@@ -43,6 +52,18 @@ export interface GatewayOptions {
   /** Production disables introspection and GraphiQL. */
   production?: boolean;
   maxBodyBytes?: number;
+  /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
+  subscriptions?: GatewaySubscriptionOptions;
+}
+
+export interface GatewaySubscriptionOptions {
+  /** `false` turns the subscription engine off (subscriptions then fail as before). */
+  enabled?: boolean;
+  limits?: Partial<SubscriptionLimits>;
+  /** Multipart heartbeat interval. Default 5 s. */
+  heartbeatMs?: number;
+  /** graphql-ws server ping interval. Default 12 s. */
+  keepAliveMs?: number;
 }
 
 /**
@@ -91,6 +112,8 @@ const unauthenticated = (message: string, reason: string) =>
 
 export interface RunningGateway extends RunningHttpServer {
   gateway: ApolloGateway;
+  /** The subscription engine (`stats()`, `reload(sdl)`); undefined when disabled. */
+  subscriptions: FederatedSubscriptionEngine | undefined;
 }
 
 /**
@@ -98,10 +121,38 @@ export interface RunningGateway extends RunningHttpServer {
  * request, identity forwarded to subgraphs as a signed internal token, GraphiQL for browsers.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // The data sources are kept so subscription hydration fetches go through the same ones.
+  const dataSources: ServiceMap = {};
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new InternalAuthDataSource(name, options.subgraphUrls[name] ?? url ?? '', options.signingKey),
+      (dataSources[name] = new InternalAuthDataSource(
+        name,
+        options.subgraphUrls[name] ?? url ?? '',
+        options.signingKey,
+      )),
+  });
+  const engine =
+    options.subscriptions?.enabled === false
+      ? undefined
+      : new FederatedSubscriptionEngine({
+          supergraphSdl: options.supergraphSdl,
+          subgraphUrls: options.subgraphUrls,
+          signingKey: options.signingKey,
+          dataSources,
+          ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
+        });
+  let initialSdl: string | undefined = options.supergraphSdl;
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    // The first call is the initial load of the SDL the engine already serves.
+    const first = initialSdl;
+    initialSdl = undefined;
+    if (!engine || coreSupergraphSdl === first) return;
+    try {
+      engine.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error('[subscriptions] cannot load the new supergraph', error);
+    }
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -121,13 +172,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requireSubject: true,
   });
 
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => {
-    const header = req.headers.authorization;
+  const authenticate: Authenticate = async (header) => {
     if (!header) return { identity: null };
     const token = bearerToken(header);
     if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"', 'MALFORMED');
     const result = await verify(token);
-    if (result.ok) return { identity: identityFromPayload(result.payload) };
+    if (result.ok) {
+      const exp = result.payload.exp;
+      return {
+        identity: identityFromPayload(result.payload),
+        ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
+      };
+    }
     if (result.code === 'TOKEN_EXPIRED')
       throw unauthenticated('Access token has expired', result.code);
     if (result.code === 'KEYS_UNAVAILABLE') {
@@ -137,6 +193,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     throw unauthenticated('Invalid access token', result.code);
   };
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
+    identity: (await authenticate(req.headers.authorization)).identity,
+  });
 
   const http = await startHttpServer<GatewayContext>({
     apollo,
@@ -149,12 +208,60 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.production ? {} : graphiqlRoutes()),
     },
     ...(options.production ? {} : { browserPage: graphiqlPage }),
+    ...(engine
+      ? {
+          intercept: createMultipartHandler({
+            engine,
+            authenticate,
+            formatError,
+            ...(options.subscriptions?.heartbeatMs
+              ? { heartbeatMs: options.subscriptions.heartbeatMs }
+              : {}),
+          }),
+        }
+      : {}),
   });
+
+  let ws: GraphqlWsServer | undefined;
+  if (engine) {
+    ws = attachGraphqlWs({
+      server: http.server,
+      engine,
+      authenticate,
+      formatError,
+      ...(options.maxBodyBytes ? { maxPayload: options.maxBodyBytes } : {}),
+      ...(options.subscriptions?.keepAliveMs
+        ? { keepAliveMs: options.subscriptions.keepAliveMs }
+        : {}),
+      execute: async ({ query, variables, operationName, identity }) => {
+        const response = await apollo.executeOperation(
+          {
+            query,
+            ...(variables ? { variables } : {}),
+            ...(operationName ? { operationName } : {}),
+          },
+          { contextValue: { identity } },
+        );
+        if (response.body.kind === 'single') return response.body.singleResult;
+        return {
+          errors: [
+            {
+              message: 'Incremental delivery is not supported over WebSocket',
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        };
+      },
+    });
+  }
 
   return {
     ...http,
     gateway,
+    subscriptions: engine,
     async stop(timeoutMs) {
+      await ws?.close();
+      engine?.close();
       await http.stop(timeoutMs);
       await apollo.stop();
     },

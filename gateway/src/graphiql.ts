@@ -37,7 +37,11 @@ const PAGE = `<!doctype html>
 // Kept as a separate script (not inline) so a strict Content-Security-Policy can forbid inline JS.
 const APP = `(function () {
   var url = window.location.origin + '/graphql';
-  var fetcher = GraphiQL.createFetcher({ url: url });
+  // Subscriptions go over graphql-ws (bundled in graphiql's UMD build); the Headers tab is
+  // merged into connectionParams, so {"Authorization": "Bearer …"} authenticates them too.
+  var subscriptionUrl = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') +
+    window.location.host + '/graphql';
+  var fetcher = GraphiQL.createFetcher({ url: url, subscriptionUrl: subscriptionUrl });
   var defaultQuery = [
     '# Welcome to ShopGraph. Log in with a demo account (see the README),',
     '# then put {"Authorization": "Bearer <accessToken>"} in the Headers tab.',
@@ -47,6 +51,9 @@ const APP = `(function () {
     '    edges { node { name category { name } variants { sku price { amount currencyCode } } } }',
     '  }',
     '}',
+    '',
+    '# Subscriptions run here too (over a WebSocket), e.g.',
+    '# subscription { orderStatusChanged(orderId: "…") { status } }',
     '',
   ].join('\\n');
   ReactDOM.createRoot(document.getElementById('graphiql')).render(

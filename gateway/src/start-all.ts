@@ -20,6 +20,7 @@ const graph = await startEmbeddedGraph({
   redisUrl: env.REDIS_URL,
   cartTokenSecret: env.CART_TOKEN_SECRET,
   paymentTtlSeconds: env.PAYMENT_TTL_SECONDS,
+  opensearchUrl: env.OPENSEARCH_URL,
 });
 onShutdownSignal(() => graph.stop());
 

@@ -18,6 +18,11 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
   { name: 'cart', defaultUrl: 'http://127.0.0.1:4003/graphql', sdlPath: sdl('cart') },
   { name: 'order', defaultUrl: 'http://127.0.0.1:4004/graphql', sdlPath: sdl('order') },
   { name: 'payment', defaultUrl: 'http://127.0.0.1:4005/graphql', sdlPath: sdl('payment') },
+  {
+    name: 'notification',
+    defaultUrl: 'http://127.0.0.1:4006/graphql',
+    sdlPath: sdl('notification'),
+  },
 ];
 
 /** Where the committed supergraph lives. */

@@ -19,6 +19,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   readiness?: () => Promise<void>;
   /** Serves `GET /graphql` for browsers (Accept: text/html), e.g. a GraphiQL page. */
   browserPage?: RouteHandler;
+  /**
+   * Called for `POST /graphql` once the body is read and parsed, before Apollo Server sees it.
+   * Resolve `true` when the request was answered here (e.g. a multipart subscription stream);
+   * `false` hands it on to Apollo Server unchanged.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
 }
 
 export interface RunningHttpServer {
@@ -136,6 +142,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     }
     const text = method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     const body = parseBody(text, req.headers['content-type'] ?? '');
+    if (method === 'POST' && options.intercept && (await options.intercept(req, res, body))) return;
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
       context: () => options.context(req),

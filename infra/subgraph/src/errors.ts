@@ -18,6 +18,7 @@ export const PUBLIC_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'SERVICE_UNAVAILABLE',
   'DOWNSTREAM_SERVICE_ERROR',
+  'SEARCH_UNAVAILABLE',
 ]);
 
 /** The caller is not signed in (or the token is invalid). */

@@ -17,11 +17,13 @@ import {
 } from '@shop/auth';
 import { startHttpServer, type RouteHandler, type RunningHttpServer } from '@shop/http';
 import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
+import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 
 export * from './errors';
 export * from './scalars';
 export * from './connections';
 export * from './service-client';
+export { WS_CLOSE_CODES } from './websocket';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
   /** Subgraph name, as in the supergraph (`user`, `product`…); also the internal token audience. */
@@ -36,6 +38,13 @@ export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
   host?: string;
   readiness?: () => Promise<void>;
   routes?: Record<string, RouteHandler>;
+  /**
+   * Also serve GraphQL over WebSocket (graphql-ws, `graphql-transport-ws`) at `/graphql` on the
+   * same server, with the same schema and context factory. The socket is authenticated once by
+   * the `authorization` (or `Authorization`) connection parameter, `Bearer <gateway token>`,
+   * verified like HTTP requests; missing → close 4401, invalid → 4403.
+   */
+  subscriptions?: boolean;
 }
 
 export interface RunningSubgraph extends RunningHttpServer {
@@ -83,11 +92,12 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     type: INTERNAL_TOKEN_TYPE,
     requireSubject: false,
   });
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
@@ -106,6 +116,18 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     return options.context({ identity: identityFromPayload(result.payload), requestId });
   };
 
+  const authenticate = async (authorization: string | undefined): Promise<WsAuthResult> => {
+    const token = bearerToken(authorization);
+    if (!token) return { ok: false, code: 'MISSING', reason: 'Missing gateway token' };
+    const result = await verify(token);
+    if (result.ok) return { ok: true, identity: identityFromPayload(result.payload) };
+    return {
+      ok: false,
+      code: result.code === 'KEYS_UNAVAILABLE' ? 'KEYS_UNAVAILABLE' : 'INVALID',
+      reason: `Invalid gateway token: ${result.code}`,
+    };
+  };
+
   const http = await startHttpServer<TContext>({
     apollo: apollo as ApolloServer<TContext & BaseContext>,
     context,
@@ -114,10 +136,21 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     ...(options.readiness ? { readiness: options.readiness } : {}),
     ...(options.routes ? { routes: options.routes } : {}),
   });
+  const ws = options.subscriptions
+    ? attachWebSocketEndpoint<TContext>({
+        server: http.server,
+        schema,
+        authenticate,
+        context: options.context,
+        formatError,
+      })
+    : undefined;
   return {
     ...http,
     name: options.name,
     async stop(timeoutMs) {
+      // Upgraded sockets keep `server.close()` waiting: close them before draining HTTP.
+      await ws?.close();
       await http.stop(timeoutMs);
       await apollo.stop();
     },

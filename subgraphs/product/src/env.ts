@@ -10,6 +10,8 @@ export const env = loadEnv(
     PGLITE_DIR: z.string().default('.data/product'),
     /** Where the gateway publishes its signing keys; unset = an ephemeral dev key. */
     GATEWAY_JWKS_URL: optionalUrl(),
+    /** OpenSearch cluster for `searchProducts`; unset = Postgres full-text search. */
+    OPENSEARCH_URL: optionalUrl(),
     /** Insert the demo catalog into an empty database. */
     SEED: z
       .enum(['true', 'false', '1', '0'])

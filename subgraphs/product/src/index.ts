@@ -17,10 +17,12 @@ import {
   releaseStock,
   reserveStock,
 } from './inventory';
+import { createPostgresSearchIndex, SearchUnavailableError, type SearchIndex } from '@shop/search';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
 import { createLoaders } from './loaders';
 import { createCatalogRepo, insertCatalogIfEmpty } from './repo';
 import { resolvers, type ProductContext } from './resolvers';
+import { applyEventToSearch, reindexSearch } from './search-documents';
 import { buildSeedCatalog } from './seed';
 import { createCatalogService } from './service';
 
@@ -29,8 +31,13 @@ export const PRODUCT_SUBGRAPH = 'product';
 export interface ProductSubgraphOptions {
   database: Database;
   gatewayKeys: KeySource;
-  /** Event bus: publishes this subgraph's outbox and consumes order events (stock release). */
+  /**
+   * Event bus: publishes this subgraph's outbox, consumes order events (stock release) and
+   * catalog + inventory events (search indexing, group 'product-search').
+   */
   bus?: EventBus;
+  /** Search index behind `searchProducts`; default the Postgres adapter on `database`. */
+  search?: SearchIndex;
   /** How often expired, uncommitted reservations are released; default 30 s. */
   reservationSweepIntervalMs?: number;
   port?: number;
@@ -42,10 +49,15 @@ export const productTypeDefs = gql(
   readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
 );
 
-/** Migrates the `product` schema, then (when `seed`) inserts the demo catalog if the product table is empty; idempotent. */
+/**
+ * Migrates the `product` schema, then (when `seed`) inserts the demo catalog if the product table
+ * is empty; prepares the search index (default: the Postgres adapter's `search` schema) and
+ * builds it from the catalog when the catalog was just seeded or the index is empty. Idempotent.
+ * An unreachable OpenSearch only logs a warning (run `reindex` later).
+ */
 export async function prepareProductDatabase(
   database: Database,
-  options: { seed: boolean },
+  options: { seed: boolean; search?: SearchIndex },
 ): Promise<void> {
   await migrate(database, {
     schema: 'product',
@@ -54,7 +66,15 @@ export async function prepareProductDatabase(
       eventsMigration('product'),
     ],
   });
-  if (options.seed) await insertCatalogIfEmpty(database.db, buildSeedCatalog());
+  const seeded = options.seed && (await insertCatalogIfEmpty(database.db, buildSeedCatalog()));
+  const search = options.search ?? createPostgresSearchIndex(database);
+  try {
+    await search.init();
+    if (seeded || (await search.count()) === 0) await reindexSearch(database, search);
+  } catch (error) {
+    if (!(error instanceof SearchUnavailableError)) throw error;
+    console.warn(`[product] search index not prepared: ${error.message}`);
+  }
 }
 
 /** Starts the product subgraph over an already prepared database. */
@@ -66,6 +86,7 @@ export async function startProductSubgraph(
     newId: randomUUID,
   });
   const { database, bus } = options;
+  const search = options.search ?? createPostgresSearchIndex(database);
   const relay = bus ? startRelay({ database, schema: 'product', bus }) : undefined;
   const inventory = {
     reserve: async (input: Parameters<typeof reserveStock>[1]) => {
@@ -92,6 +113,17 @@ export async function startProductSubgraph(
         ),
       }),
     );
+    subscriptions.push(
+      await bus.subscribe({
+        group: 'product-search',
+        topics: [TOPICS.catalog, TOPICS.inventory],
+        fromBeginning: true,
+        handler: idempotentHandler(
+          { database, schema: 'product', consumer: 'product-search' },
+          (envelope, tx) => applyEventToSearch(search, envelope, tx),
+        ),
+      }),
+    );
   }
   const sweeper = setInterval(() => {
     releaseExpiredReservations(database)
@@ -105,7 +137,13 @@ export async function startProductSubgraph(
     typeDefs: productTypeDefs,
     resolvers,
     gatewayKeys: options.gatewayKeys,
-    context: (base) => ({ ...base, catalog, loaders: createLoaders(catalog), inventory }),
+    context: (base) => ({
+      ...base,
+      catalog,
+      loaders: createLoaders(catalog),
+      inventory,
+      search,
+    }),
     readiness: () => database.ping(),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
@@ -124,4 +162,10 @@ export async function startProductSubgraph(
 export { releaseExpiredReservations, reserveStock } from './inventory';
 
 export { buildSeedCatalog } from './seed';
+export {
+  allSearchDocuments,
+  applyEventToSearch,
+  loadSearchDocuments,
+  reindexSearch,
+} from './search-documents';
 export type { ProductContext } from './resolvers';

@@ -1,11 +1,13 @@
 import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { onShutdownSignal } from '@shop/http';
+import { createSearchIndex } from '@shop/search';
 import { env } from './env';
 import { PRODUCT_SUBGRAPH, prepareProductDatabase, startProductSubgraph } from './index';
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: env.PGLITE_DIR });
-await prepareProductDatabase(database, { seed: env.SEED });
+const search = createSearchIndex({ database, opensearchUrl: env.OPENSEARCH_URL });
+await prepareProductDatabase(database, { seed: env.SEED, search });
 
 let gatewayKeys: KeySource;
 let devToken: string | undefined;
@@ -23,6 +25,7 @@ if (env.GATEWAY_JWKS_URL) {
 
 const subgraph = await startProductSubgraph({
   database,
+  search,
   gatewayKeys,
   port: env.PORT,
   host: env.HOST,
@@ -36,5 +39,6 @@ if (devToken) {
 
 onShutdownSignal(async () => {
   await subgraph.stop();
+  await search.close();
   await database.close();
 });

@@ -69,6 +69,28 @@ export type VariantPatch = Partial<
   Pick<Variant, 'name' | 'priceAmount' | 'currency' | 'stockOnHand' | 'attributes' | 'updatedAt'>
 >;
 
+/** Catalog event types (topic `catalog.events.v1`, key = productId; DOMAIN.md §6.7). */
+export type CatalogEventType =
+  | 'product.created'
+  | 'product.updated'
+  | 'product.published'
+  | 'product.unpublished'
+  | 'product.deleted'
+  | 'variant.created'
+  | 'variant.updated'
+  | 'variant.deleted'
+  | 'price.changed';
+
+/** A catalog change, written to the outbox in the transaction of the change. */
+export interface CatalogEvent {
+  type: CatalogEventType;
+  productId: string;
+  /** Per-product ordering hint: the change time in epoch milliseconds. */
+  sequence: number;
+  /** Payload; `productId` is added to it. */
+  data: Record<string, unknown>;
+}
+
 /** Storage for the catalog. Implemented with drizzle in `repo.ts`. */
 export interface CatalogRepo {
   /** Runs `fn` in one transaction; everything it wrote is rolled back if it throws. */
@@ -109,6 +131,9 @@ export interface CatalogRepo {
   insertVariants(variants: Variant[]): Promise<Variant[]>;
   updateVariant(id: string, patch: VariantPatch): Promise<Variant | undefined>;
   deleteVariant(id: string): Promise<boolean>;
+
+  /** Appends catalog events to the outbox (inside `transaction`, they commit with the change). */
+  appendEvents(events: CatalogEvent[]): Promise<void>;
 }
 
 /** A unique constraint rejected a write; `key` names the column. */

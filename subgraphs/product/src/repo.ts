@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation, type Db } from '@shop/db';
+import { appendToOutbox, TOPICS } from '@shop/events';
 import {
   DuplicateKeyError,
   type CatalogRepo,
@@ -191,6 +192,21 @@ export function createCatalogRepo(db: Db): CatalogRepo {
         .where(eq(variants.id, id))
         .returning({ id: variants.id });
       return rows.length > 0;
+    },
+
+    async appendEvents(events) {
+      await appendToOutbox(
+        db,
+        'product',
+        events.map((event) => ({
+          type: event.type,
+          source: 'product',
+          topic: TOPICS.catalog,
+          subject: event.productId,
+          sequence: event.sequence,
+          data: { productId: event.productId, ...event.data },
+        })),
+      );
     },
   };
 }

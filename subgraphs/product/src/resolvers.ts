@@ -1,7 +1,17 @@
+import { GraphQLError } from 'graphql';
+import {
+  InvalidSearchCursorError,
+  SearchUnavailableError,
+  type SearchCursor,
+  type SearchIndex,
+  type SearchResult,
+  type SearchSort,
+} from '@shop/search';
 import {
   badUserInput,
   DateTimeScalar,
   decodeCursor,
+  encodeCursor,
   isAdmin,
   MinorUnitsScalar,
   pageSize,
@@ -30,6 +40,105 @@ export interface ProductContext extends BaseSubgraphContext {
   catalog: CatalogService;
   loaders: Loaders;
   inventory: InventoryPort;
+  search: SearchIndex;
+}
+
+// `searchProducts` reports an unreachable search engine as SEARCH_UNAVAILABLE (a public code).
+const searchUnavailable = () =>
+  new GraphQLError('Product search is unavailable right now; try again shortly', {
+    extensions: { code: 'SEARCH_UNAVAILABLE' },
+  });
+
+interface SearchArgs {
+  query?: string | null;
+  filter?: {
+    categoryIds?: string[] | null;
+    priceMin?: number | null;
+    priceMax?: number | null;
+    inStock?: boolean | null;
+    attributes?: Array<{ name: string; values: string[] }> | null;
+  } | null;
+  sort?: SearchSort | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+const isSearchCursor = (value: unknown): value is SearchCursor =>
+  Array.isArray(value) &&
+  value.every((part) => typeof part === 'string' || typeof part === 'number');
+
+/** `searchProducts`: runs the search port, then resolves products and facet categories. */
+async function searchProducts(args: SearchArgs, context: ProductContext) {
+  const first = pageSize(args.first);
+  const after = args.after != null ? decodeCursor(args.after, isSearchCursor) : undefined;
+  const filter = args.filter ?? {};
+  let result: SearchResult;
+  try {
+    result = await context.search.search({
+      text: args.query ?? undefined,
+      sort: args.sort ?? 'RELEVANCE',
+      first,
+      after,
+      filter: {
+        categoryIds: filter.categoryIds ?? undefined,
+        priceMin: filter.priceMin ?? undefined,
+        priceMax: filter.priceMax ?? undefined,
+        inStock: filter.inStock ?? undefined,
+        attributes: filter.attributes ?? undefined,
+      },
+    });
+  } catch (error) {
+    if (error instanceof InvalidSearchCursorError) {
+      throw badUserInput('Invalid cursor', { argument: 'after' });
+    }
+    if (error instanceof SearchUnavailableError) {
+      console.warn(`[product] search unavailable: ${error.message}`);
+      throw searchUnavailable();
+    }
+    throw error;
+  }
+  const products = await Promise.all(
+    result.hits.map((hit) => context.loaders.product(hit.productId)),
+  );
+  // The index can lag a moment behind the catalog: never show a product that is not published.
+  const edges = result.hits.flatMap((hit, i) => {
+    const node = products[i];
+    if (!node || node.status !== 'PUBLISHED') return [];
+    return [
+      {
+        cursor: encodeCursor(hit.cursor),
+        node,
+        score: hit.score,
+        highlights: hit.highlights.map((h) => ({
+          field: h.field === 'name' ? 'NAME' : 'DESCRIPTION',
+          snippet: h.snippet,
+        })),
+      },
+    ];
+  });
+  const categories = await Promise.all(
+    result.facets.categories.map(async (facet) => ({
+      category: await context.loaders.category(facet.categoryId),
+      count: facet.count,
+    })),
+  );
+  const endCursor = result.hits.at(-1) ? encodeCursor(result.hits.at(-1)!.cursor) : null;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: result.hasNextPage,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor,
+    },
+    totalCount: result.totalCount,
+    facets: {
+      categories: categories.filter((facet) => facet.category),
+      priceRanges: result.facets.priceRanges,
+      inStock: result.facets.inStock,
+      attributes: result.facets.attributes,
+    },
+  };
 }
 
 /** Stock reservation operations, bound to the database by `index.ts`. */
@@ -119,6 +228,8 @@ export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
       (await context.catalog.variant(args.id, viewerOf(context))) ?? null,
     products: (_: unknown, args: ConnectionArgs, context: ProductContext) =>
       productConnection(context, args),
+    searchProducts: (_: unknown, args: SearchArgs, context: ProductContext) =>
+      searchProducts(args, context),
   },
 
   Mutation: {

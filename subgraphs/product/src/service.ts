@@ -1,5 +1,7 @@
 import {
   DuplicateKeyError,
+  type CatalogEvent,
+  type CatalogEventType,
   type CatalogRepo,
   type Category,
   type Product,
@@ -103,6 +105,29 @@ const visibleStatuses = (viewer: Viewer): ProductStatus[] =>
 
 const isVisible = (product: Product, viewer: Viewer) =>
   viewer.isAdmin || product.status === 'PUBLISHED';
+
+const productData = (product: Product) => ({
+  slug: product.slug,
+  name: product.name,
+  status: product.status,
+  categoryId: product.categoryId,
+});
+
+const variantData = (variant: Variant) => ({
+  variantId: variant.id,
+  sku: variant.sku,
+  name: variant.name,
+  price: { amountMinor: variant.priceAmount, currency: variant.currency },
+  stockOnHand: variant.stockOnHand,
+  attributes: variant.attributes,
+});
+
+const catalogEvent = (
+  type: CatalogEventType,
+  productId: string,
+  at: Date,
+  data: Record<string, unknown>,
+): CatalogEvent => ({ type, productId, sequence: at.getTime(), data });
 
 const productNotFound = (field: string[]) =>
   failure('PRODUCT_NOT_FOUND', 'No product with this id', field);
@@ -316,9 +341,15 @@ export function createCatalogService(options: CatalogServiceOptions) {
             return skuTaken(['input', 'variants', String(skus.indexOf(taken[0]!)), 'sku']);
           }
           const created = await tx.insertProduct(product);
-          await tx.insertVariants(
+          const inserted = await tx.insertVariants(
             input.variants.map((variant, index) => buildVariant(created.id, variant, index)),
           );
+          await tx.appendEvents([
+            catalogEvent('product.created', created.id, at, {
+              ...productData(created),
+              variants: inserted.map(variantData),
+            }),
+          ]);
           return { ok: true, product: created };
         },
         (key) => (key === 'slug' ? slugTaken(['input', 'slug']) : skuTaken(['input', 'variants'])),
@@ -340,24 +371,34 @@ export function createCatalogService(options: CatalogServiceOptions) {
       if (input.categoryId && !(await findCategory(input.categoryId))) {
         return failure('CATEGORY_NOT_FOUND', 'No category with this id', ['input', 'categoryId']);
       }
-      try {
-        const product = await repo.updateProduct(id, {
-          ...(input.name != null ? { name: input.name.trim() } : {}),
-          ...(input.slug != null ? { slug: input.slug } : {}),
-          ...(input.description != null ? { description: input.description } : {}),
-          ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
-          updatedAt: now(),
-        });
-        return product ? { ok: true, product } : productNotFound(['id']);
-      } catch (error) {
-        if (error instanceof DuplicateKeyError) return slugTaken(['input', 'slug']);
-        throw error;
-      }
+      return inTransaction(
+        async (tx) => {
+          const at = now();
+          const product = await tx.updateProduct(id, {
+            ...(input.name != null ? { name: input.name.trim() } : {}),
+            ...(input.slug != null ? { slug: input.slug } : {}),
+            ...(input.description != null ? { description: input.description } : {}),
+            ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
+            updatedAt: at,
+          });
+          if (!product) return productNotFound(['id']);
+          await tx.appendEvents([catalogEvent('product.updated', id, at, productData(product))]);
+          return { ok: true, product };
+        },
+        () => slugTaken(['input', 'slug']),
+      );
     },
 
     async deleteProduct(id: string): Promise<Result<{ deletedProductId: string }>> {
-      if (!isUuid(id) || !(await repo.deleteProduct(id))) return productNotFound(['id']);
-      return { ok: true, deletedProductId: id };
+      if (!isUuid(id)) return productNotFound(['id']);
+      return inTransaction(
+        async (tx) => {
+          if (!(await tx.deleteProduct(id))) return productNotFound(['id']);
+          await tx.appendEvents([catalogEvent('product.deleted', id, now(), {})]);
+          return { ok: true, deletedProductId: id };
+        },
+        () => productNotFound(['id']),
+      );
     },
 
     async setProductStatus(
@@ -380,7 +421,16 @@ export function createCatalogService(options: CatalogServiceOptions) {
             }
           }
           if (product.status === status) return { ok: true, product };
-          const updated = await tx.updateProduct(id, { status, updatedAt: now() });
+          const at = now();
+          const updated = await tx.updateProduct(id, { status, updatedAt: at });
+          await tx.appendEvents([
+            catalogEvent(
+              status === 'PUBLISHED' ? 'product.published' : 'product.unpublished',
+              id,
+              at,
+              productData(updated!),
+            ),
+          ]);
           return { ok: true, product: updated! };
         },
         () => productNotFound(['id']),
@@ -413,7 +463,11 @@ export function createCatalogService(options: CatalogServiceOptions) {
           }
           const position = Math.max(-1, ...existing.map((variant) => variant.position)) + 1;
           const [variant] = await tx.insertVariants([buildVariant(productId, input, position)]);
-          await tx.updateProduct(productId, { updatedAt: now() });
+          const at = now();
+          await tx.updateProduct(productId, { updatedAt: at });
+          await tx.appendEvents([
+            catalogEvent('variant.created', productId, at, variantData(variant!)),
+          ]);
           return { ok: true, variant: variant! };
         },
         () => skuTaken(['input', 'sku']),
@@ -465,7 +519,24 @@ export function createCatalogService(options: CatalogServiceOptions) {
           }
           const variant = await tx.updateVariant(id, patch);
           if (!variant) return variantNotFound(['id']);
-          await tx.updateProduct(current.productId, { updatedAt: now() });
+          const at = now();
+          await tx.updateProduct(current.productId, { updatedAt: at });
+          const events = [
+            catalogEvent('variant.updated', current.productId, at, variantData(variant)),
+          ];
+          if (
+            variant.priceAmount !== current.priceAmount ||
+            variant.currency !== current.currency
+          ) {
+            events.push(
+              catalogEvent('price.changed', current.productId, at, {
+                variantId: id,
+                from: { amountMinor: current.priceAmount, currency: current.currency },
+                to: { amountMinor: variant.priceAmount, currency: variant.currency },
+              }),
+            );
+          }
+          await tx.appendEvents(events);
           return { ok: true, variant };
         },
         () => variantNotFound(['id']),
@@ -491,7 +562,11 @@ export function createCatalogService(options: CatalogServiceOptions) {
             );
           }
           if (!(await tx.deleteVariant(id))) return variantNotFound(['id']);
-          const updated = await tx.updateProduct(product.id, { updatedAt: now() });
+          const at = now();
+          const updated = await tx.updateProduct(product.id, { updatedAt: at });
+          await tx.appendEvents([
+            catalogEvent('variant.deleted', product.id, at, { variantId: id, sku: current.sku }),
+          ]);
           return { ok: true, deletedVariantId: id, product: updated! };
         },
         () => variantNotFound(['id']),

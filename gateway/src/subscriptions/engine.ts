@@ -1,0 +1,674 @@
+import { createHash } from 'node:crypto';
+import type {
+  DocumentNode,
+  ExecutionResult,
+  FormattedExecutionResult,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+} from 'graphql';
+import {
+  buildOperationContext,
+  executeQueryPlan,
+  type GraphQLDataSource,
+  type ServiceMap,
+} from '@apollo/gateway';
+import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { mintInternalToken, type Identity, type SigningKey } from '@shop/auth';
+import { ClientSubscription } from './client-subscription';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
+import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
+import { toWebSocketUrl, UpstreamSocket } from './upstream';
+
+/** Name of the synthetic fetch that hands each upstream event to `executeQueryPlan`. */
+const SEED_SERVICE = '__subscription_event__';
+
+export interface SubscriptionLimits {
+  /** Active subscriptions on one client connection (a WebSocket). Default 25. */
+  maxSubscriptionsPerConnection: number;
+  /** Active subscriptions of one signed-in user across connections. Default 100. */
+  maxSubscriptionsPerUser: number;
+  /** Active subscriptions on this gateway. Default 10,000. */
+  maxSubscriptions: number;
+  /** Results buffered per subscriber before it is ended with SUBSCRIPTION_BACKPRESSURE. Default 100. */
+  queueCapacity: number;
+  /** How long to retry a dropped subgraph socket before SUBGRAPH_UNAVAILABLE. Default 5 s. */
+  upstreamRetryBudgetMs: number;
+  /** Cached plans (by operation text + name). Default 1,000. */
+  planCacheSize: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
+  maxSubscriptionsPerConnection: 25,
+  maxSubscriptionsPerUser: 100,
+  maxSubscriptions: 10_000,
+  queueCapacity: 100,
+  upstreamRetryBudgetMs: 5_000,
+  planCacheSize: 1_000,
+};
+
+export interface FederatedSubscriptionEngineOptions {
+  supergraphSdl: string;
+  /** Subgraph URL overrides by name (http URLs; the WebSocket URL swaps http → ws). */
+  subgraphUrls?: Record<string, string>;
+  /** The gateway's key: mints the internal token sent to the owning subgraph on connect. */
+  signingKey: SigningKey;
+  /**
+   * The gateway's data sources by subgraph name (read at hydration time, so a map filled later
+   * by `buildService` works). Hydration fetches go through them with `context.identity`.
+   */
+  dataSources: ServiceMap;
+  limits?: Partial<SubscriptionLimits>;
+  logger?: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
+  /**
+   * Root fields that stream a *state* (each event is the whole current state with a version).
+   * A subscriber that joins an already running upstream of such a field first gets the latest
+   * result the group produced — the owning subgraph sent its snapshot only to the first one.
+   */
+  stateFields?: readonly string[];
+}
+
+/** The state subscriptions of this graph (see `stateFields`). */
+export const DEFAULT_STATE_FIELDS = ['orderStatusChanged', 'paymentStatusChanged', 'cartUpdated'];
+
+export interface SubscribeRequest {
+  /** The operation text (the plan cache key, with `operationName`). */
+  query: string;
+  /** `query` already parsed (saves a parse on a cache miss). */
+  document?: DocumentNode;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+  /** The verified caller, or null for anonymous (fields authorize themselves). */
+  identity: Identity | null;
+  /** Client connection the subscription belongs to (per-connection limit). */
+  connectionId?: string;
+}
+
+export type SubscribeOutcome =
+  { subscription: ClientSubscription; errors?: never } | { errors: GraphQLError[] };
+
+export interface SubscriptionStats {
+  upstreamSockets: number;
+  upstreamSubscriptions: number;
+  clientSubscriptions: number;
+  /** Events received from subgraphs since start. */
+  upstreamEvents: number;
+  /** Seeded `executeQueryPlan` runs since start (once per event per hydration group). */
+  hydrations: number;
+}
+
+interface SchemaState {
+  id: string;
+  apiSchema: Schema;
+  apiGraphQLSchema: GraphQLSchema;
+  supergraphGraphQLSchema: GraphQLSchema;
+  planner: QueryPlanner;
+  subgraphUrls: Map<string, string>;
+}
+
+interface PreparedOperation {
+  key: string;
+  state: SchemaState;
+  source: string;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  operationName: string | undefined;
+  primary: FetchNode;
+  seededPlan: QueryPlan;
+  operationContext: ReturnType<typeof buildOperationContext>;
+}
+
+/** Subscribers sharing one hydration per event: same operation, variables and auth scope. */
+interface HydrationGroup {
+  key: string;
+  prepared: PreparedOperation;
+  variables: Record<string, unknown>;
+  identity: Identity | null;
+  subscribers: Set<ClientSubscription>;
+  /** Serializes hydrations so events keep their order. */
+  chain: Promise<void>;
+  pending: number;
+  /** Latest successful result, for late joiners of a state subscription. */
+  latest?: ExecutionResult;
+  /** Whether the root field streams a state (see `stateFields`). */
+  replaysLatest: boolean;
+  /** Joined but not served any result yet. */
+  waiting: Set<ClientSubscription>;
+}
+
+/** One subscription to the owning subgraph, fanned out to every matching client. */
+interface Upstream {
+  key: string;
+  serviceName: string;
+  socketKey: string;
+  socket: UpstreamSocket;
+  groups: Map<string, HydrationGroup>;
+  dispose: () => void;
+  closed: boolean;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** JSON with sorted object keys, so equal variables give equal keys. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : inner,
+  );
+}
+
+/** Who the upstream subscription runs as: the identity's user and roles, or anonymous. */
+export function authScope(identity: Identity | null): string {
+  return identity ? `user:${identity.userId}:${[...identity.roles].sort().join(',')}` : 'anonymous';
+}
+
+function rootHasConditions(selectionSet: SelectionSetNode): boolean {
+  return selectionSet.selections.some(
+    (selection) =>
+      (selection.directives ?? []).some((d) => ['include', 'skip'].includes(d.name.value)) ||
+      (selection.kind === Kind.INLINE_FRAGMENT && rootHasConditions(selection.selectionSet)),
+  );
+}
+
+/**
+ * Serves federated subscriptions next to @apollo/gateway: plans them with its own QueryPlanner,
+ * runs the plan's `primary` fetch as a graphql-ws subscription on the owning subgraph (one socket
+ * per subgraph and auth scope, one upstream subscription per distinct operation, variables and
+ * scope), and hydrates each event's remaining fields with the gateway's `executeQueryPlan` on a
+ * seeded plan (`Sequence[primary as __subscription_event__, rest]`), once per event per
+ * hydration group, fanning the result out to bounded per-subscriber queues.
+ */
+export class FederatedSubscriptionEngine {
+  private state: SchemaState;
+  private readonly limits: SubscriptionLimits;
+  private readonly logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
+  private readonly planCache = new Map<string, PreparedOperation>();
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly sockets = new Map<string, UpstreamSocket>();
+  private readonly active = new Set<ClientSubscription>();
+  private readonly membership = new Map<
+    ClientSubscription,
+    { upstream: Upstream; group: HydrationGroup; userId?: string; connectionId?: string }
+  >();
+  private readonly perConnection = new Map<string, number>();
+  private readonly perUser = new Map<string, number>();
+  private nextId = 1;
+  private upstreamEvents = 0;
+  private hydrations = 0;
+  private closed = false;
+
+  constructor(private readonly options: FederatedSubscriptionEngineOptions) {
+    this.limits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.limits };
+    this.logger = options.logger ?? console;
+    this.state = this.buildState(options.supergraphSdl);
+  }
+
+  private isStateOperation(operation: OperationDefinitionNode): boolean {
+    const fields = new Set(this.options.stateFields ?? DEFAULT_STATE_FIELDS);
+    return operation.selectionSet.selections.some(
+      (selection) => selection.kind === 'Field' && fields.has(selection.name.value),
+    );
+  }
+
+  /** The API schema subscriptions are validated against. */
+  get apiSchema(): GraphQLSchema {
+    return this.state.apiGraphQLSchema;
+  }
+
+  /** Hash of the supergraph SDL currently served. */
+  get schemaId(): string {
+    return this.state.id;
+  }
+
+  stats(): SubscriptionStats {
+    return {
+      upstreamSockets: this.sockets.size,
+      upstreamSubscriptions: this.upstreams.size,
+      clientSubscriptions: this.active.size,
+      upstreamEvents: this.upstreamEvents,
+      hydrations: this.hydrations,
+    };
+  }
+
+  /**
+   * Starts a subscription. Validation, variable and limit failures come back as `errors`
+   * (codes GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, SUBSCRIPTION_LIMIT).
+   */
+  subscribe(request: SubscribeRequest): SubscribeOutcome {
+    if (this.closed) {
+      return { errors: [codedError('The gateway is shutting down', 'SERVICE_UNAVAILABLE')] };
+    }
+    const prepared = this.prepare(request);
+    if (Array.isArray(prepared)) return { errors: prepared };
+
+    const coerced = getVariableValues(
+      prepared.state.apiGraphQLSchema,
+      prepared.operation.variableDefinitions ?? [],
+      request.variables ?? {},
+    );
+    if (coerced.errors) {
+      return { errors: coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT')) };
+    }
+    const limitError = this.checkLimits(request);
+    if (limitError) return { errors: [limitError] };
+
+    const variables = coerced.coerced;
+    const upstream = this.upstreamFor(prepared, variables, request.identity);
+    const groupKey = stableJson([prepared.key, variables]);
+    let group = upstream.groups.get(groupKey);
+    if (!group) {
+      group = {
+        key: groupKey,
+        prepared,
+        variables,
+        identity: request.identity,
+        subscribers: new Set(),
+        chain: Promise.resolve(),
+        pending: 0,
+        replaysLatest: this.isStateOperation(prepared.operation),
+        waiting: new Set(),
+      };
+      upstream.groups.set(groupKey, group);
+    }
+    const subscription = new ClientSubscription(
+      this.nextId++,
+      request.identity,
+      this.limits.queueCapacity,
+      (released) => this.release(released),
+    );
+    group.subscribers.add(subscription);
+    this.active.add(subscription);
+    if (group.replaysLatest && group.latest) {
+      // Served after any hydration in flight, unless that one already reached this subscriber.
+      const joined = group;
+      joined.waiting.add(subscription);
+      joined.chain = joined.chain.then(() => {
+        if (joined.waiting.delete(subscription) && joined.latest) subscription.push(joined.latest);
+      });
+    }
+    const userId = request.identity?.userId;
+    this.membership.set(subscription, {
+      upstream,
+      group,
+      ...(userId ? { userId } : {}),
+      ...(request.connectionId ? { connectionId: request.connectionId } : {}),
+    });
+    if (userId) this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
+    if (request.connectionId) {
+      this.perConnection.set(
+        request.connectionId,
+        (this.perConnection.get(request.connectionId) ?? 0) + 1,
+      );
+    }
+    return { subscription };
+  }
+
+  /**
+   * Switches to a new supergraph: ends every active subscription with
+   * SUBSCRIPTION_SCHEMA_RELOAD and plans against the new schema from now on. Throws (and keeps
+   * the current schema) when the SDL is not a valid supergraph.
+   */
+  reload(supergraphSdl: string): void {
+    this.state = this.buildState(supergraphSdl);
+    this.planCache.clear();
+    const error = codedError(
+      'The subscription ended because the supergraph schema changed; subscribe again',
+      SUBSCRIPTION_ERROR_CODES.schemaReload,
+    );
+    for (const subscription of [...this.active]) subscription.fail([error]);
+  }
+
+  /** Ends every subscription (SERVICE_UNAVAILABLE) and closes the upstream sockets. */
+  close(): void {
+    this.closed = true;
+    const error = codedError('The gateway is shutting down', 'SERVICE_UNAVAILABLE');
+    for (const subscription of [...this.active]) subscription.fail([error]);
+    for (const upstream of [...this.upstreams.values()]) this.closeUpstream(upstream);
+    for (const socket of this.sockets.values()) socket.dispose();
+    this.sockets.clear();
+  }
+
+  private buildState(supergraphSdl: string): SchemaState {
+    const supergraph = Supergraph.build(supergraphSdl);
+    const apiSchema = supergraph.apiSchema();
+    const subgraphUrls = new Map<string, string>();
+    for (const subgraph of supergraph.subgraphs().values()) {
+      subgraphUrls.set(subgraph.name, this.options.subgraphUrls?.[subgraph.name] ?? subgraph.url);
+    }
+    return {
+      id: sha256(supergraphSdl),
+      apiSchema,
+      apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+      supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+      planner: new QueryPlanner(supergraph),
+      subgraphUrls,
+    };
+  }
+
+  private prepare(request: SubscribeRequest): PreparedOperation | GraphQLError[] {
+    const operationName = request.operationName ?? undefined;
+    const key = `${operationName ?? ''}\n${request.query}`;
+    const cached = this.planCache.get(key);
+    if (cached) return cached;
+
+    const state = this.state;
+    let document = request.document;
+    if (!document) {
+      try {
+        document = parse(request.query);
+      } catch (error) {
+        return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+      }
+    }
+    const invalid = validate(state.apiGraphQLSchema, document);
+    if (invalid.length) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = getOperationAST(document, operationName);
+    if (!operation) {
+      return [codedError('Unable to identify the operation to run', 'GRAPHQL_VALIDATION_FAILED')];
+    }
+    if (operation.operation !== 'subscription') {
+      return [codedError('Only subscription operations are served here', 'BAD_REQUEST')];
+    }
+    if (rootHasConditions(operation.selectionSet)) {
+      return [
+        codedError(
+          '@include and @skip are not supported on the root field of a subscription',
+          'GRAPHQL_VALIDATION_FAILED',
+        ),
+      ];
+    }
+    let plan: QueryPlan;
+    try {
+      plan = state.planner.buildQueryPlan(
+        operationFromDocument(state.apiSchema, document, { operationName }),
+      );
+    } catch (error) {
+      this.logger.warn('[subscriptions] cannot plan operation', error);
+      return [
+        codedError(
+          `Cannot plan this subscription: ${(error as Error).message}`,
+          'GRAPHQL_VALIDATION_FAILED',
+        ),
+      ];
+    }
+    if (plan.node?.kind !== 'Subscription') {
+      return [codedError('Cannot plan this subscription', 'GRAPHQL_VALIDATION_FAILED')];
+    }
+    const { primary, rest } = plan.node;
+    const prepared: PreparedOperation = {
+      key,
+      state,
+      source: request.query,
+      document,
+      operation,
+      operationName,
+      primary,
+      seededPlan: {
+        kind: 'QueryPlan',
+        node: {
+          kind: 'Sequence',
+          nodes: [{ ...primary, serviceName: SEED_SERVICE }, ...(rest ? [rest] : [])],
+        },
+      },
+      operationContext: buildOperationContext({
+        schema: state.apiGraphQLSchema,
+        operationDocument: document,
+        ...(operationName ? { operationName } : {}),
+      }),
+    };
+    if (this.planCache.size >= this.limits.planCacheSize) {
+      const oldest = this.planCache.keys().next();
+      if (!oldest.done) this.planCache.delete(oldest.value);
+    }
+    this.planCache.set(key, prepared);
+    return prepared;
+  }
+
+  private checkLimits(request: SubscribeRequest): GraphQLError | undefined {
+    const limit = (message: string, scope: string, max: number) =>
+      codedError(message, SUBSCRIPTION_ERROR_CODES.limit, { limit: scope, max });
+    if (this.active.size >= this.limits.maxSubscriptions) {
+      return limit(
+        'The gateway serves as many subscriptions as it can',
+        'gateway',
+        this.limits.maxSubscriptions,
+      );
+    }
+    const { connectionId, identity } = request;
+    const max = this.limits.maxSubscriptionsPerConnection;
+    if (connectionId && (this.perConnection.get(connectionId) ?? 0) >= max) {
+      return limit(`At most ${max} subscriptions per connection`, 'connection', max);
+    }
+    const maxUser = this.limits.maxSubscriptionsPerUser;
+    if (identity && (this.perUser.get(identity.userId) ?? 0) >= maxUser) {
+      return limit(`At most ${maxUser} subscriptions per user`, 'user', maxUser);
+    }
+    return undefined;
+  }
+
+  private socketFor(serviceName: string, identity: Identity | null, url: string): UpstreamSocket {
+    const socketKey = `${serviceName}\n${authScope(identity)}`;
+    let socket = this.sockets.get(socketKey);
+    if (!socket) {
+      socket = new UpstreamSocket({
+        serviceName,
+        url: toWebSocketUrl(url),
+        retryBudgetMs: this.limits.upstreamRetryBudgetMs,
+        connectionParams: async () => ({
+          authorization: `Bearer ${await mintInternalToken(this.options.signingKey, serviceName, identity)}`,
+        }),
+      });
+      this.sockets.set(socketKey, socket);
+    }
+    return socket;
+  }
+
+  private upstreamFor(
+    prepared: PreparedOperation,
+    variables: Record<string, unknown>,
+    identity: Identity | null,
+  ): Upstream {
+    const { primary } = prepared;
+    const upstreamVariables: Record<string, unknown> = {};
+    for (const name of primary.variableUsages ?? []) {
+      if (variables[name] !== undefined) upstreamVariables[name] = variables[name];
+    }
+    const serviceName = primary.serviceName;
+    const key = sha256(
+      stableJson([serviceName, primary.operation, upstreamVariables, authScope(identity)]),
+    );
+    const existing = this.upstreams.get(key);
+    if (existing) return existing;
+
+    const url = prepared.state.subgraphUrls.get(serviceName) ?? '';
+    const socket = this.socketFor(serviceName, identity, url);
+    socket.refs += 1;
+    const upstream: Upstream = {
+      key,
+      serviceName,
+      socketKey: `${serviceName}\n${authScope(identity)}`,
+      socket,
+      groups: new Map(),
+      dispose: () => undefined,
+      closed: false,
+    };
+    this.upstreams.set(key, upstream);
+    upstream.dispose = socket.client.subscribe<Record<string, unknown>, Record<string, unknown>>(
+      {
+        query: primary.operation,
+        variables: upstreamVariables,
+        ...(primary.operationName ? { operationName: primary.operationName } : {}),
+      },
+      {
+        next: (event) => {
+          if (upstream.closed) return;
+          this.upstreamEvents += 1;
+          for (const group of upstream.groups.values()) this.dispatch(group, event);
+        },
+        error: (error) => this.upstreamFailed(upstream, error),
+        complete: () => {
+          if (upstream.closed) return;
+          this.endUpstream(upstream, (subscription) => subscription.complete());
+        },
+      },
+    );
+    return upstream;
+  }
+
+  private upstreamFailed(upstream: Upstream, error: unknown): void {
+    if (upstream.closed) return;
+    if (Array.isArray(error)) {
+      // The subgraph refused or ended the operation with GraphQL errors (e.g. FORBIDDEN).
+      const errors = fromSubgraphErrors(error, upstream.serviceName);
+      this.endUpstream(upstream, (subscription) => subscription.fail(errors));
+      return;
+    }
+    this.logger.warn(
+      `[subscriptions] subgraph "${upstream.serviceName}" unreachable; ending its subscriptions`,
+    );
+    // The socket gave up: forget it so the next subscriber starts a fresh one.
+    if (this.sockets.get(upstream.socketKey) === upstream.socket) {
+      this.sockets.delete(upstream.socketKey);
+    }
+    const unavailable = codedError(
+      `Subgraph "${upstream.serviceName}" is unavailable; subscribe again later`,
+      SUBSCRIPTION_ERROR_CODES.subgraphUnavailable,
+      { serviceName: upstream.serviceName },
+    );
+    this.endUpstream(upstream, (subscription) => subscription.fail([unavailable]));
+  }
+
+  /** Ends every subscriber of an upstream after the hydrations already under way. */
+  private endUpstream(upstream: Upstream, end: (subscription: ClientSubscription) => void): void {
+    for (const group of upstream.groups.values()) {
+      group.chain = group.chain.then(() => {
+        for (const subscription of [...group.subscribers]) end(subscription);
+      });
+    }
+    this.closeUpstream(upstream);
+  }
+
+  private closeUpstream(upstream: Upstream): void {
+    if (upstream.closed) return;
+    upstream.closed = true;
+    if (this.upstreams.get(upstream.key) === upstream) this.upstreams.delete(upstream.key);
+    upstream.dispose();
+    upstream.socket.refs -= 1;
+    if (upstream.socket.refs <= 0) {
+      if (this.sockets.get(upstream.socketKey) === upstream.socket) {
+        this.sockets.delete(upstream.socketKey);
+      }
+      upstream.socket.dispose();
+    }
+  }
+
+  /** Hydrates one event for a group (in order) and fans the result out to its subscribers. */
+  private dispatch(group: HydrationGroup, event: FormattedExecutionResult): void {
+    if (group.pending >= this.limits.queueCapacity) {
+      const error = codedError(
+        'Events arrive faster than they can be resolved; resubscribe',
+        SUBSCRIPTION_ERROR_CODES.backpressure,
+      );
+      for (const subscription of [...group.subscribers]) subscription.fail([error], true);
+      return;
+    }
+    group.pending += 1;
+    group.chain = group.chain
+      .then(async () => {
+        if (!group.subscribers.size) return;
+        const result = await this.hydrate(group, event);
+        if (group.replaysLatest && !result.errors?.length) group.latest = result;
+        group.waiting.clear();
+        for (const subscription of [...group.subscribers]) subscription.push(result);
+      })
+      .catch((error: unknown) => {
+        this.logger.error('[subscriptions] hydration failed', error);
+        const failure: ExecutionResult = {
+          errors: [codedError('Internal server error', 'INTERNAL_SERVER_ERROR')],
+        };
+        for (const subscription of [...group.subscribers]) subscription.push(failure);
+      })
+      .finally(() => {
+        group.pending -= 1;
+      });
+  }
+
+  private async hydrate(
+    group: HydrationGroup,
+    event: FormattedExecutionResult,
+  ): Promise<ExecutionResult> {
+    this.hydrations += 1;
+    const { prepared } = group;
+    const seed: GraphQLDataSource = {
+      // executeQueryPlan merges fetched data in place: hand every run its own copy.
+      process: () =>
+        Promise.resolve(
+          structuredClone(event) as Awaited<ReturnType<GraphQLDataSource['process']>>,
+        ),
+    };
+    const serviceMap: ServiceMap = { ...this.options.dataSources, [SEED_SERVICE]: seed };
+    const requestContext = {
+      request: {
+        query: prepared.source,
+        variables: group.variables,
+        ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
+      },
+      document: prepared.document,
+      source: prepared.source,
+      queryHash: prepared.key,
+      operationName: prepared.operationName ?? null,
+      operation: prepared.operation,
+      schema: prepared.state.apiGraphQLSchema,
+      context: { identity: group.identity },
+      logger: this.logger,
+      metrics: {},
+      overallCachePolicy: undefined,
+    };
+    const result = await executeQueryPlan(
+      prepared.seededPlan,
+      serviceMap,
+      requestContext as unknown as Parameters<typeof executeQueryPlan>[2],
+      prepared.operationContext,
+      prepared.state.supergraphGraphQLSchema,
+      prepared.state.apiSchema,
+    );
+    const serviceName = prepared.primary.serviceName;
+    const errors = result.errors?.map((error) =>
+      error.extensions?.serviceName === SEED_SERVICE
+        ? new GraphQLError(error.message, {
+            ...(error.path ? { path: error.path } : {}),
+            extensions: { ...error.extensions, serviceName },
+          })
+        : error,
+    );
+    return {
+      ...(result.data !== undefined ? { data: result.data } : {}),
+      ...(errors?.length ? { errors } : {}),
+    };
+  }
+
+  private release(subscription: ClientSubscription): void {
+    this.active.delete(subscription);
+    const member = this.membership.get(subscription);
+    if (!member) return;
+    this.membership.delete(subscription);
+    const { upstream, group, userId, connectionId } = member;
+    if (userId) decrement(this.perUser, userId);
+    if (connectionId) decrement(this.perConnection, connectionId);
+    group.subscribers.delete(subscription);
+    if (group.subscribers.size === 0 && upstream.groups.get(group.key) === group) {
+      upstream.groups.delete(group.key);
+    }
+    if (upstream.groups.size === 0) this.closeUpstream(upstream);
+  }
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const next = (map.get(key) ?? 1) - 1;
+  if (next <= 0) map.delete(key);
+  else map.set(key, next);
+}

@@ -1,0 +1,159 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DocumentNode } from 'graphql';
+import { getOperationAST, parse, type GraphQLError } from './graphql';
+import { MAX_TIMER_MS, type Authenticate } from './auth';
+import type { FederatedSubscriptionEngine } from './engine';
+import {
+  codedError,
+  formatErrors,
+  formatResult,
+  toGraphQLError,
+  type ErrorFormatter,
+} from './errors';
+
+export interface MultipartOptions {
+  engine: FederatedSubscriptionEngine;
+  authenticate: Authenticate;
+  formatError?: ErrorFormatter;
+  /** Interval of the `{}` heartbeat parts. Default 5 s. */
+  heartbeatMs?: number;
+}
+
+export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="graphql"; subscriptionSpec=1.0';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/**
+ * Apollo's multipart HTTP subscription protocol (`subscriptionSpec=1.0`) for `POST /graphql`:
+ * returns `true` when it answered the request (a subscription), `false` for anything Apollo
+ * Server should handle (queries, mutations, unparsable bodies). Parts are `{}` heartbeats,
+ * `{"payload": {"data", "errors"}}` results, and a final `{"payload": null, "errors": …}`
+ * transport error (Apollo Client raises it as CombinedProtocolErrors) when the
+ * subscription is ended by the gateway (reload, subgraph down, backpressure, token expiry);
+ * the stream ends with `--graphql--`. A client disconnect ends the subscription.
+ */
+export function createMultipartHandler(
+  options: MultipartOptions,
+): (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean> {
+  const heartbeatMs = options.heartbeatMs ?? 5_000;
+  const format = (errors: ReadonlyArray<GraphQLError>) => formatErrors(errors, options.formatError);
+
+  return async (req, res, body) => {
+    if (!isRecord(body) || typeof body.query !== 'string') return false;
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    let document: DocumentNode;
+    try {
+      document = parse(body.query);
+    } catch {
+      return false; // Apollo Server answers GRAPHQL_PARSE_FAILED
+    }
+    if (getOperationAST(document, operationName)?.operation !== 'subscription') return false;
+
+    if (!(req.headers.accept ?? '').includes('multipart/mixed')) {
+      sendJson(res, 406, {
+        errors: format([
+          codedError(
+            'Subscriptions need "Accept: multipart/mixed;subscriptionSpec=1.0" or a graphql-ws WebSocket',
+            'BAD_REQUEST',
+          ),
+        ]),
+      });
+      return true;
+    }
+
+    let auth: Awaited<ReturnType<Authenticate>>;
+    try {
+      auth = await options.authenticate(req.headers.authorization);
+    } catch (error) {
+      const graphqlError = toGraphQLError(error);
+      const http = graphqlError.extensions.http as { status?: number } | undefined;
+      sendJson(res, http?.status ?? 500, { errors: format([graphqlError]) });
+      return true;
+    }
+
+    const variables = isRecord(body.variables) ? body.variables : undefined;
+    const outcome = options.engine.subscribe({
+      query: body.query,
+      document,
+      operationName,
+      variables,
+      identity: auth.identity,
+    });
+
+    res.writeHead(200, {
+      'content-type': MULTIPART_CONTENT_TYPE,
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    res.write('\r\n--graphql');
+    let open = true;
+    const writePart = (part: unknown): boolean =>
+      open &&
+      res.write(
+        `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${JSON.stringify(part)}\r\n--graphql`,
+      );
+    const finish = () => {
+      if (!open) return;
+      open = false;
+      res.end('--\r\n');
+    };
+
+    if (outcome.errors) {
+      writePart({ payload: { errors: format(outcome.errors) } });
+      finish();
+      return true;
+    }
+
+    const subscription = outcome.subscription;
+    let clientGone = false;
+    let drained: (() => void) | undefined;
+    res.on('close', () => {
+      clientGone = true;
+      open = false;
+      drained?.();
+      void subscription.return();
+    });
+    res.on('drain', () => drained?.());
+    const heartbeat = setInterval(() => writePart({}), heartbeatMs);
+    let expiry: NodeJS.Timeout | undefined;
+    if (auth.expiresAt !== undefined && auth.expiresAt - Date.now() < MAX_TIMER_MS) {
+      expiry = setTimeout(
+        () =>
+          subscription.fail([
+            codedError('Access token has expired', 'UNAUTHENTICATED', { reason: 'TOKEN_EXPIRED' }),
+          ]),
+        Math.max(0, auth.expiresAt - Date.now()),
+      );
+    }
+    try {
+      for (;;) {
+        const next = await subscription.next();
+        if (next.done || clientGone) break;
+        const result = next.value;
+        const written = subscription.isTerminal(result)
+          ? writePart({ payload: null, errors: format(result.errors ?? []) })
+          : writePart({ payload: formatResult(result, options.formatError) });
+        if (!written && !clientGone) {
+          await new Promise<void>((resolve) => (drained = resolve));
+          drained = undefined;
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(expiry);
+      void subscription.return();
+      finish();
+    }
+    return true;
+  };
+}

@@ -1,0 +1,204 @@
+import type { Server } from 'node:http';
+import type {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  FormattedExecutionResult,
+} from 'graphql';
+import { getOperationAST, parse, type GraphQLError } from './graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Identity } from '@shop/auth';
+import { MAX_TIMER_MS, type Authenticate } from './auth';
+import type { ClientSubscription } from './client-subscription';
+import type { FederatedSubscriptionEngine } from './engine';
+import {
+  codedError,
+  errorCode,
+  formatErrors,
+  formatResult,
+  withCode,
+  type ErrorFormatter,
+} from './errors';
+
+/** Runs a query or mutation sent over the WebSocket (e.g. through Apollo Server). */
+export type ExecuteOperation = (request: {
+  query: string;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+  identity: Identity | null;
+}) => Promise<FormattedExecutionResult>;
+
+export interface GraphqlWsOptions {
+  server: Server;
+  engine: FederatedSubscriptionEngine;
+  authenticate: Authenticate;
+  /** Queries and mutations over the socket; refused with BAD_REQUEST when absent. */
+  execute?: ExecuteOperation;
+  formatError?: ErrorFormatter;
+  path?: string;
+  /** Largest accepted message. Default 1 MiB. */
+  maxPayload?: number;
+  /** Server ping interval. Default 12 s. */
+  keepAliveMs?: number;
+}
+
+export interface GraphqlWsServer {
+  wss: WebSocketServer;
+  /** Closes every socket (1001 Going Away) and stops accepting connections. */
+  close(): Promise<void>;
+}
+
+interface Connection {
+  id: string;
+  identity: Identity | null;
+  expiry?: NodeJS.Timeout;
+}
+
+type OperationContext =
+  | { kind: 'subscription'; subscription: ClientSubscription }
+  | {
+      kind: 'execute';
+      query: string;
+      variables: Record<string, unknown> | undefined;
+      operationName: string | undefined;
+      identity: Identity | null;
+    };
+
+function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * graphql-ws (`graphql-transport-ws`) on `path` of the gateway's http server. The caller
+ * authenticates with `connectionParams.authorization` (or `Authorization`, as GraphiQL sends its
+ * Headers tab) — a rejected token closes the socket with 4403 Forbidden, and so does the access
+ * token's expiry while connected; no token means anonymous. Subscriptions run on the engine,
+ * queries and mutations on `execute`.
+ */
+export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: options.path ?? '/graphql',
+    maxPayload: options.maxPayload ?? 1024 * 1024,
+  });
+  const connections = new WeakMap<WebSocket, Connection>();
+  let sequence = 0;
+
+  const disposable = useServer<Record<string, unknown> | undefined>(
+    {
+      connectionInitWaitTimeout: 5_000,
+      onConnect: async (ctx) => {
+        const header =
+          authorizationFrom(ctx.connectionParams) ?? ctx.extra.request.headers.authorization;
+        let identity: Identity | null;
+        let expiresAt: number | undefined;
+        try {
+          ({ identity, expiresAt } = await options.authenticate(header));
+        } catch (error) {
+          const code = errorCode(error);
+          // 1013 Try Again Later: keys unreachable is not the client's fault (clients retry it).
+          if (code === 'SERVICE_UNAVAILABLE') ctx.extra.socket.close(1013, 'Try again later');
+          return false; // 4403 Forbidden
+        }
+        const connection: Connection = { id: `ws:${++sequence}`, identity };
+        if (expiresAt !== undefined) {
+          const delay = Math.max(0, expiresAt - Date.now());
+          if (delay < MAX_TIMER_MS) {
+            connection.expiry = setTimeout(
+              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden'),
+              delay,
+            );
+            connection.expiry.unref();
+          }
+        }
+        connections.set(ctx.extra.socket, connection);
+        return true;
+      },
+      onClose: (ctx) => {
+        clearTimeout(connections.get(ctx.extra.socket)?.expiry);
+        connections.delete(ctx.extra.socket);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (!connection) return [codedError('Not connected', 'UNAUTHENTICATED')];
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+        }
+        const operationName = payload.operationName ?? undefined;
+        const variables = payload.variables ?? undefined;
+        const operation = getOperationAST(document, operationName);
+        const base = { schema: options.engine.apiSchema, document, operationName };
+        if (operation && operation.operation !== 'subscription') {
+          if (!options.execute) {
+            return [codedError('Send queries and mutations over HTTP', 'BAD_REQUEST')];
+          }
+          const contextValue: OperationContext = {
+            kind: 'execute',
+            query: payload.query,
+            variables,
+            operationName,
+            identity: connection.identity,
+          };
+          return { ...base, contextValue } satisfies ExecutionArgs;
+        }
+        const outcome = options.engine.subscribe({
+          query: payload.query,
+          document,
+          operationName,
+          variables,
+          identity: connection.identity,
+          connectionId: connection.id,
+        });
+        if (outcome.errors) return outcome.errors;
+        const contextValue: OperationContext = {
+          kind: 'subscription',
+          subscription: outcome.subscription,
+        };
+        return { ...base, contextValue } satisfies ExecutionArgs;
+      },
+      subscribe: (args) => {
+        const context = args.contextValue as OperationContext;
+        if (context.kind !== 'subscription') throw new Error('not a subscription');
+        return context.subscription;
+      },
+      execute: async (args) => {
+        const context = args.contextValue as OperationContext;
+        if (context.kind !== 'execute' || !options.execute) throw new Error('not executable');
+        const { kind: _kind, ...request } = context;
+        return (await options.execute(request)) as ExecutionResult;
+      },
+      // (ctx, id, payload, args, result): results leave formatted (masked, our codes kept).
+      onNext: (...hook) => formatResult(hook[4], options.formatError) as FormattedExecutionResult,
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, options.formatError),
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+
+  return {
+    wss,
+    async close() {
+      const sockets = [...wss.clients];
+      const closed = Promise.all(
+        sockets.map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              if (socket.readyState === socket.CLOSED) return resolve();
+              socket.once('close', () => resolve());
+            }),
+        ),
+      );
+      for (const socket of sockets) socket.close(1001, 'Going away');
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
+      await Promise.race([closed, timeout]);
+      for (const socket of wss.clients) socket.terminate();
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { and, asc, desc, eq, gt, isNull, lt, max, sql } from 'drizzle-orm';
+import type { Db } from '@shop/db';
+import type { DbTransaction } from '@shop/events';
+import {
+  cartStates,
+  emailOutbox,
+  notifications,
+  orderStates,
+  paymentStates,
+  type CartStateRow,
+  type NotificationRow,
+  type OrderStateRow,
+  type PaymentStateRow,
+} from './tables';
+
+/** A drizzle handle: the database or a transaction. */
+export type Executor = Db | DbTransaction;
+
+export type NewNotification = Omit<NotificationRow, 'seq' | 'createdAt' | 'readAt'>;
+
+/** Every query of the notification subgraph, bound to one handle. */
+export function createNotificationQueries(db: Executor) {
+  return {
+    async orderState(orderId: string): Promise<OrderStateRow | undefined> {
+      const [row] = await db.select().from(orderStates).where(eq(orderStates.orderId, orderId));
+      return row;
+    },
+
+    /** Inserts or moves the order's state forward; undefined when `row.version` is not newer. */
+    async advanceOrderState(row: OrderStateRow): Promise<OrderStateRow | undefined> {
+      const [saved] = await db
+        .insert(orderStates)
+        .values(row)
+        .onConflictDoUpdate({
+          target: orderStates.orderId,
+          set: {
+            userId: sql`excluded.user_id`,
+            number: sql`coalesce(excluded.number, ${orderStates.number})`,
+            status: sql`excluded.status`,
+            previousStatus: sql`excluded.previous_status`,
+            version: sql`excluded.version`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+          setWhere: lt(orderStates.version, sql`excluded.version`),
+        })
+        .returning();
+      return saved;
+    },
+
+    async paymentState(orderId: string): Promise<PaymentStateRow | undefined> {
+      const [row] = await db.select().from(paymentStates).where(eq(paymentStates.orderId, orderId));
+      return row;
+    },
+
+    async savePaymentState(row: PaymentStateRow): Promise<PaymentStateRow> {
+      const [saved] = await db
+        .insert(paymentStates)
+        .values(row)
+        .onConflictDoUpdate({
+          target: paymentStates.orderId,
+          set: {
+            userId: row.userId,
+            paymentId: row.paymentId,
+            status: row.status,
+            version: row.version,
+            paymentVersion: row.paymentVersion,
+            updatedAt: row.updatedAt,
+          },
+        })
+        .returning();
+      return saved!;
+    },
+
+    async cartState(cartId: string): Promise<CartStateRow | undefined> {
+      const [row] = await db.select().from(cartStates).where(eq(cartStates.cartId, cartId));
+      return row;
+    },
+
+    /** Inserts or moves the cart's state forward; undefined when `row.version` is not newer. */
+    async advanceCartState(row: CartStateRow): Promise<CartStateRow | undefined> {
+      const [saved] = await db
+        .insert(cartStates)
+        .values(row)
+        .onConflictDoUpdate({
+          target: cartStates.cartId,
+          set: {
+            userId: sql`coalesce(excluded.user_id, ${cartStates.userId})`,
+            version: sql`excluded.version`,
+            reason: sql`excluded.reason`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+          setWhere: lt(cartStates.version, sql`excluded.version`),
+        })
+        .returning();
+      return saved;
+    },
+
+    /**
+     * Serialises feed writes of one user until the transaction ends, so that a user's `seq`
+     * values commit in increasing order (a cursor never skips a later-committed lower seq).
+     */
+    async lockFeed(userId: string): Promise<void> {
+      await db.execute(
+        sql`select pg_advisory_xact_lock(hashtext(${`notification-feed:${userId}`}))`,
+      );
+    },
+
+    /** Inserts a notification; undefined when one exists for the same event. */
+    async insertNotification(row: NewNotification): Promise<NotificationRow | undefined> {
+      const [saved] = await db
+        .insert(notifications)
+        .values(row)
+        .onConflictDoNothing({ target: notifications.eventId })
+        .returning();
+      return saved;
+    },
+
+    async queueEmail(row: {
+      id: string;
+      notificationId: string;
+      eventId: string;
+      userId: string;
+      subject: string;
+      body: string;
+    }): Promise<boolean> {
+      const saved = await db
+        .insert(emailOutbox)
+        .values(row)
+        .onConflictDoNothing({ target: emailOutbox.eventId })
+        .returning({ id: emailOutbox.id });
+      return saved.length > 0;
+    },
+
+    /** The user's notifications with `seq > after`, oldest first. */
+    async feedAfter(userId: string, after: number, limit: number): Promise<NotificationRow[]> {
+      return db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), gt(notifications.seq, after)))
+        .orderBy(asc(notifications.seq))
+        .limit(limit);
+    },
+
+    async lastSeq(userId: string): Promise<number> {
+      const [row] = await db
+        .select({ seq: max(notifications.seq) })
+        .from(notifications)
+        .where(eq(notifications.userId, userId));
+      return row?.seq === null || row?.seq === undefined ? 0 : Number(row.seq);
+    },
+
+    /** A page of the user's notifications, newest first, older than `before` when given. */
+    async listNotifications(
+      userId: string,
+      page: { before: number | null; limit: number; unreadOnly: boolean },
+    ): Promise<NotificationRow[]> {
+      return db
+        .select()
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.userId, userId),
+            page.before === null ? undefined : lt(notifications.seq, page.before),
+            page.unreadOnly ? isNull(notifications.readAt) : undefined,
+          ),
+        )
+        .orderBy(desc(notifications.seq))
+        .limit(page.limit);
+    },
+
+    /** Marks the user's notification read (keeps the first read time); undefined if not theirs. */
+    async markRead(id: string, userId: string): Promise<NotificationRow | undefined> {
+      const [row] = await db
+        .update(notifications)
+        .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+        .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+        .returning();
+      return row;
+    },
+  };
+}
+
+export type NotificationQueries = ReturnType<typeof createNotificationQueries>;
