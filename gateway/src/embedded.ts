@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSigningKey, type SigningKey } from '@shop/auth';
+import { prepareAnalyticsDatabase, startAnalyticsSubgraph } from '@shop/analytics-subgraph';
 import { prepareCartDatabase, startCartSubgraph } from '@shop/cart-subgraph';
 import { createDatabase, type Database } from '@shop/db';
 import { createEventBus, type EventBus } from '@shop/events';
@@ -40,6 +41,8 @@ export interface EmbeddedGraphOptions {
   redisUrl?: string | undefined;
   cartTokenSecret?: string | undefined;
   paymentTtlSeconds?: number;
+  /** Share of operations reported as usage events to analytics (0..1); default 1. */
+  usageSampleRate?: number;
   /** OpenSearch node for product search; Postgres full-text search when absent. */
   opensearchUrl?: string | undefined;
   /** Overrides of the gateway's subscription limits (per connection, per user, …). */
@@ -84,6 +87,7 @@ export async function startEmbeddedGraph(
     await prepareOrderDatabase(database);
     await preparePaymentDatabase(database);
     await prepareNotificationDatabase(database);
+    await prepareAnalyticsDatabase(database);
     bus =
       options.bus ??
       (await createEventBus({
@@ -143,6 +147,7 @@ export async function startEmbeddedGraph(
     const notification = track(
       await startNotificationSubgraph({ ...common, bus, cartTokenSecret, port: portFor(6) }),
     );
+    const analytics = track(await startAnalyticsSubgraph({ ...common, bus, port: portFor(7) }));
     const subgraphs: Record<string, RunningSubgraph> = {
       user,
       product,
@@ -150,6 +155,7 @@ export async function startEmbeddedGraph(
       order,
       payment,
       notification,
+      analytics,
     };
 
     const gateway = await startGateway({
@@ -163,6 +169,7 @@ export async function startEmbeddedGraph(
       ...(options.subscriptionLimits
         ? { subscriptions: { limits: options.subscriptionLimits } }
         : {}),
+      usage: { bus, sampleRate: options.usageSampleRate ?? 1 },
     });
 
     let stopped = false;

@@ -17,6 +17,7 @@ const subgraphUrlVars = {
   SUBGRAPH_ORDER_URL: optionalUrl(),
   SUBGRAPH_PAYMENT_URL: optionalUrl(),
   SUBGRAPH_NOTIFICATION_URL: optionalUrl(),
+  SUBGRAPH_ANALYTICS_URL: optionalUrl(),
 };
 
 /** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
@@ -51,6 +52,11 @@ export const EmbeddedEnv = z.object({
   REDIS_URL: optionalUrl(),
   /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
   CART_TOKEN_SECRET: optionalString(),
+  /** Share of operations reported to the analytics subgraph (0..1). */
+  USAGE_SAMPLE_RATE: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().min(0).max(1).default(1),
+  ),
   /** OpenSearch node for product search; Postgres full-text search when unset. */
   OPENSEARCH_URL: optionalUrl(),
   /** Seconds an unpaid order keeps its stock before it expires. */

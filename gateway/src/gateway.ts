@@ -22,9 +22,17 @@ import {
   type KeySource,
   type SigningKey,
 } from '@shop/auth';
-import { sendJson, startHttpServer, type RunningHttpServer } from '@shop/http';
+import type { EventBus } from '@shop/events';
+import {
+  graphqlMetricsPlugin,
+  HttpMetrics,
+  sendJson,
+  startHttpServer,
+  type RunningHttpServer,
+} from '@shop/http';
 import { formatError } from '@shop/subgraph';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
+import { registerUsageMetrics } from './metrics';
 import {
   attachGraphqlWs,
   createMultipartHandler,
@@ -33,9 +41,10 @@ import {
   type GraphqlWsServer,
   type SubscriptionLimits,
 } from './subscriptions';
+import { usagePlugin, UsageReporter, type UsageContext } from './usage';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
-export interface GatewayContext {
+export interface GatewayContext extends UsageContext {
   identity: Identity | null;
 }
 
@@ -54,6 +63,24 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
   subscriptions?: GatewaySubscriptionOptions;
+  /**
+   * API usage reporting: one `graphql.operation.completed` event per (sampled) query/mutation
+   * on `analytics.api-usage.v1`, published in the background. Absent → no usage events.
+   * Subscriptions (served by the subscription engine) are not reported.
+   */
+  usage?: GatewayUsageOptions;
+}
+
+export interface GatewayUsageOptions {
+  bus: EventBus;
+  /** Share of operations reported, 0..1; default 1. */
+  sampleRate?: number;
+  /** Events held in memory at most; further events are dropped and counted. Default 10,000. */
+  bufferSize?: number;
+  /** Background flush period; default 250 ms (a batch of 200 is flushed at once). */
+  flushIntervalMs?: number;
+  /** Sampling randomness (tests); default `Math.random`. */
+  random?: () => number;
 }
 
 export interface GatewaySubscriptionOptions {
@@ -77,6 +104,23 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly key: SigningKey,
   ) {
     super({ url });
+  }
+
+  /** Times each fetch into the operation's usage record when the operation is sampled. */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const fetches =
+      'context' in options && options.context ? options.context.subgraphFetches : undefined;
+    if (!fetches) return super.process(options);
+    const started = performance.now();
+    let ok = false;
+    try {
+      const response = await super.process(options);
+      ok = !response.errors?.length;
+      return response;
+    } finally {
+      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      fetches.push({ subgraph: this.subgraph, durationMs, ok });
+    }
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -114,6 +158,8 @@ export interface RunningGateway extends RunningHttpServer {
   gateway: ApolloGateway;
   /** The subscription engine (`stats()`, `reload(sdl)`); undefined when disabled. */
   subscriptions: FederatedSubscriptionEngine | undefined;
+  /** The usage reporter (`stats()`, `flush()`); undefined without the `usage` option. */
+  usage: UsageReporter | undefined;
 }
 
 /**
@@ -154,13 +200,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       console.error('[subscriptions] cannot load the new supergraph', error);
     }
   });
+  const metrics = new HttpMetrics('gateway');
+  const usage = options.usage
+    ? new UsageReporter({
+        bus: options.usage.bus,
+        ...(options.usage.sampleRate !== undefined ? { sampleRate: options.usage.sampleRate } : {}),
+        ...(options.usage.bufferSize ? { bufferSize: options.usage.bufferSize } : {}),
+        ...(options.usage.flushIntervalMs
+          ? { flushIntervalMs: options.usage.flushIntervalMs }
+          : {}),
+        ...(options.usage.random ? { random: options.usage.random } : {}),
+      })
+    : undefined;
+  if (usage) registerUsageMetrics(metrics, usage);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     csrfPrevention: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      graphqlMetricsPlugin<GatewayContext>(metrics),
+      ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
+    ],
   });
   await apollo.start();
 
@@ -200,6 +263,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const http = await startHttpServer<GatewayContext>({
     apollo,
     context,
+    metrics,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
@@ -259,10 +323,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...http,
     gateway,
     subscriptions: engine,
+    usage,
     async stop(timeoutMs) {
       await ws?.close();
       engine?.close();
       await http.stop(timeoutMs);
+      // Requests drained above have recorded their usage: flush it (bounded) and stop the loop.
+      await usage?.stop(timeoutMs);
       await apollo.stop();
     },
   };

@@ -21,6 +21,7 @@ const graph = await startEmbeddedGraph({
   cartTokenSecret: env.CART_TOKEN_SECRET,
   paymentTtlSeconds: env.PAYMENT_TTL_SECONDS,
   opensearchUrl: env.OPENSEARCH_URL,
+  usageSampleRate: env.USAGE_SAMPLE_RATE,
 });
 onShutdownSignal(() => graph.stop());
 

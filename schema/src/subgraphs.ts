@@ -23,6 +23,7 @@ export const SUBGRAPHS: readonly SubgraphEntry[] = [
     defaultUrl: 'http://127.0.0.1:4006/graphql',
     sdlPath: sdl('notification'),
   },
+  { name: 'analytics', defaultUrl: 'http://127.0.0.1:4007/graphql', sdlPath: sdl('analytics') },
 ];
 
 /** Where the committed supergraph lives. */

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HttpMetrics } from './metrics';
+
+export { HttpMetrics, errorCodesOf, graphqlMetricsPlugin } from './metrics';
 
 /** A handler for one extra route (health, JWKS, GraphiQL…). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -25,12 +28,21 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * `false` hands it on to Apollo Server unchanged.
    */
   intercept?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
+  /**
+   * Prometheus metrics served at `GET /metrics` (always on): an {@link HttpMetrics} the caller
+   * also feeds (e.g. with `graphqlMetricsPlugin`), or just the `service` label for a new one
+   * (default `service: 'http'`). `/metrics` is unauthenticated: in production the port must be
+   * bound to an internal interface or `/metrics` blocked at the edge.
+   */
+  metrics?: HttpMetrics | { service: string };
 }
 
 export interface RunningHttpServer {
   server: Server;
   port: number;
   url: string;
+  /** This server's Prometheus metrics (served at `GET /metrics`). */
+  metrics: HttpMetrics;
   /** Stops accepting requests, fails readiness, drains in-flight requests (up to `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -82,6 +94,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 function toHeaderMap(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -112,8 +126,21 @@ export async function startHttpServer<TContext extends BaseContext>(
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const metrics =
+    options.metrics instanceof HttpMetrics
+      ? options.metrics
+      : new HttpMetrics(options.metrics?.service ?? 'http');
 
   const routes: Record<string, RouteHandler> = {
+    'GET /metrics': async (_req, res) => {
+      const { contentType, body } = await metrics.render();
+      res.writeHead(200, {
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+    },
     'GET /healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     'GET /readyz': async (_req, res) => {
       if (draining) return sendJson(res, 503, { status: 'draining' });
@@ -158,15 +185,35 @@ export async function startHttpServer<TContext extends BaseContext>(
   };
 
   const server = createServer((req, res) => {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Only fixed paths become label values: unknown paths (ids, probes, typos) are `other`.
+    const key = `${method} ${url.pathname}`;
+    const routeLabel = url.pathname === '/graphql' || routes[key] ? url.pathname : 'other';
+    let observed = false;
+    // On 'finish' (handed to the OS, so a scrape right after the response sees it), or on
+    // 'close' for responses that never finished (client gone).
+    const observe = () => {
+      if (observed) return;
+      observed = true;
+      metrics.observeRequest(
+        KNOWN_METHODS.has(method) ? method : 'OTHER',
+        routeLabel,
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      );
+    };
     inFlight += 1;
+    res.on('finish', observe);
     res.on('close', () => {
+      observe();
       inFlight -= 1;
       if (draining && inFlight === 0) drained?.();
     });
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const handle = async () => {
       if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
-      const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
+      const route = routes[key];
       if (route) return route(req, res);
       sendJson(res, 404, { error: 'not found' });
     };
@@ -198,6 +245,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     server,
     port,
     url: `http://${host}:${port}/graphql`,
+    metrics,
     async stop(timeoutMs = 10_000) {
       if (draining) return;
       draining = true;

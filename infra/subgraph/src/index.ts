@@ -15,7 +15,13 @@ import {
   internalAudience,
   type KeySource,
 } from '@shop/auth';
-import { startHttpServer, type RouteHandler, type RunningHttpServer } from '@shop/http';
+import {
+  graphqlMetricsPlugin,
+  HttpMetrics,
+  startHttpServer,
+  type RouteHandler,
+  type RunningHttpServer,
+} from '@shop/http';
 import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 
@@ -23,6 +29,7 @@ export * from './errors';
 export * from './scalars';
 export * from './connections';
 export * from './service-client';
+export * from './batch-loader';
 export { WS_CLOSE_CODES } from './websocket';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
@@ -96,6 +103,8 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
   });
+  // Prometheus metrics at `GET /metrics`, labelled with the subgraph name.
+  const metrics = new HttpMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError,
@@ -103,7 +112,7 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     introspection: true,
     csrfPrevention: true,
     // Inline traces (ftv1) would expose resolver timings to anyone holding a gateway token.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin<TContext>(metrics)],
   });
   await apollo.start();
 
@@ -131,6 +140,7 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
   const http = await startHttpServer<TContext>({
     apollo: apollo as ApolloServer<TContext & BaseContext>,
     context,
+    metrics,
     port: options.port ?? 0,
     ...(options.host ? { host: options.host } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),

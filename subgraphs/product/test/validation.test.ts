@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBatchLoader } from '../src/loaders';
+import { createBatchLoader } from '@shop/subgraph';
 import { escapeLike } from '../src/repo';
 import { buildSeedCatalog, stableId } from '../src/seed';
 import { checkPrice, checkSlug, checkStock, isUuid, slugify } from '../src/validation';

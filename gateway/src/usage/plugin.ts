@@ -1,0 +1,73 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { errorCodesOf } from '@shop/http';
+import { estimateCost } from './cost';
+import type { SubgraphFetch, UsageReporter } from './reporter';
+
+/** Context fields the usage plugin and the subgraph data sources share for one operation. */
+export interface UsageContext extends BaseContext {
+  /** Set by the usage plugin on sampled operations; data sources append each fetch to it. */
+  subgraphFetches?: SubgraphFetch[];
+}
+
+const MAX_CLIENT_FIELD = 128;
+
+/**
+ * Reports each sampled operation to `reporter` once its response is ready: client from the
+ * `apollographql-client-name`/`-version` headers (or `x-client-name`/`-version`), duration,
+ * subgraph fetches, distinct error codes (as formatted, so masked errors are
+ * INTERNAL_SERVER_ERROR) and the static cost. Requests that never resolve to an operation
+ * (unparsable, invalid, unknown operation name) and requests rejected before Apollo runs them
+ * (e.g. a bad token) are not reported; `graphql_operations_total` still counts the former.
+ * The work here is a header read, a cost walk and a push: publishing happens in the background.
+ */
+export function usagePlugin<TContext extends UsageContext>(
+  reporter: UsageReporter,
+): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      if (!reporter.sample()) return;
+      const startedAt = new Date().toISOString();
+      const started = performance.now();
+      const fetches: SubgraphFetch[] = [];
+      contextValue.subgraphFetches = fetches;
+      return {
+        async willSendResponse({ operation, operationName, document, schema, request, response }) {
+          if (!operation) return;
+          const durationMs = round(performance.now() - started);
+          const headers = request.http?.headers;
+          const header = (primary: string, fallback: string) => {
+            const value = headers?.get(primary) ?? headers?.get(fallback);
+            return value ? value.slice(0, MAX_CLIENT_FIELD) : null;
+          };
+          const errors =
+            response.body.kind === 'single'
+              ? response.body.singleResult.errors
+              : response.body.initialResult.errors;
+          let cost = 0;
+          try {
+            cost = document
+              ? estimateCost(document, schema, request.variables, { operationName })
+              : 0;
+          } catch {
+            cost = 0;
+          }
+          reporter.record({
+            operationName: operationName ?? null,
+            operationType: operation.operation,
+            clientName: header('apollographql-client-name', 'x-client-name'),
+            clientVersion: header('apollographql-client-version', 'x-client-version'),
+            durationMs,
+            startedAt,
+            subgraphFetches: fetches.slice(),
+            errorCodes: errorCodesOf(errors),
+            cost,
+            cacheHit: false,
+            sampleRate: reporter.sampleRate,
+          });
+        },
+      };
+    },
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
