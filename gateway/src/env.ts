@@ -30,6 +30,12 @@ export const GatewayEnv = z.object({
   /** The gateway's private signing JWK (JSON); generated at start when unset (dev only). */
   GATEWAY_PRIVATE_JWK: optionalString(),
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  /** Kafka brokers for usage events to the analytics subgraph; no usage events when unset. */
+  KAFKA_BROKERS: optionalString(),
+  USAGE_SAMPLE_RATE: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().min(0).max(1).default(1),
+  ),
   ...subgraphUrlVars,
 });
 

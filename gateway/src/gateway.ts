@@ -187,6 +187,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           signingKey: options.signingKey,
           dataSources,
           ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
+          // One usage event per subscription, when it ends (its duration is its lifetime).
+          onSubscriptionEnd: (info) => {
+            if (!usage?.sample()) return;
+            usage.record({
+              operationName: info.operationName,
+              operationType: 'subscription',
+              clientName: null,
+              clientVersion: null,
+              durationMs: info.durationMs,
+              startedAt: info.startedAt.toISOString(),
+              subgraphFetches: [],
+              errorCodes: [],
+              cost: 0,
+              cacheHit: false,
+              sampleRate: usage.sampleRate,
+            });
+          },
         });
   let initialSdl: string | undefined = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {

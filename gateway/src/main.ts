@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadSigningKey } from '@shop/auth';
+import { createKafkaBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
 import { SUPERGRAPH_PATH } from '@shop/schema';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
@@ -10,6 +11,14 @@ const env = loadGatewayEnv();
 if (!env.GATEWAY_PRIVATE_JWK) {
   console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
 }
+// Alone, the gateway has no database: usage events go to Kafka, or nowhere.
+const usageBus = env.KAFKA_BROKERS
+  ? await createKafkaBus({
+      brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
+      clientId: 'gateway',
+    })
+  : undefined;
+if (!usageBus) console.warn('[gateway] KAFKA_BROKERS is unset: no usage events for analytics');
 const gateway = await startGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
   subgraphUrls: subgraphUrlOverrides(env),
@@ -19,6 +28,10 @@ const gateway = await startGateway({
   host: env.HOST,
   production: env.NODE_ENV === 'production',
   maxBodyBytes: env.MAX_BODY_BYTES,
+  ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
 });
-onShutdownSignal(() => gateway.stop());
+onShutdownSignal(async () => {
+  await gateway.stop();
+  await usageBus?.close();
+});
 console.log(`[gateway] listening on ${gateway.url}`);

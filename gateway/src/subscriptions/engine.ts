@@ -67,6 +67,18 @@ export interface FederatedSubscriptionEngineOptions {
    * result the group produced — the owning subgraph sent its snapshot only to the first one.
    */
   stateFields?: readonly string[];
+  /** Called once when a client subscription ends (for usage reporting). */
+  onSubscriptionEnd?: (info: SubscriptionEndInfo) => void;
+}
+
+/** What {@link FederatedSubscriptionEngineOptions.onSubscriptionEnd} is told. */
+export interface SubscriptionEndInfo {
+  operationName: string | null;
+  /** The subgraph that owned the root field. */
+  subgraph: string;
+  startedAt: Date;
+  durationMs: number;
+  identity: Identity | null;
 }
 
 /** The state subscriptions of this graph (see `stateFields`). */
@@ -192,7 +204,13 @@ export class FederatedSubscriptionEngine {
   private readonly active = new Set<ClientSubscription>();
   private readonly membership = new Map<
     ClientSubscription,
-    { upstream: Upstream; group: HydrationGroup; userId?: string; connectionId?: string }
+    {
+      upstream: Upstream;
+      group: HydrationGroup;
+      startedAt: Date;
+      userId?: string;
+      connectionId?: string;
+    }
   >();
   private readonly perConnection = new Map<string, number>();
   private readonly perUser = new Map<string, number>();
@@ -294,6 +312,7 @@ export class FederatedSubscriptionEngine {
     this.membership.set(subscription, {
       upstream,
       group,
+      startedAt: new Date(),
       ...(userId ? { userId } : {}),
       ...(request.connectionId ? { connectionId: request.connectionId } : {}),
     });
@@ -656,7 +675,18 @@ export class FederatedSubscriptionEngine {
     const member = this.membership.get(subscription);
     if (!member) return;
     this.membership.delete(subscription);
-    const { upstream, group, userId, connectionId } = member;
+    const { upstream, group, userId, connectionId, startedAt } = member;
+    try {
+      this.options.onSubscriptionEnd?.({
+        operationName: group.prepared.operationName ?? group.prepared.operation.name?.value ?? null,
+        subgraph: upstream.serviceName,
+        startedAt,
+        durationMs: Date.now() - startedAt.getTime(),
+        identity: group.identity,
+      });
+    } catch (error) {
+      this.logger.warn('[subscriptions] onSubscriptionEnd failed', error);
+    }
     if (userId) decrement(this.perUser, userId);
     if (connectionId) decrement(this.perConnection, connectionId);
     group.subscribers.delete(subscription);
