@@ -36,7 +36,13 @@ export async function startTestGraph(
   target: GraphTarget,
   options: Pick<
     EmbeddedGraphOptions,
-    'bus' | 'paymentTtlSeconds' | 'redisUrl' | 'subscriptionLimits' | 'opensearchUrl'
+    | 'bus'
+    | 'paymentTtlSeconds'
+    | 'redisUrl'
+    | 'subscriptionLimits'
+    | 'opensearchUrl'
+    | 'requestLimits'
+    | 'subgraphTimeoutMs'
   > & {
     databaseUrl?: string;
   } = {},
@@ -55,6 +61,17 @@ export async function startTestGraph(
     port: 0,
     seed: true,
     accessTokenKey,
+    // Load tests send hundreds of requests from 127.0.0.1 in seconds: raise the per-IP and
+    // per-user budgets (limits.e2e.ts tests the defaults).
+    requestLimits: {
+      perIp: { points: 1_000_000, durationMs: 60_000 },
+      perUser: { points: 1_000_000, durationMs: 60_000 },
+      loginPerIp: { points: 10_000, durationMs: 60_000 },
+      loginPerIpEmail: { points: 1_000, durationMs: 60_000 },
+    },
+    // 200 concurrent checkouts on one PGlite connection take longer than the 2 s production
+    // default per subgraph call; limits.e2e.ts tests the default.
+    subgraphTimeoutMs: 30_000,
     ...graphOptions,
   });
   const url = graph.gatewayUrl;

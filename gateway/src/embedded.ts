@@ -18,6 +18,7 @@ import { createSearchIndex } from '@shop/search';
 import type { RunningSubgraph } from '@shop/subgraph';
 import { prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
 import { startGateway, type RunningGateway } from './gateway';
+import type { RequestLimitsOptions } from './limits';
 import type { SubscriptionLimits } from './subscriptions';
 
 export interface EmbeddedGraphOptions {
@@ -45,6 +46,10 @@ export interface EmbeddedGraphOptions {
   usageSampleRate?: number;
   /** OpenSearch node for product search; Postgres full-text search when absent. */
   opensearchUrl?: string | undefined;
+  /** Timeout of each gateway → subgraph call; default 2 s. */
+  subgraphTimeoutMs?: number;
+  /** The gateway's rate limits (per IP, per user, login attempts); defaults when absent. */
+  requestLimits?: RequestLimitsOptions | false;
   /** Overrides of the gateway's subscription limits (per connection, per user, …). */
   subscriptionLimits?: Partial<SubscriptionLimits>;
 }
@@ -170,6 +175,10 @@ export async function startEmbeddedGraph(
         ? { subscriptions: { limits: options.subscriptionLimits } }
         : {}),
       usage: { bus, sampleRate: options.usageSampleRate ?? 1 },
+      ...(options.subgraphTimeoutMs ? { subgraphTimeoutMs: options.subgraphTimeoutMs } : {}),
+      ...(options.requestLimits !== undefined
+        ? { limits: { requests: options.requestLimits } }
+        : {}),
     });
 
     let stopped = false;

@@ -31,7 +31,17 @@ import {
   type RunningHttpServer,
 } from '@shop/http';
 import { formatError } from '@shop/subgraph';
+import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
+import {
+  apolloLimitOptions,
+  createLimitsIntercept,
+  createRequestLimits,
+  hideSuggestionsPlugin,
+  limitsPlugin,
+  type OperationLimits,
+  type RequestLimitsOptions,
+} from './limits';
 import { registerUsageMetrics } from './metrics';
 import {
   attachGraphqlWs,
@@ -61,6 +71,9 @@ export interface GatewayOptions {
   /** Production disables introspection and GraphiQL. */
   production?: boolean;
   maxBodyBytes?: number;
+  limits?: GatewayLimitOptions;
+  /** Per-subgraph call timeout; default 2 s (a hung subgraph gives partial data, not a hang). */
+  subgraphTimeoutMs?: number;
   /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
   subscriptions?: GatewaySubscriptionOptions;
   /**
@@ -83,6 +96,14 @@ export interface GatewayUsageOptions {
   random?: () => number;
 }
 
+/** Request limits (SECURITY.md §1): static operation checks and rate limits. */
+export interface GatewayLimitOptions {
+  /** Depth, aliases, directives, root fields, selections, tokens, cost. */
+  operations?: Partial<OperationLimits>;
+  /** Per-IP, per-user and login rate limits; `false` turns them off. */
+  requests?: RequestLimitsOptions | false;
+}
+
 export interface GatewaySubscriptionOptions {
   /** `false` turns the subscription engine off (subscriptions then fail as before). */
   enabled?: boolean;
@@ -102,8 +123,17 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly subgraph: string,
     url: string,
     private readonly key: SigningKey,
+    readonly subgraphFetcher: SubgraphFetcher = createSubgraphFetcher({ subgraph }),
   ) {
-    super({ url });
+    super({ url, fetcher: subgraphFetcher });
+  }
+
+  /**
+   * A timed-out, refused or circuit-broken fetch becomes an error naming the subgraph
+   * (SUBGRAPH_TIMEOUT / SUBGRAPH_UNAVAILABLE); the rest of the response is still returned.
+   */
+  override didEncounterError(error: Error): void {
+    throw downstreamError(this.subgraph, error);
   }
 
   /** Times each fetch into the operation's usage record when the operation is sampled. */
@@ -176,6 +206,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         name,
         options.subgraphUrls[name] ?? url ?? '',
         options.signingKey,
+        createSubgraphFetcher({
+          subgraph: name,
+          ...(options.subgraphTimeoutMs ? { timeoutMs: options.subgraphTimeoutMs } : {}),
+        }),
       )),
   });
   const engine =
@@ -234,10 +268,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: !options.production,
+    ...apolloLimitOptions({ production: !!options.production }),
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin<GatewayContext>(options.limits?.operations),
+      hideSuggestionsPlugin<GatewayContext>({ production: !!options.production }),
       graphqlMetricsPlugin<GatewayContext>(metrics),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
     ],
@@ -277,6 +313,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     identity: (await authenticate(req.headers.authorization)).identity,
   });
 
+  const multipart = engine
+    ? createMultipartHandler({
+        engine,
+        authenticate,
+        formatError,
+        ...(options.subscriptions?.heartbeatMs
+          ? { heartbeatMs: options.subscriptions.heartbeatMs }
+          : {}),
+      })
+    : undefined;
+  // Rate limits run first (before Apollo parses anything), then multipart subscriptions.
+  const intercept =
+    options.limits?.requests === false
+      ? multipart
+      : createLimitsIntercept({
+          limits: createRequestLimits(options.limits?.requests ?? {}),
+          userIdOf: async (req) =>
+            (await authenticate(req.headers.authorization)).identity?.userId ?? null,
+          ...(multipart ? { next: multipart } : {}),
+        });
   const http = await startHttpServer<GatewayContext>({
     apollo,
     context,
@@ -289,18 +345,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.production ? {} : graphiqlRoutes()),
     },
     ...(options.production ? {} : { browserPage: graphiqlPage }),
-    ...(engine
-      ? {
-          intercept: createMultipartHandler({
-            engine,
-            authenticate,
-            formatError,
-            ...(options.subscriptions?.heartbeatMs
-              ? { heartbeatMs: options.subscriptions.heartbeatMs }
-              : {}),
-          }),
-        }
-      : {}),
+    ...(intercept ? { intercept } : {}),
   });
 
   let ws: GraphqlWsServer | undefined;
@@ -348,6 +393,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Requests drained above have recorded their usage: flush it (bounded) and stop the loop.
       await usage?.stop(timeoutMs);
       await apollo.stop();
+      for (const source of Object.values(dataSources)) {
+        if (source instanceof InternalAuthDataSource) source.subgraphFetcher.close();
+      }
     },
   };
 }

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
+
+/**
+ * The CommonJS `graphql` shared with Apollo Server and @apollo/gateway (see
+ * subscriptions/graphql.ts): errors thrown from plugins must be `instanceof` *its* GraphQLError
+ * or Apollo turns them into 500s.
+ */
+const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
+
+export const { GraphQLError, Kind, parse } = graphql;
+export type GraphQLError = GraphQL.GraphQLError;

@@ -1,0 +1,40 @@
+export {
+  analyzeOperation,
+  parseWithLimit,
+  limitError,
+  DEFAULT_LIMITS,
+  LIMIT_ERROR_CODES,
+  type AnalyzeOptions,
+  type AnalysisResult,
+  type LimitErrorCode,
+  type OperationLimits,
+} from './analyze';
+export {
+  limitsPlugin,
+  hideSuggestionsPlugin,
+  stripSuggestions,
+  withLimitErrors,
+  apolloLimitOptions,
+} from './plugins';
+export {
+  createRateLimiter,
+  createMemoryStore,
+  createRedisStore,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitResult,
+  type RateLimitStore,
+  type RedisEval,
+  type WindowHit,
+} from './rate-limiter';
+export {
+  createRequestLimits,
+  createLimitsIntercept,
+  loginAttempts,
+  type LimitRule,
+  type LimitsInterceptOptions,
+  type RequestLimitInput,
+  type RequestLimitResult,
+  type RequestLimits,
+  type RequestLimitsOptions,
+} from './request-limits';

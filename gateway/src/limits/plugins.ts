@@ -1,0 +1,114 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import {
+  analyzeOperation,
+  DEFAULT_LIMITS,
+  LIMIT_ERROR_CODES,
+  limitError,
+  type OperationLimits,
+} from './analyze';
+
+/**
+ * Rejects operations over the static limits once Apollo has resolved them — before the gateway
+ * plans or fetches anything — with HTTP 400 and the limit's code, and adds
+ * `extensions.cost = { estimated, limit }` to every response that resolved an operation.
+ */
+export function limitsPlugin<TContext extends BaseContext>(
+  options: Partial<OperationLimits> = {},
+): ApolloServerPlugin<TContext> {
+  const limit = options.maxCost ?? DEFAULT_LIMITS.maxCost;
+  return {
+    async requestDidStart() {
+      let estimated: number | undefined;
+      return {
+        async didResolveOperation({ document, operationName, schema, request }) {
+          const result = analyzeOperation(document, {
+            ...options,
+            schema,
+            variables: request.variables,
+            operationName,
+          });
+          if (!result.ok) {
+            estimated = result.cost;
+            throw limitError(result);
+          }
+          estimated = result.cost;
+        },
+        async willSendResponse({ response }) {
+          if (estimated === undefined) return;
+          const body =
+            response.body.kind === 'single'
+              ? response.body.singleResult
+              : response.body.initialResult;
+          body.extensions = { ...body.extensions, cost: { estimated, limit } };
+        },
+      };
+    },
+  };
+}
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** Removes "Did you mean …?" hints (schema details) from an error message. */
+export const stripSuggestions = (message: string) => message.replace(SUGGESTION, '');
+
+/**
+ * In production, strips "Did you mean …?" from every error (validation errors list field and
+ * type names, which would leak the schema with introspection off). A no-op otherwise.
+ * Apollo Server 5's `hideSchemaDetailsFromClientErrors: true` does the same for validation.
+ */
+export function hideSuggestionsPlugin<TContext extends BaseContext>(options: {
+  production: boolean;
+}): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      if (!options.production) return;
+      return {
+        async willSendResponse({ response }) {
+          const body =
+            response.body.kind === 'single'
+              ? response.body.singleResult
+              : response.body.initialResult;
+          if (!body.errors?.length) return;
+          body.errors = body.errors.map((error) =>
+            error.message.includes('Did you mean')
+              ? { ...error, message: stripSuggestions(error.message) }
+              : error,
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Wraps the gateway's `formatError` so this module's codes (QUERY_TOO_DEEP, RATE_LIMITED…) reach
+ * clients instead of being masked as INTERNAL_SERVER_ERROR; everything else goes to `inner`.
+ */
+export function withLimitErrors(
+  inner: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && LIMIT_ERROR_CODES.has(code)) {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    return inner(formatted, error);
+  };
+}
+
+/**
+ * Apollo Server options that belong with the limits: token limit at parse time (clean 400
+ * GRAPHQL_PARSE_FAILED), a recursive-selection guard that runs before validation, no batching,
+ * no schema hints in production.
+ */
+export function apolloLimitOptions(options: { production: boolean; maxTokens?: number }) {
+  return {
+    parseOptions: { maxTokens: options.maxTokens ?? DEFAULT_LIMITS.maxTokens },
+    maxRecursiveSelections: 10_000,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: options.production,
+    introspection: !options.production,
+  } as const;
+}
