@@ -132,6 +132,26 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     ...(deps.maxBuffer ? { maxBuffer: deps.maxBuffer } : {}),
   };
 
+  /** A state stream: the current state (if newer than the client's) then every newer version. */
+  function stateStream<TState extends { version: number }, TEvent extends { version: number }>(
+    topic: string,
+    label: string,
+    read: () => Promise<TState | undefined | null>,
+    snapshot: (state: TState) => TEvent,
+  ): LiveStream<TEvent> {
+    return createLiveStream<TEvent>({
+      ...streamOptions,
+      topic,
+      label,
+      start: 0,
+      position: (event) => event.version,
+      async load(after) {
+        const current = await read();
+        return { items: current && current.version > after ? [snapshot(current)] : [], done: true };
+      },
+    });
+  }
+
   async function notify(
     q: NotificationQueries,
     tx: DbTransaction,
@@ -287,21 +307,15 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       if (!state || (state.userId !== identity.userId && !isAdmin(identity))) {
         return fail('NOT_FOUND', 'Order not found');
       }
-      const stream = createLiveStream<OrderStatusEvent>({
-        ...streamOptions,
-        topic: topics.order(orderId),
-        label: `orderStatusChanged(${orderId})`,
-        start: 0,
-        position: (event) => event.version,
-        async load(after) {
-          const current = await reads.orderState(orderId);
-          return {
-            items: current && current.version > after ? [orderSnapshot(current)] : [],
-            done: true,
-          };
-        },
-      });
-      return { ok: true, stream };
+      return {
+        ok: true,
+        stream: stateStream(
+          topics.order(orderId),
+          `orderStatusChanged(${orderId})`,
+          () => reads.orderState(orderId),
+          orderSnapshot,
+        ),
+      };
     },
 
     /** The order's current payment status, then its changes. Owner or admin; else NOT_FOUND. */
@@ -315,21 +329,15 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       if (!owner || (owner !== identity.userId && !isAdmin(identity))) {
         return fail('NOT_FOUND', 'Order not found');
       }
-      const stream = createLiveStream<PaymentStatusEvent>({
-        ...streamOptions,
-        topic: topics.payment(orderId),
-        label: `paymentStatusChanged(${orderId})`,
-        start: 0,
-        position: (event) => event.version,
-        async load(after) {
-          const current = await reads.paymentState(orderId);
-          return {
-            items: current && current.version > after ? [paymentSnapshot(current)] : [],
-            done: true,
-          };
-        },
-      });
-      return { ok: true, stream };
+      return {
+        ok: true,
+        stream: stateStream(
+          topics.payment(orderId),
+          `paymentStatusChanged(${orderId})`,
+          () => reads.paymentState(orderId),
+          paymentSnapshot,
+        ),
+      };
     },
 
     /**
@@ -351,21 +359,15 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       if (!owner && !byToken && !(isAdmin(identity) && state)) {
         return fail('NOT_FOUND', 'Cart not found');
       }
-      const stream = createLiveStream<CartUpdatedEvent>({
-        ...streamOptions,
-        topic: topics.cart(cartId),
-        label: `cartUpdated(${cartId})`,
-        start: 0,
-        position: (event) => event.version,
-        async load(after) {
-          const current = await reads.cartState(cartId);
-          return {
-            items: current && current.version > after ? [cartSnapshot(current)] : [],
-            done: true,
-          };
-        },
-      });
-      return { ok: true, stream };
+      return {
+        ok: true,
+        stream: stateStream(
+          topics.cart(cartId),
+          `cartUpdated(${cartId})`,
+          () => reads.cartState(cartId),
+          cartSnapshot,
+        ),
+      };
     },
 
     /**
