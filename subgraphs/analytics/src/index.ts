@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import gql from 'graphql-tag';
 import type { KeySource } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
-import { eventsMigrationSql, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
+import { eventsMigration, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
 import { createAnalyticsQueries } from './repo';
 import { resolvers, type AnalyticsContext } from './resolvers';
@@ -48,7 +48,7 @@ export async function prepareAnalyticsDatabase(database: Database): Promise<void
     schema: ANALYTICS_SCHEMA,
     migrations: [
       ...readMigrations(new URL('../migrations/', import.meta.url)),
-      { name: '9000_events.sql', sql: eventsMigrationSql(ANALYTICS_SCHEMA) },
+      eventsMigration(ANALYTICS_SCHEMA),
     ],
   });
 }

@@ -3,7 +3,7 @@ import gql from 'graphql-tag';
 import type { KeySource, SigningKey } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
 import {
-  eventsMigrationSql,
+  eventsMigration,
   idempotentHandler,
   startRelay,
   TOPICS,
@@ -50,7 +50,7 @@ export async function prepareCartDatabase(database: Database): Promise<void> {
     schema: CART_SCHEMA,
     migrations: [
       ...readMigrations(new URL('../migrations/', import.meta.url)),
-      { name: '9000_events.sql', sql: eventsMigrationSql(CART_SCHEMA) },
+      eventsMigration(CART_SCHEMA),
     ],
   });
 }

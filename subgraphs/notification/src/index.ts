@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import gql from 'graphql-tag';
 import type { KeySource } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
-import { eventsMigrationSql, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
+import { eventsMigration, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
 import { createCartTokenVerifier } from './cart-tokens';
 import { createEmailOutboxChannel } from './channel';
@@ -57,7 +57,7 @@ export async function prepareNotificationDatabase(database: Database): Promise<v
     schema: NOTIFICATION_SCHEMA,
     migrations: [
       ...readMigrations(new URL('../migrations/', import.meta.url)),
-      { name: '9000_events.sql', sql: eventsMigrationSql(NOTIFICATION_SCHEMA) },
+      eventsMigration(NOTIFICATION_SCHEMA),
     ],
   });
 }

@@ -3,7 +3,7 @@ import gql from 'graphql-tag';
 import type { KeySource, SigningKey } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
 import {
-  eventsMigrationSql,
+  eventsMigration,
   idempotentHandler,
   startRelay,
   TOPICS,
@@ -54,7 +54,7 @@ export async function prepareOrderDatabase(database: Database): Promise<void> {
     schema: ORDER_SCHEMA,
     migrations: [
       ...readMigrations(new URL('../migrations/', import.meta.url)),
-      { name: '9000_shop_events.sql', sql: eventsMigrationSql(ORDER_SCHEMA) },
+      eventsMigration(ORDER_SCHEMA),
       { name: '9001_idempotency.sql', sql: idempotencyMigrationSql(ORDER_SCHEMA) },
     ],
   });
