@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Projects are chosen by file suffix: `*.test.ts` are unit/integration tests next to the code,
-// `*.e2e.ts` start the whole graph and talk to the gateway over HTTP.
+// `*.e2e.ts` start the whole graph and talk to the gateway over HTTP, `*.rel.ts` are the
+// reliability suite (attacks, faults, load) against the whole graph.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +21,18 @@ export default defineConfig({
           include: ['gateway/e2e/**/*.e2e.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // SECURITY.md §6 (A, B, C, E): attacks, faults, auth and load with an error budget,
+          // each bounded in time and sending traffic to 127.0.0.1 only. `pnpm reliability`.
+          name: 'reliability',
+          include: ['gateway/reliability/**/*.rel.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

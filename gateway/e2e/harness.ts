@@ -43,6 +43,7 @@ export async function startTestGraph(
     | 'opensearchUrl'
     | 'requestLimits'
     | 'subgraphTimeoutMs'
+    | 'persistedQueries'
   > & {
     databaseUrl?: string;
   } = {},

@@ -1,5 +1,8 @@
+import { createClient as createWsClient } from 'graphql-ws';
+import { createClient as createRedisClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL } from '@shop/testing';
+import WebSocket from 'ws';
+import { postGraphQL, startPrivateRedis, type PrivateRedis } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startTestGraph, type TestGraph } from './harness';
 
@@ -77,5 +80,120 @@ describe('gateway limits and subgraph faults (default limits)', () => {
     const error = result.body.errors?.[0];
     expect(error?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'user' });
     expect(error?.message).toContain('user');
+  });
+});
+
+// Tight budgets over a Redis of the test's own: every way in (POST, GET, WebSocket) counts, the
+// counters live in Redis, and a successful login clears its IP + email failures.
+describe('gateway rate limits in Redis (tight budgets)', () => {
+  let t: TestGraph;
+  let redis: PrivateRedis;
+  let reader: ReturnType<typeof createRedisClient>;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    reader = createRedisClient({ url: redis.url });
+    reader.on('error', () => {});
+    await reader.connect();
+    t = await startTestGraph('pglite', {
+      redisUrl: redis.url,
+      requestLimits: {
+        perIp: { points: 60, durationMs: 60_000 },
+        loginPerIpEmail: { points: 3, durationMs: 60_000 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    reader?.destroy();
+    await redis?.stop();
+  });
+
+  const ipCount = async () => {
+    const keys = await reader.keys('ratelimit:ip:*');
+    expect(keys).toHaveLength(1);
+    return Number(await reader.get(keys[0]!));
+  };
+  const login = (email: string, password: string) =>
+    t.gql<{ login: { accessToken: string | null } }>(
+      `mutation($email: String!, $password: String!) {
+        login(input: { email: $email, password: $password }) { accessToken }
+      }`,
+      { email, password },
+    );
+
+  it('counts POST, GET and WebSocket operations against the same per-IP counter in Redis', async () => {
+    // Other tests' traffic is in the counter too: measure the increase.
+    await t.gql(`query { products(first: 1) { totalCount } }`);
+    const before = await ipCount();
+    await t.gql(`query { products(first: 1) { totalCount } }`);
+    const get = await fetch(
+      `${t.url}?query=${encodeURIComponent('query { products(first: 1) { totalCount } }')}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
+    expect(get.status).toBe(200);
+    const ws = createWsClient({
+      url: t.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        let last: Record<string, unknown> = {};
+        ws.subscribe(
+          { query: `query { products(first: 1) { totalCount } }` },
+          {
+            next: (value) => (last = value as Record<string, unknown>),
+            error: reject,
+            complete: () => resolve(last),
+          },
+        );
+      });
+      expect(result.data).toMatchObject({ products: { totalCount: expect.any(Number) } });
+    } finally {
+      await ws.dispose();
+    }
+    expect((await ipCount()) - before).toBe(3);
+  });
+
+  it('counts consecutive login failures per IP + email: a successful login clears them', async () => {
+    const customer = await t.newCustomer();
+    const password = 'Sturdy-pass-42';
+    const keyOf = async () => (await reader.keys('ratelimit:login:ip-email:*')).length;
+    // Budget 3: two failures and a success, twice over — without the reset the 4th is refused.
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 0; i < 2; i += 1) {
+        const failed = await login(customer.email, `wrong-${i}`);
+        expect(failed.status).toBe(200);
+        expect(failed.body.data?.login.accessToken).toBeNull();
+      }
+      expect(await keyOf()).toBe(1);
+      const ok = await login(customer.email, password);
+      expect(ok.body.data?.login.accessToken).toEqual(expect.any(String));
+      expect(await keyOf()).toBe(0);
+    }
+    // Three failures in a row spend the budget: even the right password is refused now.
+    for (let i = 0; i < 3; i += 1) {
+      expect((await login(customer.email.toUpperCase(), `wrong-${i}`)).status).toBe(200);
+    }
+    const refused = await login(customer.email, password);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('refuses GET operations over the per-IP budget with 429', async () => {
+    const used = await ipCount();
+    // Spend what is left of the budget with cheap GETs, then one more is refused.
+    const query = encodeURIComponent('query { __typename }');
+    let last: Response | undefined;
+    for (let i = used; i <= 60; i += 1) {
+      last = await fetch(`${t.url}?query=${query}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      if (last.status !== 200) break;
+    }
+    expect(last?.status).toBe(429);
+    expect(last?.headers.get('retry-after')).toMatch(/^\d+$/);
+    const body = (await last!.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
   });
 });

@@ -275,7 +275,8 @@ describe.each(graphTargets())('federated subscriptions through the gateway on %s
     const sub = await eventually(async () => {
       const attempt = collect(client, ORDER_STATUS, { orderId: order.id });
       await eventuallyHas(attempt.events, 1, 2_000).catch(() => undefined);
-      if (attempt.events[0]?.data) return attempt;
+      // Until the notification subgraph has seen the order: `orderStatusChanged: null` + NOT_FOUND.
+      if (attempt.events[0]?.data?.orderStatusChanged) return attempt;
       attempt.unsubscribe();
       return undefined;
     });

@@ -19,6 +19,7 @@ import type { RunningSubgraph } from '@shop/subgraph';
 import { prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
 import { startGateway, type RunningGateway } from './gateway';
 import type { RequestLimitsOptions } from './limits';
+import type { GatewayPersistedQueryOptions } from './persisted';
 import type { SubscriptionLimits } from './subscriptions';
 
 export interface EmbeddedGraphOptions {
@@ -39,6 +40,7 @@ export interface EmbeddedGraphOptions {
   kafkaBrokers?: string[] | undefined;
   /** A ready event bus (tests pass one tuned for the Kafka mock); overrides `kafkaBrokers`. */
   bus?: EventBus;
+  /** Redis for the cart cache and the gateway's rate-limit counters; neither uses it when absent. */
   redisUrl?: string | undefined;
   cartTokenSecret?: string | undefined;
   paymentTtlSeconds?: number;
@@ -52,6 +54,8 @@ export interface EmbeddedGraphOptions {
   requestLimits?: RequestLimitsOptions | false;
   /** Overrides of the gateway's subscription limits (per connection, per user, …). */
   subscriptionLimits?: Partial<SubscriptionLimits>;
+  /** The gateway's persisted queries: `apq` (default), `safelist` or `off`. */
+  persistedQueries?: GatewayPersistedQueryOptions;
 }
 
 export interface EmbeddedGraph {
@@ -176,9 +180,11 @@ export async function startEmbeddedGraph(
         : {}),
       usage: { bus, sampleRate: options.usageSampleRate ?? 1 },
       ...(options.subgraphTimeoutMs ? { subgraphTimeoutMs: options.subgraphTimeoutMs } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       ...(options.requestLimits !== undefined
         ? { limits: { requests: options.requestLimits } }
         : {}),
+      ...(options.persistedQueries ? { persistedQueries: options.persistedQueries } : {}),
     });
 
     let stopped = false;

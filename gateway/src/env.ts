@@ -30,6 +30,21 @@ export const GatewayEnv = z.object({
   /** The gateway's private signing JWK (JSON); generated at start when unset (dev only). */
   GATEWAY_PRIVATE_JWK: optionalString(),
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
+  PERSISTED_QUERIES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.enum(['apq', 'safelist', 'off']).default('apq'),
+  ),
+  /** Safelist mode: the operation registry folder; default schema/operations. */
+  PERSISTED_QUERIES_DIR: optionalString(),
+  /** Redis for rate-limit counters shared by every gateway instance; in memory when unset. */
+  REDIS_URL: optionalUrl(),
+  /** Rate limits (per IP, per user, login attempts); `off` only for load benchmarks. */
+  RATE_LIMITS: flag(true),
+  /** Operations per minute per client IP (rate limits on). */
+  RATE_LIMIT_PER_IP: positiveInt(600),
+  /** Operations per minute per signed-in user (rate limits on). */
+  RATE_LIMIT_PER_USER: positiveInt(300),
   /** Kafka brokers for usage events to the analytics subgraph; no usage events when unset. */
   KAFKA_BROKERS: optionalString(),
   USAGE_SAMPLE_RATE: z.preprocess(
@@ -54,7 +69,7 @@ export const EmbeddedEnv = z.object({
   SEED: flag(true),
   /** Comma-separated Kafka brokers; when unset events go through the embedded Postgres log. */
   KAFKA_BROKERS: optionalString(),
-  /** Redis URL for the cart cache; in-process only when unset. */
+  /** Redis URL for the cart cache and the gateway's rate limits; in-process only when unset. */
   REDIS_URL: optionalUrl(),
   /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
   CART_TOKEN_SECRET: optionalString(),
@@ -67,6 +82,13 @@ export const EmbeddedEnv = z.object({
   OPENSEARCH_URL: optionalUrl(),
   /** Seconds an unpaid order keeps its stock before it expires. */
   PAYMENT_TTL_SECONDS: positiveInt(900),
+  /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
+  PERSISTED_QUERIES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.enum(['apq', 'safelist', 'off']).default('apq'),
+  ),
+  /** Safelist mode: the operation registry folder; default schema/operations. */
+  PERSISTED_QUERIES_DIR: optionalString(),
 });
 
 export const loadGatewayEnv = () => loadEnv(GatewayEnv);

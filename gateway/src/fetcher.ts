@@ -21,6 +21,13 @@ import { GraphQLError } from 'graphql';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * Breaker defaults: open after 5 consecutive failures, try again after 1 s. A short open
+ * interval brings a restarted subgraph back within ~1 s (SECURITY.md B1: full responses ≤ 2 s
+ * after the restart); while it is still down, each interval costs one trial request.
+ */
+export const DEFAULT_BREAKER = { failureThreshold: 5, openMs: 1_000 } as const;
+
 export type SubgraphErrorCode = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE';
 
 export interface SubgraphFetcherOptions {
@@ -31,7 +38,7 @@ export interface SubgraphFetcherOptions {
   breaker?: {
     /** Consecutive failures that open the breaker. Default 5. */
     failureThreshold?: number;
-    /** How long the breaker stays open before a trial request. Default 5000 ms. */
+    /** How long the breaker stays open before a trial request. Default 1000 ms. */
     openMs?: number;
   };
   /** Pooled keep-alive connections. Default true. */
@@ -65,8 +72,8 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 export function createSubgraphFetcher(options: SubgraphFetcherOptions): SubgraphFetcher {
   const { subgraph } = options;
   const timeoutMs = options.timeoutMs ?? 2000;
-  const failureThreshold = options.breaker?.failureThreshold ?? 5;
-  const openMs = options.breaker?.openMs ?? 5000;
+  const failureThreshold = options.breaker?.failureThreshold ?? DEFAULT_BREAKER.failureThreshold;
+  const openMs = options.breaker?.openMs ?? DEFAULT_BREAKER.openMs;
   const agentOptions = {
     keepAlive: options.keepAlive ?? true,
     maxSockets: options.maxSockets ?? 64,

@@ -31,14 +31,17 @@ import {
   type RunningHttpServer,
 } from '@shop/http';
 import { formatError } from '@shop/subgraph';
+import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
 import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
 import {
   apolloLimitOptions,
   createLimitsIntercept,
+  createRedisRateLimitStore,
   createRequestLimits,
   hideSuggestionsPlugin,
   limitsPlugin,
+  loginOutcomePlugin,
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
@@ -52,10 +55,13 @@ import {
   type SubscriptionLimits,
 } from './subscriptions';
 import { usagePlugin, UsageReporter, type UsageContext } from './usage';
+import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
 export interface GatewayContext extends UsageContext {
   identity: Identity | null;
+  /** The caller's address (the socket's), for rate limits. */
+  clientIp?: string;
 }
 
 export interface GatewayOptions {
@@ -72,6 +78,11 @@ export interface GatewayOptions {
   production?: boolean;
   maxBodyBytes?: number;
   limits?: GatewayLimitOptions;
+  /**
+   * Redis for the rate-limit counters, shared by every gateway instance; memory when absent.
+   * While Redis is unreachable each instance counts in memory (limits never fail open).
+   */
+  redisUrl?: string | undefined;
   /** Per-subgraph call timeout; default 2 s (a hung subgraph gives partial data, not a hang). */
   subgraphTimeoutMs?: number;
   /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
@@ -82,6 +93,12 @@ export interface GatewayOptions {
    * Subscriptions (served by the subscription engine) are not reported.
    */
   usage?: GatewayUsageOptions;
+  /**
+   * Persisted queries: `apq` (default; bounded in-memory APQ cache), `safelist` (only the
+   * operations of `schema/operations` run; anything else gets 400 before any subgraph call) or
+   * `off`. See gateway/README.md.
+   */
+  persistedQueries?: GatewayPersistedQueryOptions;
 }
 
 export interface GatewayUsageOptions {
@@ -239,8 +256,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
             });
           },
         });
+  // `@auth` rules of the served supergraph (auth-directive.ts); a bad role fails startup.
+  const authRules = new SupergraphAuthRules(options.supergraphSdl);
   let initialSdl: string | undefined = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    try {
+      authRules.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error(
+        '[auth] cannot read @auth from the new supergraph; keeping the old rules',
+        error,
+      );
+    }
     // The first call is the initial load of the SDL the engine already serves.
     const first = initialSdl;
     initialSdl = undefined;
@@ -264,18 +291,42 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
     : undefined;
   if (usage) registerUsageMetrics(metrics, usage);
+  // Rate limits: counters in Redis when configured (memory otherwise, and while it is down).
+  const requestLimits = options.limits?.requests;
+  const limitsStore =
+    requestLimits !== false && !requestLimits?.store && options.redisUrl
+      ? createRedisRateLimitStore(options.redisUrl)
+      : undefined;
+  const limits =
+    requestLimits === false
+      ? undefined
+      : createRequestLimits({ ...requestLimits, ...(limitsStore ? { store: limitsStore } : {}) });
+  const persisted = createPersistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
     ...apolloLimitOptions({ production: !!options.production }),
     csrfPrevention: true,
+    ...persisted.apolloOptions,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // First: decides which text runs (APQ / safelist) before Apollo reads the request.
+      persisted.plugin<GatewayContext>(),
       limitsPlugin<GatewayContext>(options.limits?.operations),
+      // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
+      authDirectivePlugin<GatewayContext>(authRules),
       hideSuggestionsPlugin<GatewayContext>({ production: !!options.production }),
       graphqlMetricsPlugin<GatewayContext>(metrics),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
+      ...(limits
+        ? [
+            loginOutcomePlugin<GatewayContext>(
+              limits,
+              requestLimits ? requestLimits.loginFields : undefined,
+            ),
+          ]
+        : []),
     ],
   });
   await apollo.start();
@@ -286,6 +337,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     audience: ACCESS_TOKEN_AUDIENCE,
     type: ACCESS_TOKEN_TYPE,
     requireSubject: true,
+    // A key removed from the user subgraph's JWKS stops verifying within 5 min (SECURITY.md C3);
+    // an unknown `kid` refetches at most every 30 s.
+    jwks: { cacheMaxAgeMs: 5 * 60_000, cooldownMs: 30_000 },
   });
 
   const authenticate: Authenticate = async (header) => {
@@ -311,6 +365,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
   const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
     identity: (await authenticate(req.headers.authorization)).identity,
+    clientIp: req.socket.remoteAddress ?? 'unknown',
   });
 
   const multipart = engine
@@ -324,15 +379,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
     : undefined;
   // Rate limits run first (before Apollo parses anything), then multipart subscriptions.
-  const intercept =
-    options.limits?.requests === false
-      ? multipart
-      : createLimitsIntercept({
-          limits: createRequestLimits(options.limits?.requests ?? {}),
-          userIdOf: async (req) =>
-            (await authenticate(req.headers.authorization)).identity?.userId ?? null,
-          ...(multipart ? { next: multipart } : {}),
-        });
+  const limitsIntercept = !limits
+    ? multipart
+    : createLimitsIntercept({
+        limits,
+        userIdOf: async (req) =>
+          (await authenticate(req.headers.authorization)).identity?.userId ?? null,
+        ...(multipart ? { next: multipart } : {}),
+      });
+  // The persisted-query check runs before those: refused → 400; a known hash → its text.
+  const intercept = persisted.intercept(limitsIntercept);
   const http = await startHttpServer<GatewayContext>({
     apollo,
     context,
@@ -345,7 +401,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.production ? {} : graphiqlRoutes()),
     },
     ...(options.production ? {} : { browserPage: graphiqlPage }),
-    ...(intercept ? { intercept } : {}),
+    intercept,
   });
 
   let ws: GraphqlWsServer | undefined;
@@ -355,18 +411,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       engine,
       authenticate,
       formatError,
+      checkOperation: (payload) => persisted.checkSubscribePayload(payload),
       ...(options.maxBodyBytes ? { maxPayload: options.maxBodyBytes } : {}),
       ...(options.subscriptions?.keepAliveMs
         ? { keepAliveMs: options.subscriptions.keepAliveMs }
         : {}),
-      execute: async ({ query, variables, operationName, identity }) => {
+      execute: async ({ query, variables, operationName, identity, clientIp }) => {
+        // The socket's queries and mutations count against the same limits as HTTP ones.
+        const limited = await limits?.checkRequestLimits({
+          ip: clientIp,
+          userId: identity?.userId ?? null,
+          document: query,
+          variables,
+        });
+        if (limited && !limited.ok) {
+          return {
+            errors: [
+              {
+                message: limited.message,
+                extensions: {
+                  code: limited.code,
+                  ...(limited.status === 429
+                    ? { retryAfterSeconds: limited.retryAfterSeconds }
+                    : {}),
+                },
+              },
+            ],
+          };
+        }
         const response = await apollo.executeOperation(
           {
             query,
             ...(variables ? { variables } : {}),
             ...(operationName ? { operationName } : {}),
           },
-          { contextValue: { identity } },
+          { contextValue: { identity, clientIp } },
         );
         if (response.body.kind === 'single') return response.body.singleResult;
         return {
@@ -393,6 +472,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Requests drained above have recorded their usage: flush it (bounded) and stop the loop.
       await usage?.stop(timeoutMs);
       await apollo.stop();
+      await limitsStore?.close();
       for (const source of Object.values(dataSources)) {
         if (source instanceof InternalAuthDataSource) source.subgraphFetcher.close();
       }

@@ -5,3 +5,9 @@ export {
   type RunningGateway,
 } from './gateway';
 export { startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from './embedded';
+export {
+  createPersistedQueries,
+  PERSISTED_QUERY_ERROR_CODES,
+  type GatewayPersistedQueryOptions,
+  type PersistedQueryMode,
+} from './persisted';

@@ -28,7 +28,15 @@ const gateway = await startGateway({
   host: env.HOST,
   production: env.NODE_ENV === 'production',
   maxBodyBytes: env.MAX_BODY_BYTES,
+  redisUrl: env.REDIS_URL,
   ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
+  persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
+  limits: {
+    requests: env.RATE_LIMITS && {
+      perIp: { points: env.RATE_LIMIT_PER_IP, durationMs: 60_000 },
+      perUser: { points: env.RATE_LIMIT_PER_USER, durationMs: 60_000 },
+    },
+  },
 });
 onShutdownSignal(async () => {
   await gateway.stop();

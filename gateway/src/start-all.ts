@@ -22,6 +22,7 @@ const graph = await startEmbeddedGraph({
   paymentTtlSeconds: env.PAYMENT_TTL_SECONDS,
   opensearchUrl: env.OPENSEARCH_URL,
   usageSampleRate: env.USAGE_SAMPLE_RATE,
+  persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
 });
 onShutdownSignal(() => graph.stop());
 

@@ -150,7 +150,10 @@ describe('rate limits', () => {
   });
 
   it('falls back to memory when the store fails', async () => {
-    const broken = { hit: () => Promise.reject(new Error('down')) };
+    const broken = {
+      hit: () => Promise.reject(new Error('down')),
+      reset: () => Promise.reject(new Error('down')),
+    };
     const limiter = createRateLimiter({ points: 1, durationMs: 1000, store: broken });
     const error = console.error;
     console.error = () => {};

@@ -1,9 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { Kind, parse, type ASTNode, type DefinitionNode, type DocumentNode } from 'graphql';
-import { SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry } from './subgraphs';
+import { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry } from './subgraphs';
 
-export { SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry };
+export { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry };
+export {
+  auditNonNullFields,
+  entityOwnership,
+  type AuditOptions,
+  type Violation,
+  type ViolationKind,
+} from './nonnull-audit';
+export {
+  apiSchemaOf,
+  checkOperations,
+  loadOperations,
+  operationBody,
+  operationId,
+  OperationRegistryError,
+  OPERATIONS_DIR,
+  persistedQueryManifest,
+  readOperations,
+  validateOperations,
+  type OperationType,
+  type PersistedQueryManifest,
+  type RegisteredOperation,
+} from './operations';
 
 export type ComposeResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
 

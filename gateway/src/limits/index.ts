@@ -11,6 +11,7 @@ export {
 } from './analyze';
 export {
   limitsPlugin,
+  loginOutcomePlugin,
   hideSuggestionsPlugin,
   stripSuggestions,
   withLimitErrors,
@@ -31,6 +32,8 @@ export {
   createRequestLimits,
   createLimitsIntercept,
   loginAttempts,
+  loginSelections,
+  type LoginSelection,
   type LimitRule,
   type LimitsInterceptOptions,
   type RequestLimitInput,
@@ -38,3 +41,8 @@ export {
   type RequestLimits,
   type RequestLimitsOptions,
 } from './request-limits';
+export {
+  createRedisRateLimitStore,
+  type RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+} from './redis-store';

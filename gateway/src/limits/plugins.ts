@@ -7,6 +7,7 @@ import {
   limitError,
   type OperationLimits,
 } from './analyze';
+import { loginSelections, type RequestLimits } from './request-limits';
 
 /**
  * Rejects operations over the static limits once Apollo has resolved them — before the gateway
@@ -111,4 +112,36 @@ export function apolloLimitOptions(options: { production: boolean; maxTokens?: n
     hideSchemaDetailsFromClientErrors: options.production,
     introspection: !options.production,
   } as const;
+}
+
+/**
+ * Turns the IP + email login budget into a budget of consecutive failures: a login field that
+ * answered with an access token resets the IP + email counter (the per-IP budget still counts
+ * every attempt). Attempts are counted before execution by the rate-limit intercept.
+ */
+export function loginOutcomePlugin<TContext extends BaseContext & { clientIp?: string }>(
+  limits: RequestLimits,
+  loginFields: readonly string[] = ['login'],
+): ApolloServerPlugin<TContext> {
+  const fields = new Set(loginFields);
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, document, request, response }) {
+          if (!document || !contextValue.clientIp || response.body.kind !== 'single') return;
+          const data = response.body.singleResult.data;
+          if (!data) return;
+          for (const { responseKey, email } of loginSelections(
+            document,
+            fields,
+            request.variables,
+          )) {
+            const payload = data[responseKey] as { accessToken?: unknown } | null | undefined;
+            if (email === '?' || typeof payload?.accessToken !== 'string') continue;
+            await limits.loginSucceeded(contextValue.clientIp, email).catch(() => undefined);
+          }
+        },
+      };
+    },
+  };
 }

@@ -10,6 +10,8 @@ export interface WindowHit {
  */
 export interface RateLimitStore {
   hit(key: string, points: number, windowMs: number): Promise<WindowHit>;
+  /** Forgets `key`'s counter. */
+  reset(key: string): Promise<void>;
 }
 
 export interface MemoryStoreOptions {
@@ -47,6 +49,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RateLimitSt
       window.count += points;
       return { count: window.count, resetInMs: window.resetAt - at };
     },
+    async reset(key) {
+      windows.delete(key);
+    },
     size: () => windows.size,
   };
 }
@@ -59,6 +64,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RateLimitSt
  * commandTimeout: 100`): a slow Redis would otherwise stall every request.
  */
 export type RedisEval = (script: string, keys: string[], args: string[]) => Promise<unknown>;
+
+const RESET_SCRIPT = `return redis.call('DEL', KEYS[1])`;
 
 const HIT_SCRIPT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -77,6 +84,9 @@ export function createRedisStore(run: RedisEval, prefix = 'ratelimit:'): RateLim
       const reply = await run(HIT_SCRIPT, [prefix + key], [String(points), String(windowMs)]);
       if (!Array.isArray(reply) || reply.length < 2) throw new Error('unexpected Redis reply');
       return { count: Number(reply[0]), resetInMs: Math.max(0, Number(reply[1])) };
+    },
+    async reset(key) {
+      await run(RESET_SCRIPT, [prefix + key], []);
     },
   };
 }
@@ -101,6 +111,8 @@ export interface RateLimiter {
   readonly durationMs: number;
   /** Counts `points` (default 1) against `key`; not ok once the window's total passes the limit. */
   consume(key: string, points?: number): Promise<RateLimitResult>;
+  /** Starts `key`'s count again from zero (in the store and in the fallback). */
+  reset(key: string): Promise<void>;
 }
 
 /** A fixed-window rate limiter over a store. Rejected attempts count too. */
@@ -112,6 +124,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     points: options.points,
     durationMs: options.durationMs,
+    async reset(key) {
+      await fallback?.reset(prefix + key);
+      try {
+        await store.reset(prefix + key);
+      } catch {
+        // The store is down: its counter expires with its window.
+      }
+    },
     async consume(key, points = 1) {
       let hit: WindowHit;
       try {

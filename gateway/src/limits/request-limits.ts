@@ -45,6 +45,11 @@ export interface RequestLimits {
    * the document would execute (aliases, fragments and every operation in the document count).
    */
   checkRequestLimits(input: RequestLimitInput): Promise<RequestLimitResult>;
+  /**
+   * A login from `ip` for `email` succeeded: its IP + email failures start again from zero, so
+   * the IP + email budget counts consecutive failures (the per-IP budget still counts all).
+   */
+  loginSucceeded(ip: string, email: string): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -94,6 +99,9 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
   };
 
   return {
+    async loginSucceeded(ip, email) {
+      await loginPerIpEmail?.reset(`${ip}|${email.trim().toLowerCase()}`);
+    },
     async checkRequestLimits(input) {
       let document: DocumentNode | undefined;
       if (typeof input.document === 'string') {
@@ -140,12 +148,27 @@ export function loginAttempts(
   loginFields: ReadonlySet<string>,
   variables: Record<string, unknown> | undefined,
 ): string[] {
+  return loginSelections(document, loginFields, variables).map((selection) => selection.email);
+}
+
+/** One login field a document executes: its response key (alias or name) and the email. */
+export interface LoginSelection {
+  responseKey: string;
+  email: string;
+}
+
+/** Like {@link loginAttempts}, with the response key under which each login field answers. */
+export function loginSelections(
+  document: DocumentNode,
+  loginFields: ReadonlySet<string>,
+  variables: Record<string, unknown> | undefined,
+): LoginSelection[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION)
       fragments.set(definition.name.value, definition);
   }
-  const emails: string[] = [];
+  const emails: LoginSelection[] = [];
   const valueOf = (value: ValueNode | undefined): unknown => {
     if (!value) return undefined;
     if (value.kind === Kind.VARIABLE) return variables?.[value.name.value];
@@ -177,7 +200,10 @@ export function loginAttempts(
             valueOf(argument.value),
           ]),
         );
-        emails.push(emailOf(args));
+        emails.push({
+          responseKey: selection.alias?.value ?? selection.name.value,
+          email: emailOf(args),
+        });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, path);
       } else {

@@ -16,6 +16,8 @@ import {
 import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { mintInternalToken, type Identity, type SigningKey } from '@shop/auth';
+import type { AuthRules } from '@shop/subgraph';
+import { authRejection, authRulesFromSupergraph, findAuthViolations } from '../auth-directive';
 import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
@@ -115,6 +117,8 @@ interface SchemaState {
   apiSchema: Schema;
   apiGraphQLSchema: GraphQLSchema;
   supergraphGraphQLSchema: GraphQLSchema;
+  /** `@auth` rules of this supergraph (checked on every subscribe, per caller). */
+  auth: AuthRules;
   planner: QueryPlanner;
   subgraphUrls: Map<string, string>;
 }
@@ -262,6 +266,19 @@ export class FederatedSubscriptionEngine {
     }
     const prepared = this.prepare(request);
     if (Array.isArray(prepared)) return { errors: prepared };
+    // `@auth`: refused before any upstream subscription exists (UNAUTHENTICATED / FORBIDDEN).
+    const denied = authRejection(
+      findAuthViolations({
+        schema: prepared.state.apiGraphQLSchema,
+        document: prepared.document,
+        operation: prepared.operation,
+        variables: request.variables,
+        rules: prepared.state.auth,
+        identity: request.identity,
+      }),
+      { http: false },
+    );
+    if (denied) return { errors: [denied] };
 
     const coerced = getVariableValues(
       prepared.state.apiGraphQLSchema,
@@ -363,6 +380,7 @@ export class FederatedSubscriptionEngine {
       apiSchema,
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
       supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+      auth: authRulesFromSupergraph(supergraphSdl),
       planner: new QueryPlanner(supergraph),
       subgraphUrls,
     };

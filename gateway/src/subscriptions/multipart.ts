@@ -49,6 +49,8 @@ export function createMultipartHandler(
   const format = (errors: ReadonlyArray<GraphQLError>) => formatErrors(errors, options.formatError);
 
   return async (req, res, body) => {
+    // Subscriptions stream over POST only (a GET would skip CSRF prevention).
+    if (req.method !== 'POST') return false;
     if (!isRecord(body) || typeof body.query !== 'string') return false;
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     let document: DocumentNode;

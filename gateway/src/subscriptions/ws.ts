@@ -28,6 +28,8 @@ export type ExecuteOperation = (request: {
   variables: Record<string, unknown> | undefined;
   operationName: string | undefined;
   identity: Identity | null;
+  /** The socket's remote address (for rate limits). */
+  clientIp: string;
 }) => Promise<FormattedExecutionResult>;
 
 export interface GraphqlWsOptions {
@@ -36,6 +38,14 @@ export interface GraphqlWsOptions {
   authenticate: Authenticate;
   /** Queries and mutations over the socket; refused with BAD_REQUEST when absent. */
   execute?: ExecuteOperation;
+  /**
+   * Runs first for every subscribe message (e.g. the persisted-query safelist): the query text
+   * to run instead of the payload's, or the errors that refuse the operation.
+   */
+  checkOperation?: (payload: {
+    query: string;
+    extensions?: Record<string, unknown> | null | undefined;
+  }) => { query: string } | { errors: GraphQLError[] };
   formatError?: ErrorFormatter;
   path?: string;
   /** Largest accepted message. Default 1 MiB. */
@@ -64,6 +74,7 @@ type OperationContext =
       variables: Record<string, unknown> | undefined;
       operationName: string | undefined;
       identity: Identity | null;
+      clientIp: string;
     };
 
 function authorizationFrom(params: Record<string, unknown> | undefined): string | undefined {
@@ -124,9 +135,12 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       onSubscribe: (ctx, _id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return [codedError('Not connected', 'UNAUTHENTICATED')];
+        const checked = options.checkOperation?.(payload) ?? { query: payload.query };
+        if ('errors' in checked) return checked.errors;
+        const query = checked.query;
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(query);
         } catch (error) {
           return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
@@ -140,15 +154,16 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           }
           const contextValue: OperationContext = {
             kind: 'execute',
-            query: payload.query,
+            query,
             variables,
             operationName,
             identity: connection.identity,
+            clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown',
           };
           return { ...base, contextValue } satisfies ExecutionArgs;
         }
         const outcome = options.engine.subscribe({
-          query: payload.query,
+          query,
           document,
           operationName,
           variables,

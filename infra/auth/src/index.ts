@@ -116,9 +116,21 @@ export async function signJwt(key: SigningKey, options: SignOptions): Promise<st
 /** Where verification keys come from: a JWKS URL, a JWKS document, or local keys. */
 export type KeySource = URL | JSONWebKeySet | SigningKey[];
 
-function resolveKeys(source: KeySource): JWTVerifyGetKey {
+/** Remote JWKS caching (jose `createRemoteJWKSet`); defaults: 30 s cooldown, 10 min max age. */
+export interface RemoteJwksOptions {
+  /** Minimum gap between refetches triggered by an unknown `kid`. Default 30,000 ms. */
+  cooldownMs?: number;
+  /** Age after which the cached key set is refetched before use. Default 600,000 ms. */
+  cacheMaxAgeMs?: number;
+}
+
+function resolveKeys(source: KeySource, jwks: RemoteJwksOptions = {}): JWTVerifyGetKey {
   if (source instanceof URL) {
-    return createRemoteJWKSet(source, { timeoutDuration: 2_000, cooldownDuration: 30_000 });
+    return createRemoteJWKSet(source, {
+      timeoutDuration: 2_000,
+      cooldownDuration: jwks.cooldownMs ?? 30_000,
+      ...(jwks.cacheMaxAgeMs !== undefined ? { cacheMaxAge: jwks.cacheMaxAgeMs } : {}),
+    });
   }
   return createLocalJWKSet(Array.isArray(source) ? toJwks(source) : source);
 }
@@ -133,6 +145,8 @@ export interface VerifierOptions {
   audience: string;
   type: string;
   requireSubject: boolean;
+  /** Caching of a remote JWKS (`keys` is a URL); ignored for local keys. */
+  jwks?: RemoteJwksOptions;
 }
 
 /**
@@ -141,7 +155,7 @@ export interface VerifierOptions {
  * `exp` and wrong audiences are all rejected.
  */
 export function createVerifier(options: VerifierOptions): (token: string) => Promise<VerifyResult> {
-  const getKey = resolveKeys(options.keys);
+  const getKey = resolveKeys(options.keys, options.jwks);
   const requiredClaims = options.requireSubject ? ['exp', 'iat', 'sub'] : ['exp', 'iat'];
   return async (token) => {
     try {

@@ -23,9 +23,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Serves `GET /graphql` for browsers (Accept: text/html), e.g. a GraphiQL page. */
   browserPage?: RouteHandler;
   /**
-   * Called for `POST /graphql` once the body is read and parsed, before Apollo Server sees it.
-   * Resolve `true` when the request was answered here (e.g. a multipart subscription stream);
-   * `false` hands it on to Apollo Server unchanged.
+   * Called for `POST /graphql` once the body is read and parsed, and for `GET /graphql` with the
+   * query-string parameters as the body (`query`, `operationName`, and `variables`/`extensions`
+   * parsed from JSON when they are valid JSON), before Apollo Server sees the request.
+   * Resolve `true` when the request was answered here (e.g. a rate-limit rejection or a
+   * multipart subscription stream); `false` hands it on to Apollo Server unchanged.
    */
   intercept?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
   /**
@@ -115,6 +117,25 @@ function parseBody(text: string, contentType: string): unknown {
   }
 }
 
+/** A GET request's GraphQL parameters as a body-shaped object (for `intercept`). */
+function searchParamsBody(params: URLSearchParams): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const name of ['query', 'operationName'] as const) {
+    const value = params.get(name);
+    if (value !== null) body[name] = value;
+  }
+  for (const name of ['variables', 'extensions'] as const) {
+    const value = params.get(name);
+    if (value === null) continue;
+    try {
+      body[name] = JSON.parse(value) as unknown;
+    } catch {
+      // Apollo Server answers malformed JSON parameters with 400 itself.
+    }
+  }
+  return body;
+}
+
 /**
  * Serves an ApolloServer over node:http at `/graphql` with `/healthz`, `/readyz`, a body-size
  * limit, JSON errors with a `code` for every rejection, and graceful draining on `stop()`.
@@ -169,7 +190,10 @@ export async function startHttpServer<TContext extends BaseContext>(
     }
     const text = method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     const body = parseBody(text, req.headers['content-type'] ?? '');
-    if (method === 'POST' && options.intercept && (await options.intercept(req, res, body))) return;
+    if (options.intercept) {
+      const seen = method === 'POST' ? body : searchParamsBody(url.searchParams);
+      if (await options.intercept(req, res, seen)) return;
+    }
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers: toHeaderMap(req), search: url.search, body },
       context: () => options.context(req),

@@ -23,14 +23,18 @@ import {
   type RunningHttpServer,
 } from '@shop/http';
 import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
+import { enforceAuthDirective } from './auth-directive';
+import { isTransientDatabaseError } from './transient';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 
 export * from './errors';
+export * from './auth-directive';
 export * from './scalars';
 export * from './connections';
 export * from './service-client';
 export * from './batch-loader';
 export { WS_CLOSE_CODES } from './websocket';
+export { isTransientDatabaseError } from './transient';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
   /** Subgraph name, as in the supergraph (`user`, `product`…); also the internal token audience. */
@@ -71,7 +75,17 @@ export function formatError(
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  console.error('[graphql] internal error', unwrapResolverError(error));
+  const original = unwrapResolverError(error);
+  if (isTransientDatabaseError(original)) {
+    console.warn('[graphql] database unavailable', (original as Error).message);
+    return {
+      message: 'The service is temporarily unavailable; retry the request',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    };
+  }
+  console.error('[graphql] internal error', original);
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
@@ -103,6 +117,8 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
   });
+  // `@auth(requires: …)` on fields and object types: checked before their resolvers run.
+  enforceAuthDirective(schema, options.typeDefs);
   // Prometheus metrics at `GET /metrics`, labelled with the subgraph name.
   const metrics = new HttpMetrics(options.name);
   const apollo = new ApolloServer<TContext>({

@@ -1,3 +1,4 @@
 export * from './databases';
 export * from './client';
 export * from './private-postgres';
+export * from './private-redis';

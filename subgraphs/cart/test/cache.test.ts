@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { testDatabaseTargets } from '@shop/testing';
+import { startPrivateRedis, testDatabaseTargets } from '@shop/testing';
 import { createRedisCache, cartCacheKey } from '../src/cache';
 import { ADD, customer, startHarness, UPDATE, type Harness } from './harness';
 
@@ -24,6 +24,48 @@ describe('redis cart cache without redis', () => {
     expect(cache.stats()).toMatchObject({ hits: 0, misses: 20 });
     await cache.close();
     await cache.close(); // twice is fine
+  });
+});
+
+describe('redis cart cache across a Redis crash', () => {
+  it('should keep answering while Redis is killed and cache again once it restarts', async () => {
+    const redis = await startPrivateRedis();
+    const cache = createRedisCache(redis.url, () => undefined);
+    const snapshot = (version: number) =>
+      ({
+        id: '00000000-0000-4000-8000-000000000001',
+        version,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        lines: [],
+      }) as unknown as Parameters<typeof cache.set>[0];
+    const ready = async () => {
+      const deadline = Date.now() + 8_000;
+      for (let version = 100; Date.now() < deadline; version += 1) {
+        await cache.set(snapshot(version));
+        if (await cache.get(snapshot(version).id, version)) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    };
+    try {
+      expect(await ready()).toBe(true);
+      await redis.kill();
+      const started = performance.now();
+      for (let i = 0; i < 20; i += 1) {
+        await cache.set(snapshot(1));
+        expect(await cache.get(snapshot(1).id, 1)).toBeUndefined();
+      }
+      // Never waits on the dead server: 40 calls well under one command timeout each.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      await redis.start();
+      // The client reconnects by itself (no restart of the subgraph).
+      expect(await ready()).toBe(true);
+      expect(cache.stats().hits).toBeGreaterThanOrEqual(2);
+    } finally {
+      await cache.close();
+      await redis.stop();
+    }
   });
 });
 

@@ -147,13 +147,17 @@ describe.each(testDatabaseTargets())('user addresses on $name', (target) => {
   });
 
   it('should require a signed-in user for address mutations', async () => {
-    for (const [query, variables] of [
-      [ADD, { input: address('Anon') }],
-      [UPDATE, { id: '00000000-0000-4000-8000-000000000000', input: address('Anon') }],
-      [REMOVE, { id: '00000000-0000-4000-8000-000000000000' }],
+    for (const [field, query, variables] of [
+      ['addAddress', ADD, { input: address('Anon') }],
+      [
+        'updateAddress',
+        UPDATE,
+        { id: '00000000-0000-4000-8000-000000000000', input: address('Anon') },
+      ],
+      ['removeAddress', REMOVE, { id: '00000000-0000-4000-8000-000000000000' }],
     ] as const) {
       const result = await h.call(null, query, variables);
-      expect(result.data).toBeNull();
+      expect(result.data).toEqual({ [field]: null });
       expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
   });

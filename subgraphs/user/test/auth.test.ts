@@ -227,7 +227,7 @@ describe.each(testDatabaseTargets())('user accounts and tokens on $name', (targe
   it('should require a signed-in user to update the profile', async () => {
     const anonymous = await h.call(null, UPDATE_PROFILE, { input: { name: 'Mallory' } });
     expect(anonymous.status).toBe(200);
-    expect(anonymous.data).toBeNull();
+    expect(anonymous.data).toEqual({ updateProfile: null });
     expect(anonymous.errors).toMatchObject([
       { extensions: { code: 'UNAUTHENTICATED' }, path: ['updateProfile'] },
     ]);

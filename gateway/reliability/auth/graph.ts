@@ -1,0 +1,25 @@
+import { startTestGraph, type TestGraph } from '../../e2e/harness';
+
+/** Sign-in attempts one IP may make for one email per window (scaled down from 10 per 15 min). */
+export const LOGIN_BUDGET = 10;
+
+/**
+ * The whole graph (PGlite) for the auth tests, with the production limiter shapes but budgets a
+ * CI run can exhaust: per IP+email `LOGIN_BUDGET` per minute; per IP / per user high enough
+ * that only the login limit under test can trip.
+ */
+export function startAuthGraph(): Promise<TestGraph> {
+  return startTestGraph('pglite', {
+    requestLimits: {
+      perIp: { points: 1_000_000, durationMs: 60_000 },
+      perUser: { points: 1_000_000, durationMs: 60_000 },
+      loginPerIpEmail: { points: LOGIN_BUDGET, durationMs: 60_000 },
+      loginPerIp: { points: 10_000, durationMs: 60_000 },
+    },
+    subgraphTimeoutMs: 10_000,
+  });
+}
+
+export const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken refreshToken userErrors { code } } }`;
+export const REFRESH = `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken userErrors { code } } }`;
+export const ME = `query Me { me { id email roles } }`;

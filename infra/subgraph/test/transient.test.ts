@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { formatError, isTransientDatabaseError, ServiceCallError } from '../src';
+
+const DATABASE_URL = process.env.DATABASE_URL;
+
+async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('transient database errors', () => {
+  it('recognises a refused connection, wrapped or not, and nothing else', async () => {
+    const refused = await failureOf(async () => {
+      const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
+      await client.connect();
+    });
+    expect(isTransientDatabaseError(refused)).toBe(true);
+    expect(isTransientDatabaseError(new Error('Failed query: insert', { cause: refused }))).toBe(
+      true,
+    );
+    expect(
+      isTransientDatabaseError(new ServiceCallError('product', 'x', 'SERVICE_UNAVAILABLE')),
+    ).toBe(true);
+    expect(isTransientDatabaseError(new ServiceCallError('product', 'x', 'BAD_USER_INPUT'))).toBe(
+      false,
+    );
+    expect(isTransientDatabaseError(new Error('boom'))).toBe(false);
+    expect(isTransientDatabaseError(undefined)).toBe(false);
+  });
+
+  it.runIf(DATABASE_URL)('does not treat a query error of a live server as transient', async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const syntax = await failureOf(() => client.query('selec 1'));
+      expect((syntax as { code?: string }).code).toBe('42601');
+      expect(isTransientDatabaseError(syntax)).toBe(false);
+      // An administrator ending the session is (the server is restarting or failing over).
+      const other = new pg.Client({ connectionString: DATABASE_URL });
+      other.on('error', () => {});
+      await other.connect();
+      const pid = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!
+        .pid;
+      await client.query('select pg_terminate_backend($1)', [pid]);
+      const terminated = await failureOf(() => other.query('select 1'));
+      expect(isTransientDatabaseError(terminated)).toBe(true);
+      await other.end().catch(() => undefined);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('reaches clients as a retryable SERVICE_UNAVAILABLE, not a masked internal error', async () => {
+    const refused = await failureOf(async () => {
+      const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
+      await client.connect();
+    });
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      expect(formatError({ message: 'connect ECONNREFUSED', path: ['checkout'] }, refused)).toEqual(
+        {
+          message: 'The service is temporarily unavailable; retry the request',
+          path: ['checkout'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+        },
+      );
+    } finally {
+      console.warn = warn;
+    }
+    const error = console.error;
+    console.error = () => {};
+    try {
+      expect(formatError({ message: 'boom' }, new Error('boom')).extensions?.code).toBe(
+        'INTERNAL_SERVER_ERROR',
+      );
+    } finally {
+      console.error = error;
+    }
+  });
+});
