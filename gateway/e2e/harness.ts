@@ -44,6 +44,7 @@ export async function startTestGraph(
     | 'requestLimits'
     | 'subgraphTimeoutMs'
     | 'persistedQueries'
+    | 'responseCache'
   > & {
     databaseUrl?: string;
   } = {},

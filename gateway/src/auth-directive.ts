@@ -18,6 +18,7 @@ import {
   type AuthRule,
   type AuthRules,
 } from '@shop/subgraph';
+import { documentVariables, PerDocumentCache, variablesKey } from './document-cache';
 
 /**
  * The CommonJS graphql that Apollo Server and @apollo/gateway use: their API schema must be
@@ -222,19 +223,43 @@ export function authRejection(
 }
 
 /**
+ * `findAuthViolations` memoized per (schema, rules, parsed document, operation, caller class,
+ * values of the `@skip`/`@include` variables). The caller class is what rules can tell apart:
+ * anonymous, or signed in with a given set of roles (never the user id); the rules object
+ * changes on every supergraph reload, which drops the old results.
+ */
+export function cachedAuthViolations() {
+  let cache = new PerDocumentCache<AuthViolation[]>();
+  let cachedRules: AuthRules | undefined;
+  return (input: OperationAuthInput): AuthViolation[] => {
+    if (input.rules !== cachedRules) {
+      cache = new PerDocumentCache();
+      cachedRules = input.rules;
+    }
+    const who = input.identity ? [...new Set(input.identity.roles)].sort().join(',') : '-';
+    const operation = input.operation.name?.value ?? '';
+    const conditions = variablesKey(documentVariables(input.document).conditions, input.variables);
+    // An anonymous operation (no name) is only ever one per document; named ones by name.
+    const key = `${operation}\u0000${input.identity ? 'user' : 'anonymous'}\u0000${who}\u0000${conditions}`;
+    return cache.get(input.schema, input.document, key, () => findAuthViolations(input));
+  };
+}
+
+/**
  * Refuses, once Apollo Server has resolved the operation and before the gateway plans or calls
  * any subgraph, every operation selecting an `@auth` field its caller may not read.
  */
 export function authDirectivePlugin<TContext extends BaseContext & { identity: Identity | null }>(
   rules: SupergraphAuthRules,
 ): ApolloServerPlugin<TContext> {
+  const violationsOf = cachedAuthViolations();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, request, contextValue }) {
           if (!operation) return;
           const rejection = authRejection(
-            findAuthViolations({
+            violationsOf({
               schema,
               document,
               operation,

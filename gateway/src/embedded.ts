@@ -56,6 +56,11 @@ export interface EmbeddedGraphOptions {
   subscriptionLimits?: Partial<SubscriptionLimits>;
   /** The gateway's persisted queries: `apq` (default), `safelist` or `off`. */
   persistedQueries?: GatewayPersistedQueryOptions;
+  /**
+   * The gateway's response cache for anonymous catalog queries, invalidated over this graph's
+   * bus (TTL and size overrides); off when absent or `false`.
+   */
+  responseCache?: { ttlMs?: number; maxBytes?: number } | false;
 }
 
 export interface EmbeddedGraph {
@@ -185,6 +190,7 @@ export async function startEmbeddedGraph(
         ? { limits: { requests: options.requestLimits } }
         : {}),
       ...(options.persistedQueries ? { persistedQueries: options.persistedQueries } : {}),
+      ...(options.responseCache ? { responseCache: { ...options.responseCache, bus } } : {}),
     });
 
     let stopped = false;

@@ -14,11 +14,13 @@ import {
   ACCESS_TOKEN_ISSUER,
   ACCESS_TOKEN_TYPE,
   bearerToken,
+  createInternalTokenCache,
   createVerifier,
   identityFromPayload,
   mintInternalToken,
   toJwks,
   type Identity,
+  type InternalTokenCache,
   type KeySource,
   type SigningKey,
 } from '@shop/auth';
@@ -45,7 +47,14 @@ import {
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
-import { registerUsageMetrics } from './metrics';
+import { registerResponseCacheMetrics, registerUsageMetrics } from './metrics';
+import {
+  PublicCatalogFields,
+  ResponseCache,
+  responseCachePlugin,
+  subscribeInvalidation,
+  type ResponseCacheOptions,
+} from './response-cache';
 import {
   attachGraphqlWs,
   createMultipartHandler,
@@ -99,6 +108,12 @@ export interface GatewayOptions {
    * `off`. See gateway/README.md.
    */
   persistedQueries?: GatewayPersistedQueryOptions;
+  /**
+   * Whole-response cache for anonymous queries over public catalog fields (README
+   * "Performance"), cleared by every catalog/inventory event on `bus`. Off when absent, and
+   * off without a bus unless `ttlOnly` is set.
+   */
+  responseCache?: ResponseCacheOptions;
 }
 
 export interface GatewayUsageOptions {
@@ -132,14 +147,15 @@ export interface GatewaySubscriptionOptions {
 }
 
 /**
- * Sends each subgraph request with a freshly minted internal token carrying the caller's
- * identity, overwriting anything a client might have tried to pass through.
+ * Sends each subgraph request with an internal token carrying the caller's identity,
+ * overwriting anything a client might have tried to pass through. Tokens come from a cache
+ * per (subgraph, user id, roles), reused while more than half of their 60 s lifetime is left.
  */
 class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraph: string,
     url: string,
-    private readonly key: SigningKey,
+    private readonly tokens: InternalTokenCache,
     readonly subgraphFetcher: SubgraphFetcher = createSubgraphFetcher({ subgraph }),
   ) {
     super({ url, fetcher: subgraphFetcher });
@@ -173,7 +189,7 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const identity =
       'context' in options && options.context ? (options.context.identity ?? null) : null;
-    const token = await mintInternalToken(this.key, this.subgraph, identity);
+    const token = await this.tokens.get(this.subgraph, identity);
     options.request.http?.headers.set('authorization', `Bearer ${token}`);
   }
 
@@ -207,6 +223,8 @@ export interface RunningGateway extends RunningHttpServer {
   subscriptions: FederatedSubscriptionEngine | undefined;
   /** The usage reporter (`stats()`, `flush()`); undefined without the `usage` option. */
   usage: UsageReporter | undefined;
+  /** The response cache (`stats()`, `clear()`); undefined when off. */
+  responseCache: ResponseCache | undefined;
 }
 
 /**
@@ -216,13 +234,17 @@ export interface RunningGateway extends RunningHttpServer {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   // The data sources are kept so subscription hydration fetches go through the same ones.
   const dataSources: ServiceMap = {};
+  const internalTokens = createInternalTokenCache({
+    mint: (subgraph, identity) => mintInternalToken(options.signingKey, subgraph, identity),
+    maxEntries: 10_000,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
       (dataSources[name] = new InternalAuthDataSource(
         name,
         options.subgraphUrls[name] ?? url ?? '',
-        options.signingKey,
+        internalTokens,
         createSubgraphFetcher({
           subgraph: name,
           ...(options.subgraphTimeoutMs ? { timeoutMs: options.subgraphTimeoutMs } : {}),
@@ -258,6 +280,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         });
   // `@auth` rules of the served supergraph (auth-directive.ts); a bad role fails startup.
   const authRules = new SupergraphAuthRules(options.supergraphSdl);
+  const cacheOptions = options.responseCache;
+  const responseCache =
+    cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
+      ? new ResponseCache(cacheOptions.ttlMs, cacheOptions.maxBytes)
+      : undefined;
+  const publicFields = responseCache
+    ? new PublicCatalogFields(options.supergraphSdl, cacheOptions?.subgraph)
+    : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     try {
@@ -267,6 +297,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         '[auth] cannot read @auth from the new supergraph; keeping the old rules',
         error,
       );
+    }
+    if (publicFields && coreSupergraphSdl !== initialSdl) {
+      // A new supergraph may shape or route the cached fields differently.
+      responseCache?.clear();
+      try {
+        publicFields.reload(coreSupergraphSdl);
+      } catch (error) {
+        console.error('[response-cache] cannot read the new supergraph; caching off', error);
+      }
     }
     // The first call is the initial load of the SDL the engine already serves.
     const first = initialSdl;
@@ -291,6 +330,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
     : undefined;
   if (usage) registerUsageMetrics(metrics, usage);
+  if (responseCache) registerResponseCacheMetrics(metrics, responseCache);
+  const invalidation =
+    responseCache && cacheOptions?.bus
+      ? await subscribeInvalidation(cacheOptions.bus, responseCache)
+      : undefined;
   // Rate limits: counters in Redis when configured (memory otherwise, and while it is down).
   const requestLimits = options.limits?.requests;
   const limitsStore =
@@ -316,6 +360,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       limitsPlugin<GatewayContext>(options.limits?.operations),
       // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
       authDirectivePlugin<GatewayContext>(authRules),
+      // After the limits and `@auth` (so their refusals still apply), before execution.
+      ...(responseCache && publicFields
+        ? [responseCachePlugin<GatewayContext>(responseCache, publicFields)]
+        : []),
       hideSuggestionsPlugin<GatewayContext>({ production: !!options.production }),
       graphqlMetricsPlugin<GatewayContext>(metrics),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
@@ -465,7 +513,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway,
     subscriptions: engine,
     usage,
+    responseCache,
     async stop(timeoutMs) {
+      await invalidation?.stop();
       await ws?.close();
       engine?.close();
       await http.stop(timeoutMs);

@@ -11,3 +11,8 @@ export {
   type GatewayPersistedQueryOptions,
   type PersistedQueryMode,
 } from './persisted';
+export {
+  ResponseCache,
+  type ResponseCacheOptions,
+  type ResponseCacheStats,
+} from './response-cache';

@@ -30,6 +30,9 @@ const gateway = await startGateway({
   maxBodyBytes: env.MAX_BODY_BYTES,
   redisUrl: env.REDIS_URL,
   ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
+  // Anonymous catalog queries answered from memory, cleared by catalog/inventory events on
+  // Kafka; without Kafka nothing would invalidate it, so it stays off.
+  ...(usageBus ? { responseCache: { bus: usageBus } } : {}),
   persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
   limits: {
     requests: env.RATE_LIMITS && {

@@ -1,5 +1,6 @@
 import type { HttpMetrics } from '@shop/http';
 import { Counter, Gauge } from 'prom-client';
+import type { ResponseCache } from './response-cache';
 import type { UsageReporter } from './usage';
 
 /**
@@ -45,4 +46,49 @@ export function registerUsageMetrics(metrics: HttpMetrics, usage: UsageReporter)
       this.set(labels, usage.stats().queued);
     },
   });
+}
+
+/** Response cache hits, misses, invalidations and size, read from `cache.stats()` at scrape time. */
+export function registerResponseCacheMetrics(metrics: HttpMetrics, cache: ResponseCache): void {
+  const registers = [metrics.registry];
+  const labelNames = ['service'] as const;
+  const labels = { service: metrics.service };
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(labels, read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.set(labels, read());
+      },
+    });
+  counter(
+    'shopgraph_response_cache_hits_total',
+    'Operations answered from the response cache',
+    () => cache.stats().hits,
+  );
+  counter(
+    'shopgraph_response_cache_misses_total',
+    'Cacheable operations not found in the response cache',
+    () => cache.stats().misses,
+  );
+  counter(
+    'shopgraph_response_cache_invalidations_total',
+    'Response cache clears caused by catalog/inventory events',
+    () => cache.stats().invalidations,
+  );
+  gauge('shopgraph_response_cache_entries', 'Responses held', () => cache.stats().entries);
+  gauge('shopgraph_response_cache_bytes', 'Bytes of cached responses', () => cache.stats().bytes);
 }

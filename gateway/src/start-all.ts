@@ -23,6 +23,8 @@ const graph = await startEmbeddedGraph({
   opensearchUrl: env.OPENSEARCH_URL,
   usageSampleRate: env.USAGE_SAMPLE_RATE,
   persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
+  // Anonymous catalog queries answered from memory, cleared by catalog/inventory events.
+  responseCache: {},
 });
 onShutdownSignal(() => graph.stop());
 

@@ -20,6 +20,7 @@ import {
   postStreamed,
   raw,
   round,
+  retainedMb,
   rssMb,
   runPool,
   sleep,
@@ -46,12 +47,16 @@ const ATTACK_P99_MS = 200;
  * to ~500 ms, so the bound is 1 s; the stock gateway stalls ~1.8 s on a 19-level bomb (quiet).
  */
 const PROBE_MAX_MS = 1_000;
-/** A3 RSS growth over ~1,000 attacks (design: 50 MB; includes this process's client side). */
-const ATTACK_RSS_MB = 100;
+/**
+ * A3 memory growth over ~1,000 attacks (design: gateway RSS < 50 MB). The whole graph and the
+ * client share this process, and RSS moves with GC timing on a busy box (112 MB seen once in CI
+ * with no leak), so the bound is on memory retained after a full GC (`retainedMb`).
+ */
+const ATTACK_RETAINED_MB = 50;
 /** A5 time to a 413 (design: 100 ms). */
 const BODY_413_MS = 250;
-/** A5 RSS growth over the six oversized bodies (design: 20 MB). */
-const BODY_RSS_MB = 40;
+/** A5 memory retained after a full GC over the six oversized bodies (design: RSS 20 MB). */
+const BODY_RETAINED_MB = 20;
 
 interface Sent {
   status: number;
@@ -259,6 +264,7 @@ describe('attacks on the gateway (SECURITY.md §6 A)', () => {
       // Warm-up round so first-use allocations (JIT, caches) are not counted as growth.
       await runPool(attacks.slice(0, options.warmUp), concurrency, (d) => send(target.url, d));
       const rssBefore = rssMb();
+      const retainedBefore = retainedMb();
       const probe = startProbe(target.healthUrl, { intervalMs: 50 });
       const sent = await runPool(attacks, concurrency, (d) => send(target.url, d));
       await sleep(100);
@@ -271,13 +277,14 @@ describe('attacks on the gateway (SECURITY.md §6 A)', () => {
         probeFailures: probed.failures.length,
         probeMaxMs: round(probed.max),
         rssGrowthMb: round(rssMb() - rssBefore),
+        retainedGrowthMb: round(retainedMb() - retainedBefore),
       };
     };
     type Outcome = Awaited<ReturnType<typeof underAttack>>;
     const staysHealthy = (o: Outcome) =>
       o.probeFailures === 0 &&
       o.probeMaxMs < PROBE_MAX_MS &&
-      o.rssGrowthMb < ATTACK_RSS_MB &&
+      o.retainedGrowthMb < ATTACK_RETAINED_MB &&
       o.statuses.every((s) => s === 400 || s === 413);
 
     const mix: Delivery[] = [
@@ -295,7 +302,7 @@ describe('attacks on the gateway (SECURITY.md §6 A)', () => {
     expect(ours.probes).toBeGreaterThan(10);
     expect(ours.probeFailures).toBe(0);
     expect(ours.probeMaxMs).toBeLessThan(PROBE_MAX_MS);
-    expect(ours.rssGrowthMb).toBeLessThan(ATTACK_RSS_MB);
+    expect(ours.retainedGrowthMb).toBeLessThan(ATTACK_RETAINED_MB);
     expect(staysHealthy(ours)).toBe(true);
 
     // Unprotected: one 19-level fragment bomb (20 and 24 would stall this shared box for many
@@ -373,6 +380,7 @@ describe('attacks on the gateway (SECURITY.md §6 A)', () => {
   it('A5: bodies just over the limit, 10 MB and 60 MB (streamed, declared and chunked) → 413 fast, RSS bounded', async () => {
     const bodies = async (url: string) => {
       const rssBefore = rssMb();
+      const retainedBefore = retainedMb();
       const results: Array<{ bytes: number; declared: boolean; status: number; ms: number }> = [];
       for (const bytes of [MAX_BODY_BYTES + 1, 10_000_000, 60_000_000]) {
         for (const declareLength of [true, false]) {
@@ -380,16 +388,21 @@ describe('attacks on the gateway (SECURITY.md §6 A)', () => {
           results.push({ bytes, declared: declareLength, status: r.status, ms: round(r.ms) });
         }
       }
-      return { results, rssGrowthMb: round(rssMb() - rssBefore) };
+      return {
+        results,
+        rssGrowthMb: round(rssMb() - rssBefore),
+        retainedGrowthMb: round(retainedMb() - retainedBefore),
+      };
     };
     const refusesFast = (r: Awaited<ReturnType<typeof bodies>>) =>
-      r.results.every((x) => x.status === 413 && x.ms < BODY_413_MS) && r.rssGrowthMb < BODY_RSS_MB;
+      r.results.every((x) => x.status === 413 && x.ms < BODY_413_MS) &&
+      r.retainedGrowthMb < BODY_RETAINED_MB;
 
     const ours = await bodies(t.url);
     console.log('[A5] protected', JSON.stringify(ours));
     expect(ours.results.map((r) => r.status)).toEqual([413, 413, 413, 413, 413, 413]);
     expect(Math.max(...ours.results.map((r) => r.ms))).toBeLessThan(BODY_413_MS);
-    expect(ours.rssGrowthMb).toBeLessThan(BODY_RSS_MB);
+    expect(ours.retainedGrowthMb).toBeLessThan(BODY_RETAINED_MB);
     expect(refusesFast(ours)).toBe(true);
 
     // Unprotected: the standalone server accepts up to 50 MB (parses a 10 MB body and answers

@@ -6,6 +6,8 @@
  * statistics. All traffic goes to 127.0.0.1.
  */
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
@@ -386,6 +388,22 @@ export function percentile(values: readonly number[], p: number): number {
 export const round = (n: number) => Math.round(n * 10) / 10;
 
 export const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
+
+setFlagsFromString('--expose_gc');
+/** V8's `gc()`, reachable at run time (the flag applies to contexts created after it is set). */
+const forceGc = runInNewContext('gc') as () => void;
+
+/**
+ * Memory the process still holds after a full garbage collection (JS heap + external buffers),
+ * in MB: growth of this across an attack is retained memory (a leak or an unbounded cache),
+ * unlike RSS, which also moves with allocator and GC timing on a busy box.
+ */
+export function retainedMb(): number {
+  forceGc();
+  forceGc();
+  const { heapUsed, external } = process.memoryUsage();
+  return (heapUsed + external) / 1024 / 1024;
+}
 
 /**
  * GETs `url` every `intervalMs` until stopped. A probe's latency runs from the moment it was

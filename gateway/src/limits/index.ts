@@ -10,6 +10,7 @@ export {
   type OperationLimits,
 } from './analyze';
 export {
+  cachedAnalyzer,
   limitsPlugin,
   loginOutcomePlugin,
   hideSuggestionsPlugin,

@@ -1,13 +1,39 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import {
   analyzeOperation,
+  type AnalysisResult,
   DEFAULT_LIMITS,
   LIMIT_ERROR_CODES,
   limitError,
   type OperationLimits,
 } from './analyze';
 import { loginSelections, type RequestLimits } from './request-limits';
+import { documentVariables, PerDocumentCache, variablesKey } from '../document-cache';
+
+/**
+ * `analyzeOperation` memoized per (schema, parsed document, operation name, values of the
+ * size-argument variables): the only inputs its result depends on besides the fixed limits.
+ */
+export function cachedAnalyzer(options: Partial<OperationLimits> = {}) {
+  const cache = new PerDocumentCache<AnalysisResult>();
+  return (input: {
+    document: DocumentNode;
+    schema: GraphQLSchema;
+    operationName: string | null | undefined;
+    variables: Record<string, unknown> | null | undefined;
+  }): AnalysisResult => {
+    const key = `${input.operationName ?? ''}\u0000${variablesKey(documentVariables(input.document).size, input.variables)}`;
+    return cache.get(input.schema, input.document, key, () =>
+      analyzeOperation(input.document, {
+        ...options,
+        schema: input.schema,
+        variables: input.variables,
+        operationName: input.operationName,
+      }),
+    );
+  };
+}
 
 /**
  * Rejects operations over the static limits once Apollo has resolved them — before the gateway
@@ -18,17 +44,13 @@ export function limitsPlugin<TContext extends BaseContext>(
   options: Partial<OperationLimits> = {},
 ): ApolloServerPlugin<TContext> {
   const limit = options.maxCost ?? DEFAULT_LIMITS.maxCost;
+  const analyze = cachedAnalyzer(options);
   return {
     async requestDidStart() {
       let estimated: number | undefined;
       return {
         async didResolveOperation({ document, operationName, schema, request }) {
-          const result = analyzeOperation(document, {
-            ...options,
-            schema,
-            variables: request.variables,
-            operationName,
-          });
+          const result = analyze({ document, schema, variables: request.variables, operationName });
           if (!result.ok) {
             estimated = result.cost;
             throw limitError(result);

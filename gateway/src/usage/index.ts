@@ -1,5 +1,5 @@
 export { estimateCost, DEFAULT_LIST_SIZE, type CostOptions } from './cost';
-export { usagePlugin, type UsageContext } from './plugin';
+export { cachedCostEstimator, usagePlugin, type UsageContext } from './plugin';
 export {
   API_USAGE_EVENT_TYPE,
   toEnvelope,

@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { errorCodesOf } from '@shop/http';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { documentVariables, PerDocumentCache, variablesKey } from '../document-cache';
 import { estimateCost } from './cost';
 import type { SubgraphFetch, UsageReporter } from './reporter';
 
@@ -7,6 +9,27 @@ import type { SubgraphFetch, UsageReporter } from './reporter';
 export interface UsageContext extends BaseContext {
   /** Set by the usage plugin on sampled operations; data sources append each fetch to it. */
   subgraphFetches?: SubgraphFetch[];
+  /** Set by the response cache when the operation was answered from it. */
+  cacheHit?: boolean;
+}
+
+/**
+ * `estimateCost` memoized per (schema, parsed document, operation name, values of the
+ * size-argument variables), the only inputs the estimate depends on.
+ */
+export function cachedCostEstimator() {
+  const cache = new PerDocumentCache<number>();
+  return (
+    document: DocumentNode,
+    schema: GraphQLSchema,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | null | undefined,
+  ): number => {
+    const key = `${operationName ?? ''}\u0000${variablesKey(documentVariables(document).size, variables)}`;
+    return cache.get(schema, document, key, () =>
+      estimateCost(document, schema, variables, { operationName }),
+    );
+  };
 }
 
 const MAX_CLIENT_FIELD = 128;
@@ -23,6 +46,7 @@ const MAX_CLIENT_FIELD = 128;
 export function usagePlugin<TContext extends UsageContext>(
   reporter: UsageReporter,
 ): ApolloServerPlugin<TContext> {
+  const costOf = cachedCostEstimator();
   return {
     async requestDidStart({ contextValue }) {
       if (!reporter.sample()) return;
@@ -45,9 +69,7 @@ export function usagePlugin<TContext extends UsageContext>(
               : response.body.initialResult.errors;
           let cost = 0;
           try {
-            cost = document
-              ? estimateCost(document, schema, request.variables, { operationName })
-              : 0;
+            cost = document ? costOf(document, schema, request.variables, operationName) : 0;
           } catch {
             cost = 0;
           }
@@ -61,7 +83,7 @@ export function usagePlugin<TContext extends UsageContext>(
             subgraphFetches: fetches.slice(),
             errorCodes: errorCodesOf(errors),
             cost,
-            cacheHit: false,
+            cacheHit: contextValue.cacheHit === true,
             sampleRate: reporter.sampleRate,
           });
         },

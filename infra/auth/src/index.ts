@@ -217,3 +217,12 @@ export function bearerToken(header: string | undefined | null): string | undefin
 }
 
 export type { JSONWebKeySet, JWK };
+
+export {
+  createInternalTokenCache,
+  internalTokenKey,
+  withVerificationCache,
+  type InternalTokenCache,
+  type InternalTokenCacheOptions,
+  type VerificationCacheOptions,
+} from './caches';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -17,6 +18,25 @@ export interface RawQuerier {
   query<TRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<TRow[]>;
 }
 
+/** One SQL statement sent to the database (see {@link Database.onQuery}). */
+export interface QueryEvent {
+  /** The statement text (parameters are not included). */
+  text: string;
+  /** The query label active where the statement was issued ({@link withQueryLabel}), if any. */
+  label: string | undefined;
+}
+
+/** What {@link Database.countQueries} counted while its function ran. */
+export interface QueryCount<T> {
+  result: T;
+  /** Every statement sent meanwhile, by anyone (background pollers included). */
+  total: number;
+  /** Statements per query label; unlabelled statements are not in here. */
+  byLabel: Record<string, number>;
+  /** The labelled statements in order, for diagnosing a count. */
+  statements: QueryEvent[];
+}
+
 /** A database connection: drizzle for application code plus raw access and lifecycle. */
 export interface Database extends RawQuerier {
   readonly kind: 'pglite' | 'postgres';
@@ -26,6 +46,23 @@ export interface Database extends RawQuerier {
   /** Throws unless the database answers `select 1`. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * SQL statements sent through this database since it was opened: drizzle and raw
+   * `query`/`exec`, inside and outside transactions, `BEGIN`/`COMMIT` included (on PGlite too,
+   * so both targets count alike). With `label`, only those issued under that query label.
+   */
+  queryCount(label?: string): number;
+  /** Calls `listener` with every statement sent; returns the function that unsubscribes it. */
+  onQuery(listener: (event: QueryEvent) => void): () => void;
+  /**
+   * Runs `fn` and counts the statements sent meanwhile, in total and per query label (the
+   * per-label numbers are the ones to assert on: other work may run concurrently).
+   *
+   * @example
+   * const { byLabel } = await database.countQueries(() => callTheSubgraph());
+   * expect(byLabel.order).toBe(3);
+   */
+  countQueries<T>(fn: () => Promise<T>): Promise<QueryCount<T>>;
 }
 
 export interface DatabaseOptions {
@@ -37,6 +74,102 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Called for connection-level errors that have no request to fail (e.g. server restart). */
   onPoolError?: (error: Error) => void;
+  /** Called with every SQL statement sent (same as subscribing with `database.onQuery`). */
+  onQuery?: (event: QueryEvent) => void;
+}
+
+const queryLabels = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` with a query label: every statement it (and all async work it starts) sends is
+ * attributed to `label` in {@link Database.queryCount} / {@link Database.countQueries}. Used to
+ * tell apart the statements of several subgraphs sharing one database.
+ */
+export function withQueryLabel<T>(label: string, fn: () => T): T {
+  return queryLabels.run(label, fn);
+}
+
+/**
+ * Sets the query label for the rest of the current synchronous execution and the async work it
+ * starts (`AsyncLocalStorage.enterWith`), e.g. from a `request` listener prepended to an HTTP
+ * server so that its request handling is attributed to `label`.
+ */
+export function enterQueryLabel(label: string): void {
+  queryLabels.enterWith(label);
+}
+
+/** The query label active here, if any. */
+export function currentQueryLabel(): string | undefined {
+  return queryLabels.getStore();
+}
+
+/** Counts statements of one database, in total and per label, and notifies listeners. */
+function createQueryCounter(initial?: (event: QueryEvent) => void) {
+  let total = 0;
+  const byLabel = new Map<string, number>();
+  const listeners = new Set<(event: QueryEvent) => void>();
+  if (initial) listeners.add(initial);
+  const record = (text: unknown) => {
+    const label = queryLabels.getStore();
+    total += 1;
+    if (label !== undefined) byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
+    if (listeners.size === 0) return;
+    const event: QueryEvent = { text: statementText(text), label };
+    for (const listener of listeners) listener(event);
+  };
+  const api: Pick<Database, 'queryCount' | 'onQuery' | 'countQueries'> = {
+    queryCount: (label) => (label === undefined ? total : (byLabel.get(label) ?? 0)),
+    onQuery(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async countQueries(fn) {
+      const before = total;
+      const counted: Record<string, number> = {};
+      const statements: QueryEvent[] = [];
+      const unsubscribe = api.onQuery((event) => {
+        if (event.label === undefined) return;
+        counted[event.label] = (counted[event.label] ?? 0) + 1;
+        statements.push(event);
+      });
+      try {
+        const result = await fn();
+        return { result, total: total - before, byLabel: counted, statements };
+      } finally {
+        unsubscribe();
+      }
+    },
+  };
+  return { record, api };
+}
+
+function statementText(text: unknown): string {
+  if (typeof text === 'string') return text;
+  const config = text as { text?: unknown } | null;
+  return typeof config?.text === 'string' ? config.text : String(text);
+}
+
+/** A proxy of `target` whose `methods` record a statement before they run. */
+function counting<T extends object>(
+  target: T,
+  methods: readonly string[],
+  record: (text: unknown) => void,
+): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (typeof property === 'string' && methods.includes(property)) {
+        return (...args: unknown[]) => {
+          record(args[0]);
+          return (value as (...a: unknown[]) => unknown).apply(object, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(object);
+    },
+  });
 }
 
 /**
@@ -46,7 +179,9 @@ export interface DatabaseOptions {
  * const database = await createDatabase({ url: env.DATABASE_URL, dataDir: '.data/pglite' });
  */
 export async function createDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options)
+    : openPglite(options.dataDir, options.onQuery);
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
@@ -64,6 +199,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
+  const counter = createQueryCounter(options.onQuery);
+  countPool(pool, counter.record);
   const db = drizzlePg({ client: pool }) as unknown as Db;
   const querier = (client: pg.Pool | pg.PoolClient): RawQuerier => ({
     exec: async (text) => {
@@ -76,6 +213,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     db,
     ...querier(pool),
+    ...counter.api,
     async rawTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -101,11 +239,73 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   return database;
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * Makes `pool` record every statement: `pool.query` once (at the call, so under the caller's
+ * query label; not again when the pool runs it on a client), and every `query` of a client
+ * checked out with `pool.connect()` (drizzle's and `rawTransaction`'s transactions).
+ */
+function countPool(pool: pg.Pool, record: (text: unknown) => void): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  Object.assign(pool, {
+    query: (...args: unknown[]) => {
+      record(args[0]);
+      return query(...args);
+    },
+    // pg-pool's own `query` checks a client out with a callback: that client is not counted.
+    connect: (...args: unknown[]) =>
+      args.length > 0
+        ? connect(...args)
+        : (connect() as Promise<pg.PoolClient>).then((client) =>
+            counting(client, ['query'], record),
+          ),
+  });
+}
+
+/**
+ * Makes a PGlite instance record every statement: `query`, `sql`, `exec`, and inside
+ * `transaction` the same methods of its handle plus the BEGIN and COMMIT/ROLLBACK PGlite sends
+ * itself (as drizzle and `rawTransaction` do explicitly on Postgres).
+ */
+function countPglite(client: PGlite, record: (text: unknown) => void): void {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  Object.assign(client, {
+    query: (...args: Parameters<PGlite['query']>) => {
+      record(args[0]);
+      return query(...args);
+    },
+    exec: (...args: Parameters<PGlite['exec']>) => {
+      record(args[0]);
+      return exec(...args);
+    },
+    transaction: async <T>(fn: Parameters<PGlite['transaction']>[0]): Promise<T> => {
+      record('BEGIN');
+      try {
+        const result = (await transaction((tx) =>
+          fn(counting(tx, ['query', 'sql', 'exec'], record)),
+        )) as T;
+        record('COMMIT');
+        return result;
+      } catch (error) {
+        record('ROLLBACK');
+        throw error;
+      }
+    },
+  });
+}
+
+async function openPglite(
+  dataDir: string | undefined,
+  onQuery?: (event: QueryEvent) => void,
+): Promise<Database> {
   // pg_trgm (trigram similarity) is loaded so `create extension pg_trgm` works as on Postgres.
   // The options-object form: `new PGlite(undefined, options)` would ignore the options.
   const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await client.waitReady;
+  const counter = createQueryCounter(onQuery);
+  countPglite(client, counter.record);
   const db = drizzlePglite(client) as unknown as Db;
   let closed = false;
   type PgliteLike = Pick<PGlite, 'exec' | 'query'>;
@@ -120,6 +320,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     kind: 'pglite',
     db,
     ...querier(client),
+    ...counter.api,
     rawTransaction: (fn) => client.transaction((tx) => fn(querier(tx))),
     async ping() {
       if (closed) throw new Error('database is closed');

@@ -13,6 +13,7 @@ import {
   INTERNAL_TOKEN_ISSUER,
   INTERNAL_TOKEN_TYPE,
   internalAudience,
+  withVerificationCache,
   type KeySource,
 } from '@shop/auth';
 import {
@@ -106,13 +107,18 @@ const rejected = (message: string) =>
 export async function createSubgraph<TContext extends BaseSubgraphContext>(
   options: CreateSubgraphOptions<TContext>,
 ): Promise<RunningSubgraph> {
-  const verify = createVerifier({
-    keys: options.gatewayKeys,
-    issuer: INTERNAL_TOKEN_ISSUER,
-    audience: internalAudience(options.name),
-    type: INTERNAL_TOKEN_TYPE,
-    requireSubject: false,
-  });
+  // The gateway reuses each internal token for ~30 s (per subgraph and identity), so a token is
+  // verified once and its successful result served from a bounded cache until its `exp`.
+  const verify = withVerificationCache(
+    createVerifier({
+      keys: options.gatewayKeys,
+      issuer: INTERNAL_TOKEN_ISSUER,
+      audience: internalAudience(options.name),
+      type: INTERNAL_TOKEN_TYPE,
+      requireSubject: false,
+    }),
+    { maxEntries: 10_000 },
+  );
   const schema = buildSubgraphSchema({
     typeDefs: options.typeDefs,
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,

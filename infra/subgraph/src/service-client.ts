@@ -1,4 +1,4 @@
-import { mintInternalToken, type SigningKey } from '@shop/auth';
+import { createInternalTokenCache, mintInternalToken, type SigningKey } from '@shop/auth';
 
 /** A GraphQL error returned by another subgraph. */
 export class ServiceCallError extends Error {
@@ -29,9 +29,10 @@ export interface ServiceClient {
 
 /**
  * Service-to-service GraphQL calls for what must be synchronous (stock reservation at
- * checkout, reading a cart, an order's amount). Each call carries a fresh internal token with
- * role SERVICE, audience `subgraph:<callee>`. Fields meant only for services are `@inaccessible`
- * in the SDL (not in the public API) and check `requireRole(context, 'SERVICE')`.
+ * checkout, reading a cart, an order's amount). Each call carries an internal token (cached
+ * per callee) with role SERVICE, audience `subgraph:<callee>`. Fields meant only for services
+ * are `@inaccessible` in the SDL (not in the public API) and check `requireRole(context,
+ * 'SERVICE')`.
  *
  * @example
  * const client = createServiceClient({ self: 'order', key, urls: { product: productUrl } });
@@ -39,11 +40,16 @@ export interface ServiceClient {
  */
 export function createServiceClient(options: ServiceClientOptions): ServiceClient {
   const identity = { userId: `service:${options.self}`, roles: ['SERVICE' as const] };
+  // One token per callee, reused while more than half of its 60 s lifetime is left.
+  const tokens = createInternalTokenCache({
+    mint: (subgraph, who) => mintInternalToken(options.key, subgraph, who),
+    maxEntries: 100,
+  });
   return {
     async call<TData>(subgraph: string, query: string, variables?: Record<string, unknown>) {
       const url = options.urls[subgraph];
       if (!url) throw new ServiceCallError(subgraph, 'no URL configured', undefined);
-      const token = await mintInternalToken(options.key, subgraph, identity);
+      const token = await tokens.get(subgraph, identity);
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

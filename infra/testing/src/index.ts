@@ -2,3 +2,4 @@ export * from './databases';
 export * from './client';
 export * from './private-postgres';
 export * from './private-redis';
+export * from './query-labels';

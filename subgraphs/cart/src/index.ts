@@ -9,7 +9,12 @@ import {
   TOPICS,
   type EventBus,
 } from '@shop/events';
-import { createServiceClient, createSubgraph, type RunningSubgraph } from '@shop/subgraph';
+import {
+  createBatchLoader,
+  createServiceClient,
+  createSubgraph,
+  type RunningSubgraph,
+} from '@shop/subgraph';
 import { createNoCache, createRedisCache } from './cache';
 import { createProductCatalog, createVariantLoader } from './products';
 import { createCartQueries, createCartRepo } from './repo';
@@ -102,7 +107,12 @@ export async function startCartSubgraph(options: CartSubgraphOptions): Promise<R
       typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
       resolvers,
       gatewayKeys: options.gatewayKeys,
-      context: (base) => ({ ...base, service, variants: createVariantLoader(catalog) }),
+      context: (base) => ({
+        ...base,
+        service,
+        variants: createVariantLoader(catalog),
+        loadCart: createBatchLoader((ids) => service.cartsByIds(ids)),
+      }),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
       readiness: () => database.ping(),

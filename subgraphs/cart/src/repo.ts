@@ -27,6 +27,12 @@ export function createCartQueries(db: Db) {
       return (await db.select(headColumns).from(carts).where(eq(carts.id, id)))[0];
     },
 
+    /** Heads of some carts (missing ids are absent), in one query. */
+    async findHeads(ids: string[]): Promise<CartHead[]> {
+      if (ids.length === 0) return [];
+      return db.select(headColumns).from(carts).where(inArray(carts.id, ids));
+    },
+
     async findActiveHeadForUser(userId: string): Promise<CartHead | undefined> {
       return (
         await db
@@ -40,6 +46,24 @@ export function createCartQueries(db: Db) {
       const [cart] = await db.select().from(carts).where(eq(carts.id, id));
       if (!cart) return undefined;
       return { ...cart, lines: await repo.linesOf(id) };
+    },
+
+    /** Snapshots of some carts with their lines: two queries for any number of carts. */
+    async loadSnapshots(ids: string[]): Promise<CartSnapshot[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.select().from(carts).where(inArray(carts.id, ids));
+      if (rows.length === 0) return [];
+      const lines = await db
+        .select()
+        .from(cartLines)
+        .where(
+          inArray(
+            cartLines.cartId,
+            rows.map((row) => row.id),
+          ),
+        )
+        .orderBy(asc(cartLines.position), asc(cartLines.id));
+      return rows.map((row) => ({ ...row, lines: lines.filter((line) => line.cartId === row.id) }));
     },
 
     async linesOf(cartId: string): Promise<CartLineRow[]> {

@@ -23,6 +23,8 @@ import type { CartLineRow } from './tables';
 export interface CartContext extends BaseSubgraphContext {
   service: CartService;
   variants: VariantLoader;
+  /** Per-request, batched: a cart by id (any owner; `Cart.__resolveReference` checks). */
+  loadCart: (id: string) => Promise<CartSnapshot | undefined>;
 }
 
 type Args<T> = { input: T };
@@ -94,7 +96,7 @@ export const resolvers: GraphQLResolverMap<CartContext> = {
 
   Cart: {
     __resolveReference: async (reference: { id: string }, context: CartContext) => {
-      const cart = await context.service.cartById(reference.id);
+      const cart = await context.loadCart(reference.id);
       return cart && canSeeById(cart, context) ? cart : null;
     },
     totalQuantity: (cart: CartSnapshot) => cart.lines.reduce((sum, line) => sum + line.quantity, 0),

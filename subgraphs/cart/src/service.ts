@@ -310,9 +310,26 @@ export function createCartService(deps: CartServiceDeps) {
       return readSnapshot(await repo.findActiveHeadForUser(userId));
     },
 
-    /** A cart by id, for entity references; visibility is the caller's concern. */
-    async cartById(id: string): Promise<CartSnapshot | null> {
-      return isUuid(id) ? readSnapshot(await repo.findHead(id)) : null;
+    /**
+     * Carts by id (missing ids are absent), through the cache like {@link readSnapshot}: one
+     * query for the heads and two for the snapshots not cached, for any number of ids.
+     * Visibility is the caller's concern.
+     */
+    async cartsByIds(ids: string[]): Promise<Map<string, CartSnapshot>> {
+      const found = new Map<string, CartSnapshot>();
+      const heads = await repo.findHeads(ids.filter(isUuid));
+      const missing: string[] = [];
+      await Promise.all(
+        heads.map(async (head) => {
+          const cached = await cache.get(head.id, head.version);
+          if (cached) found.set(head.id, cached);
+          else missing.push(head.id);
+        }),
+      );
+      const loaded = await repo.loadSnapshots(missing);
+      await Promise.all(loaded.map((snapshot) => cache.set(snapshot)));
+      for (const snapshot of loaded) found.set(snapshot.id, snapshot);
+      return found;
     },
 
     /** The cart to order, straight from Postgres; null unless ACTIVE and owned by `userId`. */

@@ -6,6 +6,7 @@ import { eventsMigration, idempotentHandler, TOPICS, type EventBus } from '@shop
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
 import { createCartTokenVerifier } from './cart-tokens';
 import { createEmailOutboxChannel } from './channel';
+import { createUserNotificationsLoader } from './loaders';
 import { createPubSub, type PubSub } from './pubsub';
 import { createNotificationQueries } from './repo';
 import { resolvers, type NotificationContext } from './resolvers';
@@ -108,7 +109,11 @@ export async function startNotificationSubgraph(
       typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
       resolvers,
       gatewayKeys: options.gatewayKeys,
-      context: (base) => ({ ...base, service }),
+      context: (base) => ({
+        ...base,
+        service,
+        loadNotifications: createUserNotificationsLoader(service, base.identity),
+      }),
       subscriptions: true,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),

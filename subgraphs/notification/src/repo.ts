@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, max, sql } from 'drizzle-orm';
 import type { Db } from '@shop/db';
 import type { DbTransaction } from '@shop/events';
 import {
@@ -166,6 +166,40 @@ export function createNotificationQueries(db: Executor) {
         )
         .orderBy(desc(notifications.seq))
         .limit(page.limit);
+    },
+
+    /**
+     * The same page of notifications of EACH of some users (newest first), in one query (a
+     * window per user).
+     */
+    async listNotificationsOfUsers(
+      userIds: string[],
+      page: { before: number | null; limit: number; unreadOnly: boolean },
+    ): Promise<NotificationRow[]> {
+      if (userIds.length === 0) return [];
+      const ranked = db
+        .select({
+          id: notifications.id,
+          rank: sql<number>`row_number() over (partition by ${notifications.userId} order by ${notifications.seq} desc)`.as(
+            'rank',
+          ),
+        })
+        .from(notifications)
+        .where(
+          and(
+            inArray(notifications.userId, userIds),
+            page.before === null ? undefined : lt(notifications.seq, page.before),
+            page.unreadOnly ? isNull(notifications.readAt) : undefined,
+          ),
+        )
+        .as('ranked');
+      const rows = await db
+        .select({ notification: notifications })
+        .from(notifications)
+        .innerJoin(ranked, eq(ranked.id, notifications.id))
+        .where(lte(ranked.rank, page.limit))
+        .orderBy(desc(notifications.seq));
+      return rows.map((row) => row.notification);
     },
 
     /** Marks the user's notification read (keeps the first read time); undefined if not theirs. */

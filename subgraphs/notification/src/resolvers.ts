@@ -17,10 +17,13 @@ import type {
   PaymentStatusEvent,
   StreamResult,
 } from './service';
+import type { NotificationPage } from './loaders';
 import type { NotificationRow } from './tables';
 
 export interface NotificationContext extends BaseSubgraphContext {
   service: NotificationService;
+  /** Per-request, batched: one page of a user's notifications (empty unless the caller may). */
+  loadNotifications: (userId: string, page: NotificationPage) => Promise<NotificationRow[]>;
 }
 
 const isSeq = (value: unknown): value is number =>
@@ -109,7 +112,7 @@ export const resolvers: GraphQLResolverMap<NotificationContext> = {
     ) => {
       const limit = pageSize(args.first);
       const before = seqOf(args.after);
-      const rows = await context.service.listNotifications(context.identity, user.id, {
+      const rows = await context.loadNotifications(user.id, {
         before,
         limit: limit + 1,
         unreadOnly: args.unreadOnly ?? false,

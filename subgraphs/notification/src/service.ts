@@ -409,6 +409,25 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       return reads.listNotifications(userId, page);
     },
 
+    /**
+     * The same page of notifications of each of some users, in one query; users whose
+     * notifications the caller may not see get an empty page (as in `listNotifications`).
+     */
+    async notificationsOfUsers(
+      identity: Identity | null,
+      userIds: string[],
+      page: { before: number | null; limit: number; unreadOnly: boolean },
+    ): Promise<Map<string, NotificationRow[]>> {
+      const byUser = new Map<string, NotificationRow[]>(userIds.map((id) => [id, []]));
+      const allowed = userIds.filter(
+        (userId) => !!identity && (identity.userId === userId || isAdmin(identity)),
+      );
+      for (const row of await reads.listNotificationsOfUsers(allowed, page)) {
+        byUser.get(row.userId)?.push(row);
+      }
+      return byUser;
+    },
+
     /** Marks one of the caller's notifications read; someone else's looks missing. */
     async markRead(
       identity: Identity | null,

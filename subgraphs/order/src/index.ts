@@ -12,6 +12,7 @@ import {
 import { idempotencyMigrationSql } from '@shop/idempotency';
 import { createServiceClient, createSubgraph, type RunningSubgraph } from '@shop/subgraph';
 import { createCartPort, createStockPort } from './clients';
+import { createOrderLoaders } from './loaders';
 import { createOrderRepo, ORDER_SCHEMA } from './repo';
 import { resolvers, type OrderContext } from './resolvers';
 import { createOrderService, type Logger } from './service';
@@ -116,7 +117,11 @@ export async function startOrderSubgraph(
       typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
       resolvers,
       gatewayKeys: options.gatewayKeys,
-      context: (base) => ({ ...base, service }),
+      context: (base) => ({
+        ...base,
+        service,
+        loaders: createOrderLoaders(service, base.identity),
+      }),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
       readiness: () => database.ping(),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@shop/db';
 import { appendToOutbox, type DbTransaction, type NewEvent } from '@shop/events';
 import type { ActorKind, OrderStatus } from './state-machine';
@@ -106,6 +106,12 @@ export function createOrderRepo(db: Db) {
       return (await selectOrder(executor, id))[0];
     },
 
+    /** Orders by id (any order; missing ids are absent), in one query. */
+    async findOrders(ids: string[]): Promise<OrderRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(orders).where(inArray(orders.id, ids));
+    },
+
     /** Reads an order and locks its row until the end of `tx`. */
     async lockOrder(tx: Tx, id: string): Promise<OrderRow | undefined> {
       return (await selectOrder(tx, id).for('update'))[0];
@@ -146,19 +152,23 @@ export function createOrderRepo(db: Db) {
       return row;
     },
 
-    async linesOf(orderId: string): Promise<OrderLineRow[]> {
+    /** The lines of some orders, in one query, each order's in position order. */
+    async linesOfOrders(orderIds: string[]): Promise<OrderLineRow[]> {
+      if (orderIds.length === 0) return [];
       return db
         .select()
         .from(orderLines)
-        .where(eq(orderLines.orderId, orderId))
-        .orderBy(asc(orderLines.position));
+        .where(inArray(orderLines.orderId, orderIds))
+        .orderBy(asc(orderLines.orderId), asc(orderLines.position));
     },
 
-    async historyOf(orderId: string): Promise<OrderHistoryRow[]> {
+    /** The status history of some orders, in one query, each order's oldest first. */
+    async historyOfOrders(orderIds: string[]): Promise<OrderHistoryRow[]> {
+      if (orderIds.length === 0) return [];
       return db
         .select()
         .from(orderStatusHistory)
-        .where(eq(orderStatusHistory.orderId, orderId))
+        .where(inArray(orderStatusHistory.orderId, orderIds))
         .orderBy(asc(orderStatusHistory.id));
     },
 
@@ -179,6 +189,37 @@ export function createOrderRepo(db: Db) {
         .where(conditions.length > 0 ? and(...conditions) : undefined)
         .orderBy(desc(orders.seq))
         .limit(options.limit);
+    },
+
+    /**
+     * The newest `limit` orders (by `seq`, after the cursor) of EACH of some users, in one query
+     * (a window per user), newest first.
+     */
+    async listOrdersOfUsers(options: {
+      userIds: string[];
+      limit: number;
+      beforeSeq?: number | undefined;
+    }): Promise<OrderRow[]> {
+      if (options.userIds.length === 0) return [];
+      const conditions: SQL[] = [inArray(orders.userId, options.userIds)];
+      if (options.beforeSeq !== undefined) conditions.push(lt(orders.seq, options.beforeSeq));
+      const ranked = db
+        .select({
+          id: orders.id,
+          rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.seq} desc)`.as(
+            'rank',
+          ),
+        })
+        .from(orders)
+        .where(and(...conditions))
+        .as('ranked');
+      const rows = await db
+        .select({ order: orders })
+        .from(orders)
+        .innerJoin(ranked, eq(ranked.id, orders.id))
+        .where(lte(ranked.rank, options.limit))
+        .orderBy(desc(orders.seq));
+      return rows.map((row) => row.order);
     },
 
     /** Ids of PENDING_PAYMENT orders whose payment window has closed, oldest first. */

@@ -10,6 +10,7 @@ import {
   toConnection,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { OrderLoaders } from './loaders';
 import {
   isValidIdempotencyKey,
   type CheckoutInput,
@@ -22,6 +23,8 @@ import type { OrderHistoryRow, OrderLineRow, OrderRow } from './tables';
 
 export interface OrderContext extends BaseSubgraphContext {
   service: OrderService;
+  /** Per-request batch loaders (see `loaders.ts`). */
+  loaders: OrderLoaders;
 }
 
 type Args<T> = { input: T };
@@ -41,7 +44,11 @@ async function orderConnection(
 ) {
   const limit = pageSize(args.first);
   const beforeSeq = args.after ? decodeCursor(args.after, isSeqCursor) : undefined;
-  const rows = await context.service.listOrders({ ...filter, limit: limit + 1, beforeSeq });
+  // One user's orders go through the loader: the same page of many users is one query.
+  const rows =
+    filter.userId !== undefined && filter.status === undefined
+      ? await context.loaders.userOrders({ userId: filter.userId, limit: limit + 1, beforeSeq })
+      : await context.service.listOrders({ ...filter, limit: limit + 1, beforeSeq });
   return toConnection(rows, limit, (row) => row.seq, { hasPreviousPage: beforeSeq !== undefined });
 }
 
@@ -86,9 +93,9 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
 
   Order: {
     __resolveReference: (reference: { id: string }, context: OrderContext) =>
-      context.service.orderFor(context.identity, reference.id),
+      context.loaders.order(reference.id),
     customer: (order: OrderRow) => ({ id: order.userId }),
-    lines: (order: OrderRow, _args, context: OrderContext) => context.service.lines(order.id),
+    lines: (order: OrderRow, _args, context: OrderContext) => context.loaders.lines(order.id),
     subtotal: (order: OrderRow) => money(order.subtotalAmount, order.currencyCode),
     shippingTotal: (order: OrderRow) => money(order.shippingAmount, order.currencyCode),
     total: (order: OrderRow) => money(order.totalAmount, order.currencyCode),
@@ -101,7 +108,7 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
           }
         : null,
     history: async (order: OrderRow, _args, context: OrderContext) =>
-      (await context.service.history(order.id)).map((row: OrderHistoryRow) => ({
+      (await context.loaders.history(order.id)).map((row: OrderHistoryRow) => ({
         from: row.fromStatus,
         to: row.toStatus,
         reason: row.reason,

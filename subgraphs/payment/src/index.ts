@@ -12,7 +12,7 @@ import {
 } from '@shop/events';
 import { idempotencyMigrationSql, purgeExpiredKeys, runIdempotent } from '@shop/idempotency';
 import { createServiceClient, createSubgraph, type RunningSubgraph } from '@shop/subgraph';
-import { createOrderPaymentsLoader } from './loaders';
+import { createOrderPaymentsLoader, createPaymentLoader } from './loaders';
 import { createOrderDirectory } from './orders';
 import { TestPaymentProvider, type PaymentProvider } from './provider';
 import { createPaymentRepo, PAYMENT_SCHEMA } from './repo';
@@ -124,6 +124,7 @@ export async function startPaymentSubgraph(
         ...base,
         service,
         loadOrderPayments: createOrderPaymentsLoader(service, base.identity),
+        loadPayment: createPaymentLoader(service, base.identity),
       }),
       readiness: () => database.ping(),
       ...(options.port === undefined ? {} : { port: options.port }),

@@ -15,3 +15,15 @@ export function createOrderPaymentsLoader(
   });
   return async (orderId) => (await load(orderId)) ?? [];
 }
+
+/**
+ * A per-request loader of payments by id (`_entities` with many payments: two queries, not two
+ * per payment); a payment the caller may not see is null like a missing one.
+ */
+export function createPaymentLoader(
+  service: PaymentService,
+  identity: Identity | null,
+): (id: string) => Promise<PaymentView | null> {
+  const load = createBatchLoader((ids) => service.paymentsFor(identity, ids));
+  return async (id) => (await load(id)) ?? null;
+}

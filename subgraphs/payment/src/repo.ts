@@ -19,6 +19,7 @@ export interface PaymentRepo {
   transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T>;
   lockOrder(orderId: string): Promise<void>;
   findPayment(id: string): Promise<PaymentRow | undefined>;
+  findPayments(ids: string[]): Promise<PaymentRow[]>;
   lockPayment(id: string): Promise<PaymentRow | undefined>;
   findByUserKey(userId: string, key: string): Promise<PaymentRow | undefined>;
   paymentsOfOrders(orderIds: string[]): Promise<PaymentRow[]>;
@@ -50,6 +51,12 @@ export function createPaymentRepo(db: Db): PaymentRepo {
 
     async findPayment(id: string): Promise<PaymentRow | undefined> {
       return (await db.select().from(payments).where(eq(payments.id, id)))[0];
+    },
+
+    /** Payments by id (missing ids are absent), in one query. */
+    async findPayments(ids: string[]): Promise<PaymentRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(payments).where(inArray(payments.id, ids));
     },
 
     /** Reads a payment and locks its row until the end of the transaction. */

@@ -19,6 +19,8 @@ export interface PaymentContext extends BaseSubgraphContext {
   service: PaymentService;
   /** Per-request, batched: the payments of an order the caller may see. */
   loadOrderPayments: (orderId: string) => Promise<PaymentView[]>;
+  /** Per-request, batched: a payment the caller may see, by id. */
+  loadPayment: (id: string) => Promise<PaymentView | null>;
 }
 
 type Input<T> = { input: T };
@@ -51,7 +53,7 @@ export const resolvers: GraphQLResolverMap<PaymentContext> = {
 
   Payment: {
     __resolveReference: (reference: { id: string }, context: PaymentContext) =>
-      context.service.payment(context.identity, reference.id),
+      context.loadPayment(reference.id),
   },
 
   Order: {

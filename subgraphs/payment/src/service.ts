@@ -543,6 +543,29 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       return view && canSeePayment(identity, view.userId) ? view : null;
     },
 
+    /**
+     * Payments by id, only those the caller may see (others are absent, like missing ones):
+     * two queries for any number of ids (the payments, then their ledgers).
+     */
+    async paymentsFor(identity: Identity | null, ids: string[]): Promise<Map<string, PaymentView>> {
+      const found = new Map<string, PaymentView>();
+      if (!identity) return found;
+      const rows = (await repo.findPayments(ids.filter((id) => UUID.test(id)))).filter((row) =>
+        canSeePayment(identity, row.userId),
+      );
+      const ledgers = await repo.ledgers(rows.map((row) => row.id));
+      for (const row of rows) {
+        found.set(
+          row.id,
+          toPaymentView(
+            row,
+            ledgers.filter((t) => t.paymentId === row.id),
+          ),
+        );
+      }
+      return found;
+    },
+
     /** Payments of orders (oldest first), only those the caller may see. */
     async paymentsOfOrders(
       identity: Identity | null,

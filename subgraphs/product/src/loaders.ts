@@ -25,6 +25,7 @@ export function createLoaders(catalog: CatalogService) {
       }
       return grouped;
     }),
+    categoryPath: createBatchLoader<Category[]>((ids) => catalog.categoryPaths(ids)),
     childrenOfCategory: createBatchLoader<Category[]>(async (parentIds) => {
       const grouped = new Map<string, Category[]>(parentIds.map((id) => [id, []]));
       for (const child of await catalog.childCategories(parentIds)) {

@@ -101,7 +101,8 @@ export interface CatalogRepo {
   rootCategories(): Promise<Category[]>;
   childCategories(parentIds: string[]): Promise<Category[]>;
   /** The category and its ancestors, root first. */
-  categoryPath(id: string): Promise<Category[]>;
+  /** Root-first ancestor chains (the category last) of some categories, in one query. */
+  categoryPaths(ids: string[]): Promise<Map<string, Category[]>>;
   insertCategory(category: Category): Promise<Category>;
 
   productsByIds(ids: string[]): Promise<Product[]>;

@@ -71,9 +71,15 @@ export function createCatalogRepo(db: Db): CatalogRepo {
         .where(inArray(categories.parentId, parentIds))
         .orderBy(asc(categories.position), asc(categories.name));
     },
-    async categoryPath(id) {
+    async categoryPaths(ids) {
+      const paths = new Map<string, Category[]>();
+      if (ids.length === 0) return paths;
+      const starts = sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      );
       const ancestors = sql`(with recursive chain(id, parent_id, depth) as (
-          select id, parent_id, 0 from product.categories where id = ${id}
+          select id, parent_id, 0 from product.categories where id in (${starts})
           union all
           select c.id, c.parent_id, chain.depth + 1
           from product.categories c join chain on c.id = chain.parent_id
@@ -81,12 +87,15 @@ export function createCatalogRepo(db: Db): CatalogRepo {
         ) select id from chain)`;
       const rows = await db.select().from(categories).where(inArray(categories.id, ancestors));
       const byId = new Map(rows.map((category) => [category.id, category]));
-      const path: Category[] = [];
-      for (let current = byId.get(id); current; current = byId.get(current.parentId ?? '')) {
-        path.unshift(current);
-        if (path.length > 64) break;
+      for (const id of ids) {
+        const path: Category[] = [];
+        for (let current = byId.get(id); current; current = byId.get(current.parentId ?? '')) {
+          path.unshift(current);
+          if (path.length > 64) break;
+        }
+        paths.set(id, path);
       }
-      return path;
+      return paths;
     },
     insertCategory: (category) =>
       translateUnique('slug', async () => {

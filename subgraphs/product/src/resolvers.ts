@@ -326,8 +326,8 @@ export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
       category.parentId ? ((await context.loaders.category(category.parentId)) ?? null) : null,
     children: async (category: Category, _: unknown, context: ProductContext) =>
       (await context.loaders.childrenOfCategory(category.id)) ?? [],
-    path: (category: Category, _: unknown, context: ProductContext) =>
-      context.catalog.categoryPath(category.id),
+    path: async (category: Category, _: unknown, context: ProductContext) =>
+      (await context.loaders.categoryPath(category.id)) ?? [],
     products: (
       category: Category,
       args: { first?: number | null; after?: string | null },

@@ -204,7 +204,7 @@ export function createCatalogService(options: CatalogServiceOptions) {
     rootCategories: () => repo.rootCategories(),
     categoriesByIds: (ids: string[]) => repo.categoriesByIds(ids.filter(isUuid)),
     childCategories: (parentIds: string[]) => repo.childCategories(parentIds),
-    categoryPath: (id: string) => repo.categoryPath(id),
+    categoryPaths: (ids: string[]) => repo.categoryPaths(ids.filter(isUuid)),
 
     async category(by: { id?: string | null; slug?: string | null }) {
       if (by.id) return findCategory(by.id);

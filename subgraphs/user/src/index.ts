@@ -4,7 +4,7 @@ import { toJwks, type KeySource, type SigningKey } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
 import { sendJson } from '@shop/http';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
-import { createUserLoader } from './loaders';
+import { createAddressesLoader, createUserLoader } from './loaders';
 import { createUserRepo } from './repo';
 import { resolvers, type UserContext } from './resolvers';
 import { seedDemoAccounts } from './seed';
@@ -55,7 +55,12 @@ export async function startUserSubgraph(options: UserSubgraphOptions): Promise<R
     typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
     resolvers,
     gatewayKeys: options.gatewayKeys,
-    context: (base) => ({ ...base, service, loadUser: createUserLoader(service) }),
+    context: (base) => ({
+      ...base,
+      service,
+      loadUser: createUserLoader(service),
+      loadAddresses: createAddressesLoader(service),
+    }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     readiness: () => database.ping(),

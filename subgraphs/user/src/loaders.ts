@@ -1,5 +1,5 @@
 import { createBatchLoader } from '@shop/subgraph';
-import type { AccountService, User } from './service';
+import type { AccountService, Address, User } from './service';
 
 /**
  * A per-request loader for users by id: ids asked for in the same tick are fetched in one query
@@ -11,4 +11,16 @@ export function createUserLoader(service: AccountService): (id: string) => Promi
     { cache: true },
   );
   return async (id) => (await load(id)) ?? null;
+}
+
+/**
+ * A per-request loader of users' addresses: the addresses of all users asked for in the same
+ * tick (an admin's page of users) are read with one query. Not cached: a mutation's payload
+ * reads them fresh. Callers check who may see them.
+ */
+export function createAddressesLoader(
+  service: AccountService,
+): (userId: string) => Promise<Address[]> {
+  const load = createBatchLoader((userIds) => service.addressesOfUsers(userIds));
+  return async (userId) => (await load(userId)) ?? [];
 }

@@ -92,6 +92,16 @@ export function createUserRepo(db: Db) {
         .limit(options.limit);
     },
 
+    /** The addresses of some users, in one query, each user's oldest first. */
+    async listAddressesOfUsers(userIds: string[]): Promise<AddressRow[]> {
+      if (userIds.length === 0) return [];
+      return db
+        .select()
+        .from(addresses)
+        .where(inArray(addresses.userId, userIds))
+        .orderBy(asc(addresses.createdAt), asc(addresses.id));
+    },
+
     async listAddresses(userId: string): Promise<AddressRow[]> {
       return db
         .select()

@@ -12,6 +12,7 @@ import {
   canSeePrivate,
   type AccountFailure,
   type AccountService,
+  type Address,
   type AddressInput,
   type User,
 } from './service';
@@ -20,6 +21,8 @@ import type { IssuedTokens } from './tokens';
 export interface UserContext extends BaseSubgraphContext {
   service: AccountService;
   loadUser: (id: string) => Promise<User | null>;
+  /** Per-request, batched: a user's addresses. */
+  loadAddresses: (userId: string) => Promise<Address[]>;
 }
 
 type Args<T> = { input: T };
@@ -89,7 +92,7 @@ export const resolvers: GraphQLResolverMap<UserContext> = {
     roles: (user: UserParent, _args, context: UserContext) =>
       canSee(user, context) ? user.roles : [],
     addresses: (user: UserParent, _args, context: UserContext) =>
-      canSee(user, context) ? context.service.addresses(user.id) : [],
+      canSee(user, context) ? context.loadAddresses(user.id) : [],
   },
 
   Mutation: {

@@ -240,6 +240,15 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
       return { ok: true, user: toUser(row) };
     },
 
+    /** The addresses of some users (read with one query), by user id. */
+    async addressesOfUsers(userIds: string[]): Promise<Map<string, Address[]>> {
+      const byUser = new Map<string, Address[]>(userIds.map((id) => [id, []]));
+      for (const row of await repo.listAddressesOfUsers(userIds.filter(isUuid))) {
+        byUser.get(row.userId)?.push(toAddress(row));
+      }
+      return byUser;
+    },
+
     async addresses(userId: string): Promise<Address[]> {
       return (await repo.listAddresses(userId)).map(toAddress);
     },
