@@ -16,7 +16,8 @@
  * Env: ROUNDS (3), DURATION (8 s), CONNECTIONS (16), WARMUP (3 s), ORDERS (60),
  * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created and
  * dropped), OURS_RATE_LIMITS (`raised`: limits on with budgets no load reaches, or `off`),
- * PROFILE (1).
+ * OURS_BUS (`log`: our gateway uses the Postgres event log like a deployment with a bus —
+ * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,7 @@ const WARMUP = int('WARMUP', 3);
 const ORDERS = Math.max(50, int('ORDERS', 60));
 const PROFILE = process.env.PROFILE === '1';
 const RATE_LIMITS = process.env.OURS_RATE_LIMITS === 'off' ? 'off' : 'raised';
+const OURS_BUS = process.env.OURS_BUS === 'none' ? 'none' : 'log';
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = new URL('./', import.meta.url);
 const SUBGRAPHS = ['user', 'product', 'cart', 'order', 'payment'] as const;
@@ -242,6 +244,10 @@ async function startGraph(logDir: string): Promise<Graph> {
         env: childEnv({
           ...gatewayEnv,
           PORT: String(port.ours),
+          // As deployed: an event bus (here the Postgres event log shared with the subgraphs)
+          // turns on usage reporting and the catalog response/entity caches, invalidated by
+          // catalog and inventory events. OURS_BUS=none runs it without (caches off).
+          ...(OURS_BUS === 'log' ? { DATABASE_URL: scratch!.url } : {}),
           ...(RATE_LIMITS === 'off'
             ? { RATE_LIMITS: 'off' }
             : { RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_PER_USER: '1000000000' }),

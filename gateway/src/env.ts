@@ -45,6 +45,12 @@ export const GatewayEnv = z.object({
   RATE_LIMIT_PER_IP: positiveInt(600),
   /** Operations per minute per signed-in user (rate limits on). */
   RATE_LIMIT_PER_USER: positiveInt(300),
+  /**
+   * Postgres shared with the subgraphs. Without Kafka the gateway then uses the event log there
+   * (as the embedded graph does): usage events to analytics, catalog events for the response
+   * cache. Unused when KAFKA_BROKERS is set.
+   */
+  DATABASE_URL: optionalUrl(),
   /** Kafka brokers for usage events to the analytics subgraph; no usage events when unset. */
   KAFKA_BROKERS: optionalString(),
   USAGE_SAMPLE_RATE: z.preprocess(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadSigningKey } from '@shop/auth';
-import { createKafkaBus } from '@shop/events';
+import { createDatabase } from '@shop/db';
+import { createEventBus, createKafkaBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
 import { SUPERGRAPH_PATH } from '@shop/schema';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
@@ -11,14 +12,25 @@ const env = loadGatewayEnv();
 if (!env.GATEWAY_PRIVATE_JWK) {
   console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
 }
-// Alone, the gateway has no database: usage events go to Kafka, or nowhere.
+// Events (usage out, catalog changes in): Kafka when configured, else the event log in the
+// Postgres shared with the subgraphs when DATABASE_URL is set, else none.
+const database =
+  !env.KAFKA_BROKERS && env.DATABASE_URL
+    ? await createDatabase({ url: env.DATABASE_URL, maxConnections: 4 })
+    : undefined;
 const usageBus = env.KAFKA_BROKERS
   ? await createKafkaBus({
       brokers: env.KAFKA_BROKERS.split(',').map((broker) => broker.trim()),
       clientId: 'gateway',
     })
-  : undefined;
-if (!usageBus) console.warn('[gateway] KAFKA_BROKERS is unset: no usage events for analytics');
+  : database
+    ? await createEventBus({ database, clientId: 'gateway' })
+    : undefined;
+if (!usageBus) {
+  console.warn(
+    '[gateway] neither KAFKA_BROKERS nor DATABASE_URL is set: no usage events, no response cache',
+  );
+}
 const gateway = await startGateway({
   supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
   subgraphUrls: subgraphUrlOverrides(env),
@@ -30,8 +42,8 @@ const gateway = await startGateway({
   maxBodyBytes: env.MAX_BODY_BYTES,
   redisUrl: env.REDIS_URL,
   ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
-  // Anonymous catalog queries answered from memory, cleared by catalog/inventory events on
-  // Kafka; without Kafka nothing would invalidate it, so it stays off.
+  // Anonymous catalog queries answered from memory, cleared by catalog/inventory events on the
+  // bus; without a bus nothing would invalidate it, so it stays off.
   ...(usageBus ? { responseCache: { bus: usageBus } } : {}),
   persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
   limits: {
@@ -44,5 +56,6 @@ const gateway = await startGateway({
 onShutdownSignal(async () => {
   await gateway.stop();
   await usageBus?.close();
+  await database?.close();
 });
 console.log(`[gateway] listening on ${gateway.url}`);

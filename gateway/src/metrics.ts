@@ -92,3 +92,43 @@ export function registerResponseCacheMetrics(metrics: HttpMetrics, cache: Respon
   gauge('shopgraph_response_cache_entries', 'Responses held', () => cache.stats().entries);
   gauge('shopgraph_response_cache_bytes', 'Bytes of cached responses', () => cache.stats().bytes);
 }
+
+/** Entity cache hits and misses (per representation) and size, read at scrape time. */
+export function registerEntityCacheMetrics(metrics: HttpMetrics, store: ResponseCache): void {
+  const registers = [metrics.registry];
+  const labelNames = ['service'] as const;
+  const labels = { service: metrics.service };
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(labels, read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.set(labels, read());
+      },
+    });
+  counter(
+    'shopgraph_entity_cache_hits_total',
+    'Entity representations answered from the entity cache',
+    () => store.stats().hits,
+  );
+  counter(
+    'shopgraph_entity_cache_misses_total',
+    'Cacheable entity representations sent to the subgraph',
+    () => store.stats().misses,
+  );
+  gauge('shopgraph_entity_cache_entries', 'Entities held', () => store.stats().entries);
+  gauge('shopgraph_entity_cache_bytes', 'Bytes of cached entities', () => store.stats().bytes);
+}

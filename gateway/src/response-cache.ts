@@ -60,6 +60,7 @@ export class ResponseCache {
   private hits = 0;
   private misses = 0;
   private invalidations = 0;
+  private readonly clearListeners = new Set<(invalidation: boolean) => void>();
 
   constructor(
     readonly ttlMs = 30_000,
@@ -107,6 +108,13 @@ export class ResponseCache {
     this.bytes = 0;
     this.generationValue += 1;
     if (invalidation) this.invalidations += 1;
+    for (const listener of this.clearListeners) listener(invalidation);
+  }
+
+  /** Calls `listener` after every clear (the entity cache follows this cache's clears). */
+  onClear(listener: (invalidation: boolean) => void): () => void {
+    this.clearListeners.add(listener);
+    return () => this.clearListeners.delete(listener);
   }
 
   stats(): ResponseCacheStats {
@@ -227,20 +235,29 @@ export function isPublicCatalogOperation(
 /** The public fields of the supergraph currently served; `reload` follows supergraph updates. */
 export class PublicCatalogFields {
   private fields: Set<string>;
+  private sdl: string;
 
   constructor(
     supergraphSdl: string,
-    private readonly subgraph = 'product',
+    readonly subgraph = 'product',
   ) {
     this.fields = publicFieldsOf(supergraphSdl, subgraph);
+    this.sdl = supergraphSdl;
   }
 
+  /** A new Set after every `reload` (callers memoizing on it can compare identities). */
   get current(): ReadonlySet<string> {
     return this.fields;
   }
 
+  /** The supergraph `current` was read from. */
+  get supergraphSdl(): string {
+    return this.sdl;
+  }
+
   /** Switches to the fields of a new supergraph; if it cannot be read, nothing is cacheable. */
   reload(supergraphSdl: string): void {
+    this.sdl = supergraphSdl;
     try {
       this.fields = publicFieldsOf(supergraphSdl, this.subgraph);
     } catch (error) {

@@ -131,6 +131,9 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Compact JSON: Apollo Server pretty-prints results by default (~6 % of the gateway's CPU on
+    // large responses in bench/gateway's profile, and bigger bodies on every hop).
+    stringifyResult: (result) => JSON.stringify(result),
     introspection: true,
     csrfPrevention: true,
     // Inline traces (ftv1) would expose resolver timings to anyone holding a gateway token.
