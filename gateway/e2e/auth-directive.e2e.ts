@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSubgraph } from '@shop/testing';
-import { startTestGraph, type TestGraph } from './harness';
+import {
+  startTestGraph,
+  subgraphRequests as countSubgraphRequests,
+  type TestGraph,
+} from './harness';
 
 const ORDERS = `query { products(first: 1) { totalCount } orders(first: 1) { edges { node { id } } } }`;
 const CREATE_CATEGORY = `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { category { id name } userErrors { code } } }`;
@@ -13,18 +17,7 @@ describe('@auth through the gateway and in the subgraphs', () => {
   let subgraphRequests: () => Promise<number>;
   beforeAll(async () => {
     t = await startTestGraph('pglite');
-    subgraphRequests = async () => {
-      let total = 0;
-      for (const subgraph of Object.values(t.graph.subgraphs)) {
-        const text = await (await fetch(new URL('/metrics', subgraph.url))).text();
-        for (const match of text.matchAll(
-          /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
-        )) {
-          total += Number(match[1]);
-        }
-      }
-      return total;
-    };
+    subgraphRequests = () => countSubgraphRequests(t);
   });
   afterAll(async () => {
     await t?.stop();

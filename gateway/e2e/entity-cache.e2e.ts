@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, graphTargets, startTestGraph, type TestGraph } from './harness';
+import {
+  eventually,
+  gatewayMetric as readGatewayMetric,
+  graphTargets,
+  startTestGraph,
+  subgraphRequests,
+  type TestGraph,
+} from './harness';
 import { ADD_LINES, ADDRESS, CHECKOUT } from './operations';
 
 const ORDER_HISTORY = `query OrderHistory {
@@ -30,21 +37,8 @@ describe.each(graphTargets())('gateway entity cache on %s', (target) => {
 
   beforeAll(async () => {
     t = await startTestGraph(target, { responseCache: { ttlMs: 60_000 } });
-    productRequests = async () => {
-      const text = await (await fetch(new URL('/metrics', t.graph.subgraphs.product!.url))).text();
-      let total = 0;
-      for (const match of text.matchAll(
-        /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
-      )) {
-        total += Number(match[1]);
-      }
-      return total;
-    };
-    gatewayMetric = async (name) => {
-      const text = await (await fetch(new URL('/metrics', t.url))).text();
-      const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
-      return Number(match?.[1] ?? 0);
-    };
+    productRequests = () => subgraphRequests(t, 'product');
+    gatewayMetric = (name) => readGatewayMetric(t, name);
 
     // A customer with an order of three variants (one checkout: a second cart right after it
     // may still be the first one, closed when the checkout's event reaches the cart subgraph).

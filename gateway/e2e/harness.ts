@@ -139,3 +139,28 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * `/graphql` requests the named subgraph (or every subgraph) has served so far, from their
+ * Prometheus `/metrics`: "unchanged across a request" means the gateway called no subgraph.
+ */
+export async function subgraphRequests(t: TestGraph, subgraph?: string): Promise<number> {
+  const servers = subgraph ? [t.graph.subgraphs[subgraph]!] : Object.values(t.graph.subgraphs);
+  let total = 0;
+  for (const server of servers) {
+    const text = await (await fetch(new URL('/metrics', server.url))).text();
+    for (const match of text.matchAll(
+      /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
+    )) {
+      total += Number(match[1]);
+    }
+  }
+  return total;
+}
+
+/** The value of a gateway metric (its first series) from `/metrics`; 0 when absent. */
+export async function gatewayMetric(t: TestGraph, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', t.url))).text();
+  const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
+  return Number(match?.[1] ?? 0);
+}

@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { postGraphQL, startPrivateRedis, type PrivateRedis } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
-import { startTestGraph, type TestGraph } from './harness';
+import {
+  startTestGraph,
+  subgraphRequests as countSubgraphRequests,
+  type TestGraph,
+} from './harness';
 
 // The gateway's default limits, through the real graph: requests are refused with a code before
 // any subgraph is called, and a dead subgraph gives partial data with an error naming it.
@@ -13,18 +17,7 @@ describe('gateway limits and subgraph faults (default limits)', () => {
   let subgraphRequests: () => Promise<number>;
   beforeAll(async () => {
     t = await startTestGraph('pglite', { requestLimits: {}, subgraphTimeoutMs: 2_000 });
-    subgraphRequests = async () => {
-      let total = 0;
-      for (const subgraph of Object.values(t.graph.subgraphs)) {
-        const text = await (await fetch(new URL('/metrics', subgraph.url))).text();
-        for (const match of text.matchAll(
-          /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
-        )) {
-          total += Number(match[1]);
-        }
-      }
-      return total;
-    };
+    subgraphRequests = () => countSubgraphRequests(t);
   });
   afterAll(async () => {
     await t?.stop();

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadOperations, type RegisteredOperation } from '@shop/schema';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
-import { eventually, graphTargets, startTestGraph, type TestGraph } from './harness';
+import {
+  eventually,
+  graphTargets,
+  startTestGraph,
+  subgraphRequests as countSubgraphRequests,
+  type TestGraph,
+} from './harness';
 
 // SECURITY.md §6 A8 through the whole graph in safelist mode: only operations registered in
 // schema/operations run. Unknown text / unknown hash → 400 before any subgraph is called;
@@ -50,18 +56,7 @@ describe.each(graphTargets())('persisted query safelist through the gateway on %
   beforeAll(async () => {
     operations = new Map(loadOperations().map((operation) => [operation.name, operation]));
     t = await startTestGraph(target, { persistedQueries: { mode: 'safelist' } });
-    subgraphRequests = async () => {
-      let total = 0;
-      for (const subgraph of Object.values(t.graph.subgraphs)) {
-        const text = await (await fetch(new URL('/metrics', subgraph.url))).text();
-        for (const match of text.matchAll(
-          /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
-        )) {
-          total += Number(match[1]);
-        }
-      }
-      return total;
-    };
+    subgraphRequests = () => countSubgraphRequests(t);
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventually, graphTargets, startTestGraph, type TestGraph } from './harness';
+import {
+  eventually,
+  gatewayMetric as readGatewayMetric,
+  graphTargets,
+  startTestGraph,
+  subgraphRequests,
+  type TestGraph,
+} from './harness';
 import { SET_STOCK } from './operations';
 
 const LISTING = `query Listing($first: Int) {
@@ -20,21 +27,8 @@ describe.each(graphTargets())('gateway response cache on %s', (target) => {
   let gatewayMetric: (name: string) => Promise<number>;
   beforeAll(async () => {
     t = await startTestGraph(target, { responseCache: { ttlMs: 60_000 } });
-    productRequests = async () => {
-      const text = await (await fetch(new URL('/metrics', t.graph.subgraphs.product!.url))).text();
-      let total = 0;
-      for (const match of text.matchAll(
-        /http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g,
-      )) {
-        total += Number(match[1]);
-      }
-      return total;
-    };
-    gatewayMetric = async (name) => {
-      const text = await (await fetch(new URL('/metrics', t.url))).text();
-      const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
-      return Number(match?.[1] ?? 0);
-    };
+    productRequests = () => subgraphRequests(t, 'product');
+    gatewayMetric = (name) => readGatewayMetric(t, name);
   });
   afterAll(async () => {
     await t?.stop();

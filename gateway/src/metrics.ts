@@ -48,32 +48,39 @@ export function registerUsageMetrics(metrics: HttpMetrics, usage: UsageReporter)
   });
 }
 
-/** Response cache hits, misses, invalidations and size, read from `cache.stats()` at scrape time. */
-export function registerResponseCacheMetrics(metrics: HttpMetrics, cache: ResponseCache): void {
+/** Counters and gauges on `metrics`' registry whose values are read at scrape time. */
+function scrapeTimeMetrics(metrics: HttpMetrics) {
   const registers = [metrics.registry];
   const labelNames = ['service'] as const;
   const labels = { service: metrics.service };
-  const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(labels, read());
-      },
-    });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.set(labels, read());
-      },
-    });
+  return {
+    counter: (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(labels, read());
+        },
+      }),
+    gauge: (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.set(labels, read());
+        },
+      }),
+  };
+}
+
+/** Response cache hits, misses, invalidations and size, read from `cache.stats()` at scrape time. */
+export function registerResponseCacheMetrics(metrics: HttpMetrics, cache: ResponseCache): void {
+  const { counter, gauge } = scrapeTimeMetrics(metrics);
   counter(
     'shopgraph_response_cache_hits_total',
     'Operations answered from the response cache',
@@ -95,30 +102,7 @@ export function registerResponseCacheMetrics(metrics: HttpMetrics, cache: Respon
 
 /** Entity cache hits and misses (per representation) and size, read at scrape time. */
 export function registerEntityCacheMetrics(metrics: HttpMetrics, store: ResponseCache): void {
-  const registers = [metrics.registry];
-  const labelNames = ['service'] as const;
-  const labels = { service: metrics.service };
-  const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(labels, read());
-      },
-    });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.set(labels, read());
-      },
-    });
+  const { counter, gauge } = scrapeTimeMetrics(metrics);
   counter(
     'shopgraph_entity_cache_hits_total',
     'Entity representations answered from the entity cache',

@@ -94,7 +94,7 @@ export async function startCartSubgraph(options: CartSubgraphOptions): Promise<R
         if (envelope.type !== 'order.created') return;
         await service.convertCart(
           createCartQueries(tx),
-          envelope.data as { cartId?: unknown; orderId?: unknown },
+          envelope.data as Parameters<typeof service.convertCart>[1],
         );
       },
     ),

@@ -496,6 +496,7 @@ export function createOrderService(options: OrderServiceOptions) {
               number: row.number,
               userId,
               cartId: row.cartId,
+              cartVersion: found.version,
               status: row.status,
               total: { amountMinor: row.totalAmount, currency: row.currencyCode },
               lines: lines.map((line) => ({

@@ -109,6 +109,7 @@ describe.each(testDatabaseTargets())('checkout on $name', (target) => {
           number: order.number,
           userId: alice.userId,
           cartId: cart.id,
+          cartVersion: 3,
           status: 'PENDING_PAYMENT',
           total: { amountMinor: 4499, currency: 'USD' },
           lines: [
