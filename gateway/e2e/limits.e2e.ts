@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { postGraphQL, startPrivateRedis, type PrivateRedis } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import {
+  eventually,
   startTestGraph,
   subgraphRequests as countSubgraphRequests,
   type TestGraph,
@@ -93,6 +94,12 @@ describe('gateway rate limits in Redis (tight budgets)', () => {
         perIp: { points: 60, durationMs: 60_000 },
         loginPerIpEmail: { points: 3, durationMs: 60_000 },
       },
+    });
+    // The gateway's Redis client connects in the background (requests never wait for it, and
+    // count in memory until then): wait until a request's count lands in Redis.
+    await eventually(async () => {
+      await t.gql(`query { __typename }`);
+      return (await reader.keys('ratelimit:ip:*')).length === 1;
     });
   });
   afterAll(async () => {
