@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { closeRedis, createFailFastRedis, withTimeout } from '@shop/redis';
 import { createRedisStore, type RateLimitStore } from './rate-limiter';
 
 export interface RedisRateLimitStoreOptions {
@@ -29,44 +29,16 @@ export function createRedisRateLimitStore(
 ): RedisRateLimitStore {
   const timeoutMs = options.commandTimeoutMs ?? 100;
   const log = options.log ?? ((message: string) => console.warn(message));
-  let connectionErrors = 0;
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 500,
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 5), 2_000),
-    },
+  const client = createFailFastRedis(url, {
+    label: '[limits]',
+    fallback: 'counting in memory',
+    maxReconnectDelayMs: 2_000,
+    log,
   });
-  client.on('error', (error: Error) => {
-    connectionErrors += 1;
-    if (connectionErrors === 1 || connectionErrors % 100 === 0) {
-      log(
-        `[limits] redis unavailable (${connectionErrors}x), counting in memory: ${error.message}`,
-      );
-    }
-  });
-  client.on('ready', () => {
-    if (connectionErrors > 0) log('[limits] redis connected again');
-    connectionErrors = 0;
-  });
-  // Connects (and keeps retrying) in the background; requests never wait for it.
-  client.connect().catch(() => undefined);
 
   const store = createRedisStore(async (script, keys, args) => {
     if (!client.isReady) throw new Error('redis is not connected');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`redis call timed out after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([client.eval(script, { keys, arguments: args }), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(client.eval(script, { keys, arguments: args }), timeoutMs);
   }, options.prefix);
 
   return {
@@ -74,11 +46,7 @@ export function createRedisRateLimitStore(
     reset: (key) => store.reset(key),
     isReady: () => client.isReady,
     async close() {
-      try {
-        client.destroy();
-      } catch {
-        // already closed
-      }
+      closeRedis(client);
     },
   };
 }

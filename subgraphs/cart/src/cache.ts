@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { closeRedis, createFailFastRedis, withTimeout } from '@shop/redis';
 import type { CartSnapshot } from './repo';
 
 /** Read-through cache of cart snapshots keyed by version; never fails a request. */
@@ -24,14 +24,6 @@ export function createNoCache(): CartCache {
     stats: () => ({ hits: 0, misses: 0, errors: 0 }),
     close: async () => undefined,
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis call timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function revive(text: string): CartSnapshot {
@@ -60,29 +52,12 @@ export function createRedisCache(
   let hits = 0;
   let misses = 0;
   let errors = 0;
-  let connectionErrors = 0;
-  const client = createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 500,
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 5), 3_000),
-    },
+  const client = createFailFastRedis(url, {
+    label: '[cart]',
+    fallback: 'serving from Postgres',
+    maxReconnectDelayMs: 3_000,
+    log,
   });
-  client.on('error', (error: Error) => {
-    connectionErrors += 1;
-    if (connectionErrors === 1 || connectionErrors % 100 === 0) {
-      log(
-        `[cart] redis unavailable (${connectionErrors}x), serving from Postgres: ${error.message}`,
-      );
-    }
-  });
-  client.on('ready', () => {
-    if (connectionErrors > 0) log('[cart] redis connected again');
-    connectionErrors = 0;
-  });
-  // Connects (and keeps retrying) in the background; requests never wait for it.
-  client.connect().catch(() => undefined);
 
   const swallow = (error: unknown) => {
     errors += 1;
@@ -126,11 +101,7 @@ export function createRedisCache(
     },
     stats: () => ({ hits, misses, errors }),
     async close() {
-      try {
-        client.destroy();
-      } catch {
-        // already closed
-      }
+      closeRedis(client);
     },
   };
 }
