@@ -8,6 +8,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/.data/**',
       '**/__generated__/**',
+      // graphql-codegen output (`pnpm codegen`); `pnpm codegen:check` guards it instead.
+      'subgraphs/*/src/generated/**',
       'bench/results/**',
     ],
   },

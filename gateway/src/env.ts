@@ -97,6 +97,9 @@ export const EmbeddedEnv = z.object({
   PERSISTED_QUERIES_DIR: optionalString(),
 });
 
+/** The gateway process's schema under the name every service's `env.ts` exports. */
+export const envSchema = GatewayEnv;
+
 export const loadGatewayEnv = () => loadEnv(GatewayEnv);
 export const loadEmbeddedEnv = () => loadEnv(EmbeddedEnv);
 

@@ -32,9 +32,15 @@ import {
   startHttpServer,
   type RunningHttpServer,
 } from '@shop/http';
-import { formatError } from '@shop/subgraph';
+import {
+  formatError,
+  graphqlTracingPlugin,
+  traceGraphQLServer,
+  tracingEnabled,
+} from '@shop/subgraph';
 import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
 import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
+import { GATEWAY_SERVICE, traceSubgraphFetcher } from './tracing';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
 import {
   apolloLimitOptions,
@@ -43,6 +49,7 @@ import {
   createRequestLimits,
   hideSuggestionsPlugin,
   limitsPlugin,
+  SupergraphListSizes,
   loginOutcomePlugin,
   type OperationLimits,
   type RequestLimitsOptions,
@@ -166,7 +173,8 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly tokens: InternalTokenCache,
     readonly subgraphFetcher: SubgraphFetcher = createSubgraphFetcher({ subgraph }),
   ) {
-    super({ url, fetcher: subgraphFetcher });
+    // A CLIENT span per fetch with `traceparent` when tracing is on (tracing.ts).
+    super({ url, fetcher: traceSubgraphFetcher(subgraph, subgraphFetcher) });
   }
 
   /**
@@ -299,6 +307,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         });
   // `@auth` rules of the served supergraph (auth-directive.ts); a bad role fails startup.
   const authRules = new SupergraphAuthRules(options.supergraphSdl);
+  // `@listSize(assumedSize:)` of the served supergraph, for the cost estimate (limits/).
+  const listSizes = new SupergraphListSizes(options.supergraphSdl);
   const cacheOptions = options.responseCache;
   const responseCache =
     cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
@@ -312,6 +322,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    try {
+      listSizes.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error(
+        '[limits] cannot read @listSize from the new supergraph; keeping the old',
+        error,
+      );
+    }
     try {
       authRules.reload(coreSupergraphSdl);
     } catch (error) {
@@ -383,7 +401,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
       // First: decides which text runs (APQ / safelist) before Apollo reads the request.
       persisted.plugin<GatewayContext>(),
-      limitsPlugin<GatewayContext>(options.limits?.operations),
+      limitsPlugin<GatewayContext>(options.limits?.operations, listSizes),
       // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
       authDirectivePlugin<GatewayContext>(authRules),
       // After the limits and `@auth` (so their refusals still apply), before execution.
@@ -392,6 +410,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         : []),
       hideSuggestionsPlugin<GatewayContext>({ production: !!options.production }),
       graphqlMetricsPlugin<GatewayContext>(metrics),
+      ...(tracingEnabled() ? [graphqlTracingPlugin<GatewayContext>()] : []),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
       ...(limits
         ? [
@@ -404,6 +423,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
   });
   await apollo.start();
+  // A SERVER span per HTTP request, child of the client's `traceparent` (tracing on only).
+  traceGraphQLServer(apollo, GATEWAY_SERVICE);
 
   const verify = createVerifier({
     keys: options.accessTokenKeys,

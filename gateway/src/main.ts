@@ -4,10 +4,13 @@ import { createDatabase } from '@shop/db';
 import { createEventBus, createKafkaBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
 import { SUPERGRAPH_PATH } from '@shop/schema';
+import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
 import { startGateway } from './gateway';
 
 // The gateway alone, in front of subgraphs running as their own processes.
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'gateway' });
 const env = loadGatewayEnv();
 if (!env.GATEWAY_PRIVATE_JWK) {
   console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
@@ -57,5 +60,6 @@ onShutdownSignal(async () => {
   await gateway.stop();
   await usageBus?.close();
   await database?.close();
+  await shutdownTelemetry();
 });
 console.log(`[gateway] listening on ${gateway.url}`);

@@ -1,10 +1,14 @@
 import { loadSigningKey } from '@shop/auth';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startEmbeddedGraph } from './embedded';
 import { loadEmbeddedEnv } from './env';
 
 // `pnpm start`: the whole graph in one process on embedded defaults.
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing"): one provider for
+// every service in this process; each span names its service in `shop.service`.
+initTelemetry({ serviceName: 'shopgraph' });
 const env = loadEmbeddedEnv();
 const graph = await startEmbeddedGraph({
   databaseUrl: env.DATABASE_URL,
@@ -26,7 +30,10 @@ const graph = await startEmbeddedGraph({
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events.
   responseCache: {},
 });
-onShutdownSignal(() => graph.stop());
+onShutdownSignal(async () => {
+  await graph.stop();
+  await shutdownTelemetry();
+});
 
 const storage = env.DATABASE_URL
   ? 'Postgres (DATABASE_URL)'

@@ -1,9 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { composeServices } from '@apollo/composition';
-import { Kind, parse, type ASTNode, type DefinitionNode, type DocumentNode } from 'graphql';
+import { Kind, type ASTNode, type DefinitionNode, type DocumentNode } from 'graphql';
 import { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry } from './subgraphs';
 
 export { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry };
+export {
+  composeSubgraphs,
+  composeSupergraph,
+  readCommittedSupergraph,
+  readSubgraphSdl,
+  readSubgraphSdls,
+  type ComposeResult,
+  type SubgraphSdl,
+} from './compose';
 export {
   auditNonNullFields,
   entityOwnership,
@@ -26,31 +33,6 @@ export {
   type PersistedQueryManifest,
   type RegisteredOperation,
 } from './operations';
-
-export type ComposeResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
-
-/** Reads one subgraph's SDL from its package. */
-export function readSubgraphSdl(entry: SubgraphEntry): DocumentNode {
-  return parse(readFileSync(entry.sdlPath, 'utf8'));
-}
-
-/** Composes the registered subgraphs with @apollo/composition (the same code Rover uses). */
-export function composeSupergraph(entries: readonly SubgraphEntry[] = SUBGRAPHS): ComposeResult {
-  const result = composeServices(
-    entries.map((entry) => ({
-      name: entry.name,
-      url: entry.defaultUrl,
-      typeDefs: readSubgraphSdl(entry),
-    })),
-  );
-  if (result.errors) return { ok: false, errors: result.errors.map((error) => error.message) };
-  return { ok: true, supergraphSdl: `${result.supergraphSdl.trim()}\n` };
-}
-
-/** The committed supergraph file's content. */
-export function readCommittedSupergraph(): string {
-  return readFileSync(SUPERGRAPH_PATH, 'utf8');
-}
 
 const FEDERATION_TYPES = new Set([
   '_Any',

@@ -11,6 +11,7 @@ import {
   type Subscription,
 } from './bus';
 import { parseEnvelope, TOPICS, type EventEnvelope } from './envelope';
+import { publishTraced, traceHandler } from './tracing';
 
 const { Kafka, Partitioners, logLevel: LogLevel } = kafkajs;
 
@@ -191,7 +192,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   }
 
   async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
-    const { group, topics, handler } = sub;
+    const { group, topics } = sub;
+    const handler = traceHandler('kafka', group, sub.handler);
     const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
     await ensureTopics(topics);
     let stopped = false;
@@ -288,7 +290,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
 
   await ensureTopics(options.topics ?? Object.values(TOPICS));
   return {
-    publish,
+    // One PRODUCER span per traced envelope; the `traceparent` header carries its context.
+    publish: (envelopes) => publishTraced('kafka', envelopes, publish),
     subscribe,
     async close() {
       closed = true;

@@ -11,6 +11,7 @@ import {
   type Subscription,
 } from './bus';
 import { parseEnvelope, uuidv7, type EventEnvelope } from './envelope';
+import { publishTraced, traceHandler } from './tracing';
 
 /** Options of {@link createLogBus}. */
 export interface LogBusOptions {
@@ -112,7 +113,8 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
   }
 
   async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
-    const { group, topics, handler } = sub;
+    const { group, topics } = sub;
+    const handler = traceHandler('shop_log_bus', group, sub.handler);
     const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
     const owner = uuidv7();
     const leaseValidUntil = new Map<string, number>();
@@ -264,7 +266,8 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
   }
 
   return {
-    publish,
+    // One PRODUCER span per traced envelope; the stored envelope carries its context.
+    publish: (envelopes) => publishTraced('shop_log_bus', envelopes, publish),
     subscribe,
     async close() {
       await Promise.all([...subscriptions].map((s) => s.stop()));

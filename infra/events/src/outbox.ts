@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Migration } from '@shop/db';
 import { createEnvelope, type EventEnvelope, type NewEvent } from './envelope';
+import { currentTraceparent } from './tracing';
 
 /**
  * Anything that runs a drizzle `sql` statement: the `Db` of `@shop/db` or a drizzle
@@ -62,7 +63,9 @@ export function eventsMigration(schema: string): Migration {
 
 /**
  * Writes events to `"<schema>".outbox` through `tx`, filling `id` (UUIDv7), `time` and
- * `version`. Call it inside the transaction of the business write so both commit or neither:
+ * `version`, and `traceparent` from the active span when tracing is on (so the event's publish
+ * and consumers join the request's trace). Call it inside the transaction of the business write
+ * so both commit or neither:
  *
  * @example
  * await database.db.transaction(async (tx) => {
@@ -78,7 +81,10 @@ export async function appendToOutbox(
 ): Promise<EventEnvelope[]> {
   assertSchemaName(schema);
   if (events.length === 0) return [];
-  const envelopes = events.map((event) => createEnvelope(event));
+  const traceparent = currentTraceparent();
+  const envelopes = events.map((event) =>
+    createEnvelope(traceparent && !event.traceparent ? { ...event, traceparent } : event),
+  );
   const values = envelopes.map(
     (e) => sql`(${e.id}::uuid, ${e.topic}, ${e.subject}, ${e.type}, ${JSON.stringify(e)}::jsonb)`,
   );

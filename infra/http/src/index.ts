@@ -303,6 +303,10 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', handler);
-  process.once('SIGINT', handler);
+  // `on`, not `once`: while draining, a repeated signal must be ignored, not kill the process.
+  // Apollo Server (its `stopOnTerminationSignals` is on outside NODE_ENV=test) stops itself on
+  // the same signal and then re-sends it with `process.kill`; with `once` that re-sent signal
+  // met the default action and every process exited 143 in the middle of its drain.
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
 }

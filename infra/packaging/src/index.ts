@@ -1,1 +1,5 @@
-export {};
+export * from './compose';
+export * from './compose-checks';
+export * from './dockerfile';
+export * from './dotenv';
+export * from './makefile';

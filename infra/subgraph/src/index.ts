@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
@@ -25,8 +28,10 @@ import {
 } from '@shop/http';
 import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
 import { enforceAuthDirective } from './auth-directive';
+import { jitExecutorGateway } from './jit';
 import { isTransientDatabaseError } from './transient';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
+import { graphqlTracingPlugin, traceGraphQLServer, tracingEnabled } from './tracing';
 
 export * from './errors';
 export * from './auth-directive';
@@ -36,6 +41,8 @@ export * from './service-client';
 export * from './batch-loader';
 export { WS_CLOSE_CODES } from './websocket';
 export { isTransientDatabaseError } from './transient';
+export { jitExecutorGateway, type JitExecutorOptions } from './jit';
+export * from './tracing';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
   /** Subgraph name, as in the supergraph (`user`, `product`…); also the internal token audience. */
@@ -57,6 +64,12 @@ export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
    * verified like HTTP requests; missing → close 4401, invalid → 4403.
    */
   subscriptions?: boolean;
+  /**
+   * How queries execute: `jit` (default) compiles each distinct operation once with
+   * graphql-jit (`jit.ts`); `graphql-js` interprets every request. Mutations, introspection and
+   * subscriptions always use graphql-js.
+   */
+  executor?: 'jit' | 'graphql-js';
 }
 
 export interface RunningSubgraph extends RunningHttpServer {
@@ -128,7 +141,7 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
   // Prometheus metrics at `GET /metrics`, labelled with the subgraph name.
   const metrics = new HttpMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
-    schema,
+    ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitExecutorGateway(schema) }),
     formatError,
     includeStacktraceInErrorResponses: false,
     // Compact JSON: Apollo Server pretty-prints results by default (~6 % of the gateway's CPU on
@@ -136,10 +149,22 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     stringifyResult: (result) => JSON.stringify(result),
     introspection: true,
     csrfPrevention: true,
-    // Inline traces (ftv1) would expose resolver timings to anyone holding a gateway token.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin<TContext>(metrics)],
+    plugins: [
+      // Inline traces (ftv1) would expose resolver timings to anyone holding a gateway token.
+      ApolloServerPluginInlineTraceDisabled(),
+      // No subgraph declares @cacheControl and the gateway ignores cache hints; the default
+      // cache-control plugin would still wrap every field resolver (Apollo's
+      // schemaInstrumentation) — ~7 % of the order subgraph's CPU on the order history page in
+      // bench/gateway/profile-order.md, plus a promise per field for the GC.
+      ApolloServerPluginCacheControlDisabled(),
+      graphqlMetricsPlugin<TContext>(metrics),
+      // OpenTelemetry (README "Tracing"): only when tracing is on.
+      ...(tracingEnabled() ? [graphqlTracingPlugin<TContext>()] : []),
+    ],
   });
   await apollo.start();
+  // A SERVER span per request, child of the gateway's `traceparent` (no-op when tracing is off).
+  traceGraphQLServer(apollo, options.name);
 
   const context = async (req: IncomingMessage): Promise<TContext> => {
     const token = bearerToken(req.headers.authorization);

@@ -1,4 +1,5 @@
 import { createInternalTokenCache, mintInternalToken, type SigningKey } from '@shop/auth';
+import { injectTraceparent, SpanKind, tracingEnabled, withSpan } from '@shop/telemetry';
 
 /** A GraphQL error returned by another subgraph. */
 export class ServiceCallError extends Error {
@@ -45,26 +46,49 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     mint: (subgraph, who) => mintInternalToken(options.key, subgraph, who),
     maxEntries: 100,
   });
+  async function call<TData>(
+    subgraph: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<TData> {
+    const url = options.urls[subgraph];
+    if (!url) throw new ServiceCallError(subgraph, 'no URL configured', undefined);
+    const token = await tokens.get(subgraph, identity);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    };
+    // The callee's SERVER span becomes a child of the CLIENT span active here.
+    const traceparent = injectTraceparent();
+    if (traceparent) headers.traceparent = traceparent;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    });
+    const body = (await response.json().catch(() => undefined)) as
+      | { data?: TData; errors?: Array<{ message: string; extensions?: { code?: string } }> }
+      | undefined;
+    const error = body?.errors?.[0];
+    if (error) throw new ServiceCallError(subgraph, error.message, error.extensions?.code);
+    if (!response.ok || !body?.data) {
+      throw new ServiceCallError(subgraph, `HTTP ${response.status}`, undefined);
+    }
+    return body.data;
+  }
   return {
-    async call<TData>(subgraph: string, query: string, variables?: Record<string, unknown>) {
-      const url = options.urls[subgraph];
-      if (!url) throw new ServiceCallError(subgraph, 'no URL configured', undefined);
-      const token = await tokens.get(subgraph, identity);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
-      });
-      const body = (await response.json().catch(() => undefined)) as
-        | { data?: TData; errors?: Array<{ message: string; extensions?: { code?: string } }> }
-        | undefined;
-      const error = body?.errors?.[0];
-      if (error) throw new ServiceCallError(subgraph, error.message, error.extensions?.code);
-      if (!response.ok || !body?.data) {
-        throw new ServiceCallError(subgraph, `HTTP ${response.status}`, undefined);
-      }
-      return body.data;
-    },
+    call: (subgraph, query, variables) =>
+      tracingEnabled()
+        ? withSpan(
+            `call ${subgraph}`,
+            {
+              service: options.self,
+              kind: SpanKind.CLIENT,
+              attributes: { 'shop.callee': subgraph },
+            },
+            () => call(subgraph, query, variables),
+          )
+        : call(subgraph, query, variables),
   };
 }

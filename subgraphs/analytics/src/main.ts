@@ -4,8 +4,12 @@ import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { createEventBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { ANALYTICS_SUBGRAPH, prepareAnalyticsDatabase, startAnalyticsSubgraph } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'analytics' });
 
 const dataDir = fileURLToPath(new URL('../.data/analytics', import.meta.url));
 if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
@@ -48,4 +52,5 @@ onShutdownSignal(async () => {
   await subgraph.stop();
   await bus.close();
   await database.close();
+  await shutdownTelemetry();
 });

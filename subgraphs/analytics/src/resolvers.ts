@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   badUserInput,
   DateTimeScalar,
@@ -6,17 +5,8 @@ import {
   requireRole,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
-import type {
-  AnalyticsService,
-  ApiUsageSnapshotView,
-  OperationStatsView,
-  Result,
-  SalesSummaryView,
-  TimeRange,
-  TopProductView,
-  UsageGroupBy,
-  UsageRowView,
-} from './service';
+import type { Resolvers, UsageOperationType } from './generated/resolvers-types';
+import type { AnalyticsService, ApiUsageSnapshotView, Result } from './service';
 
 export interface AnalyticsContext extends BaseSubgraphContext {
   service: AnalyticsService;
@@ -30,36 +20,31 @@ function unwrap<T>(result: Result<T>): T {
 
 const admin = (context: AnalyticsContext) => requireRole(context, 'ADMIN');
 
-export const resolvers: GraphQLResolverMap<AnalyticsContext> = {
+/** `UsageOperationType` of a stored (lower-case) operation type. */
+const OPERATION_TYPES = new Map<string, UsageOperationType>([
+  ['query', 'QUERY'],
+  ['mutation', 'MUTATION'],
+  ['subscription', 'SUBSCRIPTION'],
+]);
+
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   MinorUnits: MinorUnitsScalar,
 
   Query: {
-    apiUsage: async (
-      _parent,
-      args: { range: TimeRange; groupBy: UsageGroupBy },
-      context: AnalyticsContext,
-    ) => {
+    apiUsage: async (_parent, args, context) => {
       admin(context);
       return unwrap(await context.service.apiUsage(args.range, args.groupBy)).rows;
     },
-    operationStats: async (
-      _parent,
-      args: { name: string; range: TimeRange },
-      context: AnalyticsContext,
-    ) => {
+    operationStats: async (_parent, args, context) => {
       admin(context);
       return unwrap(await context.service.operationStats(args.name, args.range)).stats;
     },
-    salesSummary: async (_parent, args: { range: TimeRange }, context: AnalyticsContext) => {
+    salesSummary: async (_parent, args, context) => {
       admin(context);
       return unwrap(await context.service.salesSummary(args.range)).summary;
     },
-    topProducts: async (
-      _parent,
-      args: { range: TimeRange; limit: number; orderBy: 'UNITS' | 'REVENUE' },
-      context: AnalyticsContext,
-    ) => {
+    topProducts: async (_parent, args, context) => {
       admin(context);
       return unwrap(await context.service.topProducts(args.range, args.limit, args.orderBy))
         .products;
@@ -68,11 +53,7 @@ export const resolvers: GraphQLResolverMap<AnalyticsContext> = {
 
   Subscription: {
     apiUsageUpdated: {
-      subscribe: (
-        _parent: unknown,
-        args: { intervalSeconds: number; groupBy: UsageGroupBy },
-        context: AnalyticsContext,
-      ) => {
+      subscribe: (_parent, args, context) => {
         admin(context);
         return unwrap(context.service.usageStream(args.intervalSeconds, args.groupBy)).stream;
       },
@@ -81,27 +62,26 @@ export const resolvers: GraphQLResolverMap<AnalyticsContext> = {
   },
 
   UsageRow: {
-    operationName: (row: UsageRowView) =>
-      row.groupBy === 'OPERATION' && row.name ? row.name : null,
-    operationType: (row: UsageRowView) =>
-      row.groupBy === 'OPERATION' && !row.detail.includes('|') ? row.detail.toUpperCase() : null,
-    clientName: (row: UsageRowView) => (row.groupBy === 'CLIENT' && row.name ? row.name : null),
-    clientVersion: (row: UsageRowView) =>
-      row.groupBy === 'CLIENT' && row.detail ? row.detail : null,
-    subgraph: (row: UsageRowView) => (row.groupBy === 'SUBGRAPH' ? row.name : null),
+    operationName: (row) => (row.groupBy === 'OPERATION' && row.name ? row.name : null),
+    // `detail` is the stored operation type; several merged ones (`query|mutation`) give null.
+    operationType: (row) =>
+      row.groupBy === 'OPERATION' ? (OPERATION_TYPES.get(row.detail) ?? null) : null,
+    clientName: (row) => (row.groupBy === 'CLIENT' && row.name ? row.name : null),
+    clientVersion: (row) => (row.groupBy === 'CLIENT' && row.detail ? row.detail : null),
+    subgraph: (row) => (row.groupBy === 'SUBGRAPH' ? row.name : null),
   },
 
   OperationStats: {
-    from: (stats: OperationStatsView) => stats.range.from,
-    to: (stats: OperationStatsView) => stats.range.to,
+    from: (stats) => stats.range.from,
+    to: (stats) => stats.range.to,
   },
 
   SalesSummary: {
-    from: (summary: SalesSummaryView) => summary.range.from,
-    to: (summary: SalesSummaryView) => summary.range.to,
+    from: (summary) => summary.range.from,
+    to: (summary) => summary.range.to,
   },
 
   TopProduct: {
-    product: (row: TopProductView) => ({ id: row.productId }),
+    product: (row) => ({ id: row.productId }),
   },
 };

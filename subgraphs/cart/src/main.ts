@@ -5,8 +5,12 @@ import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { createEventBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { CART_SUBGRAPH, prepareCartDatabase, startCartSubgraph } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'cart' });
 
 const dataDir = fileURLToPath(new URL('../.data/cart', import.meta.url));
 if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
@@ -64,4 +68,5 @@ onShutdownSignal(async () => {
   await subgraph.stop();
   await bus.close();
   await database.close();
+  await shutdownTelemetry();
 });

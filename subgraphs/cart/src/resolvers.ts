@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   DateTimeScalar,
   isAdmin,
@@ -9,16 +8,8 @@ import {
 } from '@shop/subgraph';
 import type { VariantLoader } from './products';
 import type { CartSnapshot } from './repo';
-import type {
-  AddLinesInput,
-  Caller,
-  CartResult,
-  CartService,
-  MergeGuestCartInput,
-  RemoveLineInput,
-  UpdateLineInput,
-} from './service';
-import type { CartLineRow } from './tables';
+import type { Resolvers } from './generated/resolvers-types';
+import type { Caller, CartResult, CartService } from './service';
 
 export interface CartContext extends BaseSubgraphContext {
   service: CartService;
@@ -26,8 +17,6 @@ export interface CartContext extends BaseSubgraphContext {
   /** Per-request, batched: a cart by id (any owner; `Cart.__resolveReference` checks). */
   loadCart: (id: string) => Promise<CartSnapshot | undefined>;
 }
-
-type Args<T> = { input: T };
 
 const callerOf = (context: CartContext): Caller =>
   context.identity ? { userId: context.identity.userId } : null;
@@ -66,65 +55,64 @@ const canSeeById = (cart: CartSnapshot, context: CartContext) =>
   isAdmin(context) ||
   (context.identity?.roles.includes('SERVICE') ?? false);
 
-export const resolvers: GraphQLResolverMap<CartContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   MinorUnits: MinorUnitsScalar,
 
   Query: {
-    cart: (_parent, args: { cartToken?: string | null }, context: CartContext) => {
+    cart: (_parent, args, context) => {
       if (args.cartToken) return context.service.cartByToken(callerOf(context), args.cartToken);
       return context.identity ? context.service.activeCartOf(context.identity.userId) : null;
     },
-    cartForCheckout: (_parent, args: { cartId: string; userId: string }, context: CartContext) => {
+    cartForCheckout: (_parent, args, context) => {
       requireRole(context, 'SERVICE');
       return context.service.cartForCheckout(args.cartId, args.userId);
     },
   },
 
   Mutation: {
-    addCartLines: async (_parent, { input }: Args<AddLinesInput>, context: CartContext) =>
+    addCartLines: async (_parent, { input }, context) =>
       payload(await context.service.addLines(callerOf(context), input), context),
-    updateCartLine: async (_parent, { input }: Args<UpdateLineInput>, context: CartContext) =>
+    updateCartLine: async (_parent, { input }, context) =>
       payload(await context.service.updateLine(callerOf(context), input), context),
-    removeCartLine: async (_parent, { input }: Args<RemoveLineInput>, context: CartContext) =>
+    removeCartLine: async (_parent, { input }, context) =>
       payload(await context.service.removeLine(callerOf(context), input), context),
-    mergeGuestCart: async (_parent, { input }: Args<MergeGuestCartInput>, context: CartContext) => {
+    mergeGuestCart: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       return payload(await context.service.mergeGuestCart(userId, input), context);
     },
   },
 
   Cart: {
-    __resolveReference: async (reference: { id: string }, context: CartContext) => {
+    __resolveReference: async (reference, context) => {
       const cart = await context.loadCart(reference.id);
       return cart && canSeeById(cart, context) ? cart : null;
     },
-    totalQuantity: (cart: CartSnapshot) => cart.lines.reduce((sum, line) => sum + line.quantity, 0),
-    subtotal: (cart: CartSnapshot) =>
+    totalQuantity: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity, 0),
+    subtotal: (cart) =>
       cart.lines.length === 0 || !cart.currencyCode
         ? null
         : moneyOf(
             cart.lines.reduce((sum, line) => sum + line.unitPriceAmount * line.quantity, 0),
             cart.currencyCode,
           ),
-    currencyCode: (cart: CartSnapshot) => (cart.lines.length === 0 ? null : cart.currencyCode),
-    warnings: (cart: CartSnapshot, _args, context: CartContext) => warningsOf(cart, context),
+    currencyCode: (cart) => (cart.lines.length === 0 ? null : cart.currencyCode),
+    warnings: (cart, _args, context) => warningsOf(cart, context),
   },
 
   CartLine: {
-    variant: (line: CartLineRow) => ({ __typename: 'Variant', id: line.variantId }),
-    unitPrice: (line: CartLineRow) => moneyOf(line.unitPriceAmount, line.currencyCode),
-    currentUnitPrice: async (line: CartLineRow, _args, context: CartContext) => {
+    variant: (line) => ({ __typename: 'Variant', id: line.variantId }),
+    unitPrice: (line) => moneyOf(line.unitPriceAmount, line.currencyCode),
+    currentUnitPrice: async (line, _args, context) => {
       const variants = await context.variants.load([line.variantId]);
       const variant = variants?.get(line.variantId);
       return variant ? moneyOf(variant.price.amount, variant.price.currencyCode) : null;
     },
-    lineTotal: (line: CartLineRow) =>
-      moneyOf(line.unitPriceAmount * line.quantity, line.currencyCode),
+    lineTotal: (line) => moneyOf(line.unitPriceAmount * line.quantity, line.currencyCode),
   },
 
   User: {
-    cart: (user: { id: string }, _args, context: CartContext) =>
+    cart: (user, _args, context) =>
       context.identity?.userId === user.id ? context.service.activeCartOf(user.id) : null,
   },
 };

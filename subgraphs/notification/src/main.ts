@@ -4,12 +4,16 @@ import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { createEventBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import {
   NOTIFICATION_SUBGRAPH,
   prepareNotificationDatabase,
   startNotificationSubgraph,
 } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'notification' });
 
 const dataDir = fileURLToPath(new URL('../.data/notification', import.meta.url));
 if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
@@ -55,4 +59,5 @@ onShutdownSignal(async () => {
   await subgraph.stop();
   await bus.close();
   await database.close();
+  await shutdownTelemetry();
 });

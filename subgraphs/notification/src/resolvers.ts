@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   DateTimeScalar,
   decodeCursor,
@@ -9,6 +8,7 @@ import {
   unauthenticated,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { Resolvers } from './generated/resolvers-types';
 import type {
   CartUpdatedEvent,
   Failure,
@@ -47,26 +47,22 @@ const feed = {
   resolve: (row: NotificationRow) => row,
 };
 
-export const resolvers: GraphQLResolverMap<NotificationContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
 
   Subscription: {
     orderStatusChanged: {
-      subscribe: async (_parent, args: { orderId: string }, context: NotificationContext) =>
+      subscribe: async (_parent, args, context) =>
         streamOf(await context.service.orderStatusStream(context.identity, args.orderId)),
       resolve: (event: OrderStatusEvent) => event,
     },
     paymentStatusChanged: {
-      subscribe: async (_parent, args: { orderId: string }, context: NotificationContext) =>
+      subscribe: async (_parent, args, context) =>
         streamOf(await context.service.paymentStatusStream(context.identity, args.orderId)),
       resolve: (event: PaymentStatusEvent) => event,
     },
     cartUpdated: {
-      subscribe: async (
-        _parent,
-        args: { cartId: string; cartToken?: string | null },
-        context: NotificationContext,
-      ) =>
+      subscribe: async (_parent, args, context) =>
         streamOf(
           await context.service.cartStream(context.identity, args.cartId, args.cartToken ?? null),
         ),
@@ -77,10 +73,11 @@ export const resolvers: GraphQLResolverMap<NotificationContext> = {
   },
 
   Mutation: {
-    markNotificationRead: async (_parent, args: { id: string }, context: NotificationContext) => {
+    markNotificationRead: async (_parent, args, context) => {
       const result = await context.service.markRead(context.identity, args.id);
       if (result.ok) return { notification: result.notification, userErrors: [] };
-      if (result.code === 'UNAUTHENTICATED') throw thrown(result);
+      // NOTIFICATION_NOT_FOUND is the only expected failure (the schema's error enum).
+      if (result.code !== 'NOTIFICATION_NOT_FOUND') throw thrown(result);
       return {
         notification: null,
         userErrors: [{ code: result.code, message: result.message, field: result.field ?? null }],
@@ -89,27 +86,23 @@ export const resolvers: GraphQLResolverMap<NotificationContext> = {
   },
 
   OrderStatusEvent: {
-    order: (event: OrderStatusEvent) => ({ id: event.orderId }),
+    order: (event) => ({ id: event.orderId }),
   },
   PaymentStatusEvent: {
-    order: (event: PaymentStatusEvent) => ({ id: event.orderId }),
+    order: (event) => ({ id: event.orderId }),
   },
   CartUpdatedEvent: {
-    cart: (event: CartUpdatedEvent) => ({ id: event.cartId }),
+    cart: (event) => ({ id: event.cartId }),
   },
 
   Notification: {
-    read: (row: NotificationRow) => row.readAt !== null,
-    cursor: (row: NotificationRow) => encodeCursor(row.seq),
+    read: (row) => row.readAt !== null,
+    cursor: (row) => encodeCursor(row.seq),
   },
 
   User: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    notifications: async (
-      user: { id: string },
-      args: { first?: number | null; after?: string | null; unreadOnly?: boolean | null },
-      context: NotificationContext,
-    ) => {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    notifications: async (user, args, context) => {
       const limit = pageSize(args.first);
       const before = seqOf(args.after);
       const rows = await context.loadNotifications(user.id, {

@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   badUserInput,
   DateTimeScalar,
@@ -10,16 +9,16 @@ import {
   toConnection,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { Resolvers } from './generated/resolvers-types';
 import type { OrderLoaders } from './loaders';
 import {
   isValidIdempotencyKey,
-  type CheckoutInput,
   type CheckoutResponse,
   type OrderResult,
   type OrderService,
 } from './service';
 import type { OrderStatus } from './state-machine';
-import type { OrderHistoryRow, OrderLineRow, OrderRow } from './tables';
+import type { OrderRow } from './tables';
 
 export interface OrderContext extends BaseSubgraphContext {
   service: OrderService;
@@ -27,7 +26,6 @@ export interface OrderContext extends BaseSubgraphContext {
   loaders: OrderLoaders;
 }
 
-type Args<T> = { input: T };
 type PageArgs = { first?: number | null; after?: string | null };
 
 const money = (amount: number, currencyCode: string) => ({ amount, currencyCode });
@@ -64,20 +62,19 @@ const orderPayload = async (result: Promise<OrderResult>) => {
       };
 };
 
-export const resolvers: GraphQLResolverMap<OrderContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   MinorUnits: MinorUnitsScalar,
 
   Query: {
-    order: (_parent, args: { id: string }, context: OrderContext) =>
-      context.service.orderFor(context.identity, args.id),
+    order: (_parent, args, context) => context.service.orderFor(context.identity, args.id),
 
-    orders: (_parent, args: PageArgs & { status?: OrderStatus | null }, context: OrderContext) => {
+    orders: (_parent, args, context) => {
       requireRole(context, 'ADMIN');
       return orderConnection(context, args, args.status ? { status: args.status } : {});
     },
 
-    orderForPayment: async (_parent, args: { orderId: string }, context: OrderContext) => {
+    orderForPayment: async (_parent, args, context) => {
       requireRole(context, 'SERVICE');
       const row = await context.service.orderForPayment(args.orderId);
       return row
@@ -92,14 +89,13 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
   },
 
   Order: {
-    __resolveReference: (reference: { id: string }, context: OrderContext) =>
-      context.loaders.order(reference.id),
-    customer: (order: OrderRow) => ({ id: order.userId }),
-    lines: (order: OrderRow, _args, context: OrderContext) => context.loaders.lines(order.id),
-    subtotal: (order: OrderRow) => money(order.subtotalAmount, order.currencyCode),
-    shippingTotal: (order: OrderRow) => money(order.shippingAmount, order.currencyCode),
-    total: (order: OrderRow) => money(order.totalAmount, order.currencyCode),
-    shipment: (order: OrderRow) =>
+    __resolveReference: (reference, context) => context.loaders.order(reference.id),
+    customer: (order) => ({ id: order.userId }),
+    lines: (order, _args, context) => context.loaders.lines(order.id),
+    subtotal: (order) => money(order.subtotalAmount, order.currencyCode),
+    shippingTotal: (order) => money(order.shippingAmount, order.currencyCode),
+    total: (order) => money(order.totalAmount, order.currencyCode),
+    shipment: (order) =>
       order.carrier && order.trackingNumber && order.shippedAt
         ? {
             carrier: order.carrier,
@@ -107,27 +103,26 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
             shippedAt: order.shippedAt,
           }
         : null,
-    history: async (order: OrderRow, _args, context: OrderContext) =>
-      (await context.loaders.history(order.id)).map((row: OrderHistoryRow) => ({
+    history: async (order, _args, context) =>
+      (await context.loaders.history(order.id)).map((row) => ({
         from: row.fromStatus,
         to: row.toStatus,
         reason: row.reason,
         actorRole: row.actorRole,
         at: row.at,
       })),
-    nextStates: (order: OrderRow, _args, context: OrderContext) =>
-      context.service.nextStatesFor(context.identity, order),
+    nextStates: (order, _args, context) => context.service.nextStatesFor(context.identity, order),
   },
 
   OrderLine: {
-    variant: (line: OrderLineRow) => ({ __typename: 'Variant', id: line.variantId }),
-    unitPrice: (line: OrderLineRow) => money(line.unitAmount, line.currencyCode),
-    lineTotal: (line: OrderLineRow) => money(line.unitAmount * line.quantity, line.currencyCode),
+    variant: (line) => ({ __typename: 'Variant', id: line.variantId }),
+    unitPrice: (line) => money(line.unitAmount, line.currencyCode),
+    lineTotal: (line) => money(line.unitAmount * line.quantity, line.currencyCode),
   },
 
   User: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    orders: (user: { id: string }, args: PageArgs, context: OrderContext) => {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    orders: (user, args, context) => {
       const identity = context.identity;
       const allowed =
         identity !== null && (identity.userId === user.id || identity.roles.includes('ADMIN'));
@@ -140,7 +135,7 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
   },
 
   Mutation: {
-    checkout: async (_parent, { input }: Args<CheckoutInput>, context: OrderContext) => {
+    checkout: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       if (!isValidIdempotencyKey(input.idempotencyKey)) {
         throw badUserInput('idempotencyKey must be 1–255 characters', {
@@ -154,22 +149,16 @@ export const resolvers: GraphQLResolverMap<OrderContext> = {
       return { order, userErrors: response.userErrors };
     },
 
-    cancelOrder: (
-      _parent,
-      { input }: Args<{ orderId: string; reason?: string | null }>,
-      context: OrderContext,
-    ) => orderPayload(context.service.cancel(requireUser(context), input)),
+    cancelOrder: (_parent, { input }, context) =>
+      orderPayload(context.service.cancel(requireUser(context), input)),
 
-    shipOrder: (
-      _parent,
-      { input }: Args<{ orderId: string; carrier: string; trackingNumber: string }>,
-      context: OrderContext,
-    ) => orderPayload(context.service.ship(requireRole(context, 'ADMIN'), input)),
+    shipOrder: (_parent, { input }, context) =>
+      orderPayload(context.service.ship(requireRole(context, 'ADMIN'), input)),
 
-    markOrderDelivered: (_parent, { input }: Args<{ orderId: string }>, context: OrderContext) =>
+    markOrderDelivered: (_parent, { input }, context) =>
       orderPayload(context.service.markDelivered(requireRole(context, 'ADMIN'), input.orderId)),
 
-    completeOrder: (_parent, { input }: Args<{ orderId: string }>, context: OrderContext) =>
+    completeOrder: (_parent, { input }, context) =>
       orderPayload(context.service.complete(requireRole(context, 'ADMIN'), input.orderId)),
   },
 };

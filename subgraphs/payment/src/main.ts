@@ -4,8 +4,12 @@ import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { createEventBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { PAYMENT_SUBGRAPH, preparePaymentDatabase, startPaymentSubgraph } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'payment' });
 
 const dataDir = fileURLToPath(new URL('../.data/payment', import.meta.url));
 if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
@@ -57,4 +61,5 @@ onShutdownSignal(async () => {
   await subgraph.stop();
   await bus.close();
   await database.close();
+  await shutdownTelemetry();
 });

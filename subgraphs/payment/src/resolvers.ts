@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   badUserInput,
   DateTimeScalar,
@@ -7,9 +6,9 @@ import {
   requireUser,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { Resolvers } from './generated/resolvers-types';
 import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
-  type CardInput,
   type PaymentResult,
   type PaymentService,
   type PaymentView,
@@ -22,8 +21,6 @@ export interface PaymentContext extends BaseSubgraphContext {
   /** Per-request, batched: a payment the caller may see, by id. */
   loadPayment: (id: string) => Promise<PaymentView | null>;
 }
-
-type Input<T> = { input: T };
 
 /** Keys are 1-255 characters (Stripe's limit); anything else is rejected before any work. */
 function checkKey(key: string): void {
@@ -42,77 +39,54 @@ const payload = (result: PaymentResult) =>
         userErrors: [{ code: result.code, message: result.message, field: result.field ?? null }],
       };
 
-export const resolvers: GraphQLResolverMap<PaymentContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   MinorUnits: MinorUnitsScalar,
 
   Query: {
-    payment: (_parent, { id }: { id: string }, context: PaymentContext) =>
-      context.service.payment(context.identity, id),
+    payment: (_parent, { id }, context) => context.service.payment(context.identity, id),
   },
 
   Payment: {
-    __resolveReference: (reference: { id: string }, context: PaymentContext) =>
-      context.loadPayment(reference.id),
+    __resolveReference: (reference, context) => context.loadPayment(reference.id),
   },
 
   Order: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    payments: (order: { id: string }, _args, context: PaymentContext) =>
-      context.loadOrderPayments(order.id),
-    paymentStatus: async (order: { id: string }, _args, context: PaymentContext) => {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    payments: (order, _args, context) => context.loadOrderPayments(order.id),
+    paymentStatus: async (order, _args, context) => {
       const latest = (await context.loadOrderPayments(order.id)).at(-1);
       return !latest || latest.status === 'CREATED' ? 'NONE' : latest.status;
     },
   },
 
   Mutation: {
-    payOrder: async (
-      _parent,
-      { input }: Input<{ orderId: string; card: CardInput; idempotencyKey: string }>,
-      context: PaymentContext,
-    ) => {
+    payOrder: async (_parent, { input }, context) => {
       const identity = requireUser(context);
       checkKey(input.idempotencyKey);
       return payload(await context.service.payOrder(identity, input));
     },
 
-    confirmPaymentAction: async (
-      _parent,
-      args: { paymentId: string; success: boolean },
-      context: PaymentContext,
-    ) => {
+    confirmPaymentAction: async (_parent, args, context) => {
       const identity = requireUser(context);
       return payload(
         await context.service.confirmPaymentAction(identity, args.paymentId, args.success),
       );
     },
 
-    capturePayment: async (
-      _parent,
-      { input }: Input<{ paymentId: string; amount?: number | null; idempotencyKey: string }>,
-      context: PaymentContext,
-    ) => {
+    capturePayment: async (_parent, { input }, context) => {
       const admin = requireRole(context, 'ADMIN');
       checkKey(input.idempotencyKey);
       return payload(await context.service.capture(admin, input));
     },
 
-    voidPayment: async (
-      _parent,
-      { input }: Input<{ paymentId: string; idempotencyKey: string }>,
-      context: PaymentContext,
-    ) => {
+    voidPayment: async (_parent, { input }, context) => {
       const admin = requireRole(context, 'ADMIN');
       checkKey(input.idempotencyKey);
       return payload(await context.service.void(admin, input));
     },
 
-    refundPayment: async (
-      _parent,
-      { input }: Input<{ paymentId: string; amount?: number | null; idempotencyKey: string }>,
-      context: PaymentContext,
-    ) => {
+    refundPayment: async (_parent, { input }, context) => {
       const admin = requireRole(context, 'ADMIN');
       checkKey(input.idempotencyKey);
       return payload(await context.service.refund(admin, input));

@@ -1,13 +1,26 @@
 import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
+import { createEventBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
 import { createSearchIndex } from '@shop/search';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { PRODUCT_SUBGRAPH, prepareProductDatabase, startProductSubgraph } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'product' });
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: env.PGLITE_DIR });
 const search = createSearchIndex({ database, opensearchUrl: env.OPENSEARCH_URL });
 await prepareProductDatabase(database, { seed: env.SEED, search });
+// Publishes the catalog and inventory outbox (search indexing, the gateway's catalog caches) and
+// consumes order events (stock commit/release): Kafka when KAFKA_BROKERS is set, else the log
+// bus in this database.
+const bus = await createEventBus({
+  database,
+  kafkaBrokers: env.KAFKA_BROKERS,
+  clientId: 'product-subgraph',
+});
 
 let gatewayKeys: KeySource;
 let devToken: string | undefined;
@@ -26,6 +39,7 @@ if (env.GATEWAY_JWKS_URL) {
 const subgraph = await startProductSubgraph({
   database,
   search,
+  bus,
   gatewayKeys,
   port: env.PORT,
   host: env.HOST,
@@ -39,6 +53,8 @@ if (devToken) {
 
 onShutdownSignal(async () => {
   await subgraph.stop();
+  await bus.close();
   await search.close();
   await database.close();
+  await shutdownTelemetry();
 });

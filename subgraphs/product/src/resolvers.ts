@@ -18,21 +18,11 @@ import {
   requireRole,
   toConnection,
   type BaseSubgraphContext,
-  type CreateSubgraphOptions,
 } from '@shop/subgraph';
 import type { Loaders } from './loaders';
-import type { Category, Product, ProductStatus, Variant } from './model';
-import type {
-  CatalogFailure,
-  CatalogService,
-  CreateCategoryInput,
-  CreateProductInput,
-  ProductListOptions,
-  UpdateProductInput,
-  UpdateVariantInput,
-  VariantInput,
-  Viewer,
-} from './service';
+import type { Product, Variant } from './model';
+import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from './service';
+import type { Resolvers, SearchHighlightField } from './generated/resolvers-types';
 import type { ReserveResult } from './inventory';
 import { isUuid } from './validation';
 
@@ -109,10 +99,10 @@ async function searchProducts(args: SearchArgs, context: ProductContext) {
         cursor: encodeCursor(hit.cursor),
         node,
         score: hit.score,
-        highlights: hit.highlights.map((h) => ({
-          field: h.field === 'name' ? 'NAME' : 'DESCRIPTION',
-          snippet: h.snippet,
-        })),
+        highlights: hit.highlights.map((h) => {
+          const field: SearchHighlightField = h.field === 'name' ? 'NAME' : 'DESCRIPTION';
+          return { field, snippet: h.snippet };
+        }),
       },
     ];
   });
@@ -133,7 +123,9 @@ async function searchProducts(args: SearchArgs, context: ProductContext) {
     },
     totalCount: result.totalCount,
     facets: {
-      categories: categories.filter((facet) => facet.category),
+      categories: categories.flatMap(({ category, count }) =>
+        category ? [{ category, count }] : [],
+      ),
       priceRanges: result.facets.priceRanges,
       inStock: result.facets.inStock,
       attributes: result.facets.attributes,
@@ -181,9 +173,11 @@ async function productConnection(context: ProductContext, args: ConnectionArgs) 
     },
     viewerOf(context),
   );
-  return toConnection<Product>(rows, limit, (row) => [row.createdAt.toISOString(), row.id], {
-    totalCount,
-  });
+  const connection = toConnection<Product>(rows, limit, (row) => [
+    row.createdAt.toISOString(),
+    row.id,
+  ]);
+  return { ...connection, totalCount };
 }
 
 /** `id` or `slug`, exactly one. */
@@ -207,37 +201,23 @@ function payload<T extends object>(result: ({ ok: true } & T) | CatalogFailure) 
 
 const admin = (context: ProductContext) => requireRole(context, 'ADMIN');
 
-export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
+export const resolvers: Resolvers = {
   MinorUnits: MinorUnitsScalar,
   DateTime: DateTimeScalar,
 
   Query: {
-    categories: (_: unknown, __: unknown, context: ProductContext) =>
-      context.catalog.rootCategories(),
-    category: async (
-      _: unknown,
-      args: { id?: string | null; slug?: string | null },
-      context: ProductContext,
-    ) => (await context.catalog.category(oneOf(args))) ?? null,
-    product: async (
-      _: unknown,
-      args: { id?: string | null; slug?: string | null },
-      context: ProductContext,
-    ) => (await context.catalog.product(oneOf(args), viewerOf(context))) ?? null,
-    variant: async (_: unknown, args: { id: string }, context: ProductContext) =>
+    categories: (_, __, context) => context.catalog.rootCategories(),
+    category: async (_, args, context) => (await context.catalog.category(oneOf(args))) ?? null,
+    product: async (_, args, context) =>
+      (await context.catalog.product(oneOf(args), viewerOf(context))) ?? null,
+    variant: async (_, args, context) =>
       (await context.catalog.variant(args.id, viewerOf(context))) ?? null,
-    products: (_: unknown, args: ConnectionArgs, context: ProductContext) =>
-      productConnection(context, args),
-    searchProducts: (_: unknown, args: SearchArgs, context: ProductContext) =>
-      searchProducts(args, context),
+    products: (_, args, context) => productConnection(context, args),
+    searchProducts: (_, args, context) => searchProducts(args, context),
   },
 
   Mutation: {
-    reserveStock: async (
-      _: unknown,
-      args: { input: ReserveStockArgs },
-      context: ProductContext,
-    ) => {
+    reserveStock: async (_, args, context) => {
       requireRole(context, 'SERVICE');
       const { orderId, lines } = args.input;
       if (!isUuid(orderId)) throw badUserInput('orderId must be a UUID', { argument: 'orderId' });
@@ -256,95 +236,71 @@ export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
       }
       return context.inventory.reserve({ orderId, lines });
     },
-    releaseStock: async (_: unknown, args: { orderId: string }, context: ProductContext) => {
+    releaseStock: async (_, args, context) => {
       requireRole(context, 'SERVICE');
       if (!isUuid(args.orderId))
         throw badUserInput('orderId must be a UUID', { argument: 'orderId' });
       await context.inventory.release(args.orderId);
       return true;
     },
-    createCategory: async (
-      _: unknown,
-      args: { input: CreateCategoryInput },
-      context: ProductContext,
-    ) => {
+    createCategory: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.createCategory(args.input));
     },
-    createProduct: async (
-      _: unknown,
-      args: { input: CreateProductInput },
-      context: ProductContext,
-    ) => {
+    createProduct: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.createProduct(args.input));
     },
-    updateProduct: async (
-      _: unknown,
-      args: { id: string; input: UpdateProductInput },
-      context: ProductContext,
-    ) => {
+    updateProduct: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.updateProduct(args.id, args.input));
     },
-    deleteProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+    deleteProduct: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.deleteProduct(args.id));
     },
-    publishProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+    publishProduct: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.setProductStatus(args.id, 'PUBLISHED'));
     },
-    unpublishProduct: async (_: unknown, args: { id: string }, context: ProductContext) => {
+    unpublishProduct: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.setProductStatus(args.id, 'DRAFT'));
     },
-    addVariant: async (
-      _: unknown,
-      args: { productId: string; input: VariantInput },
-      context: ProductContext,
-    ) => {
+    addVariant: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.addVariant(args.productId, args.input));
     },
-    updateVariant: async (
-      _: unknown,
-      args: { id: string; input: UpdateVariantInput },
-      context: ProductContext,
-    ) => {
+    updateVariant: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.updateVariant(args.id, args.input));
     },
-    deleteVariant: async (_: unknown, args: { id: string }, context: ProductContext) => {
+    deleteVariant: async (_, args, context) => {
       admin(context);
       return payload(await context.catalog.deleteVariant(args.id));
     },
   },
 
   Category: {
-    parent: async (category: Category, _: unknown, context: ProductContext) =>
+    parent: async (category, _, context) =>
       category.parentId ? ((await context.loaders.category(category.parentId)) ?? null) : null,
-    children: async (category: Category, _: unknown, context: ProductContext) =>
+    children: async (category, _, context) =>
       (await context.loaders.childrenOfCategory(category.id)) ?? [],
-    path: async (category: Category, _: unknown, context: ProductContext) =>
-      (await context.loaders.categoryPath(category.id)) ?? [],
-    products: (
-      category: Category,
-      args: { first?: number | null; after?: string | null },
-      context: ProductContext,
-    ) => productConnection(context, { ...args, filter: { categoryId: category.id } }),
+    path: async (category, _, context) => (await context.loaders.categoryPath(category.id)) ?? [],
+    products: (category, args, context) =>
+      productConnection(context, { ...args, filter: { categoryId: category.id } }),
   },
 
   Product: {
     // Entity references come from other subgraphs (carts, orders), so drafts resolve too.
-    __resolveReference: async (reference: { id: string }, context: ProductContext) =>
+    __resolveReference: async (reference, context) =>
       (await context.loaders.product(reference.id)) ?? null,
-    status: (product: Product): ProductStatus => product.status,
-    category: async (product: Product, _: unknown, context: ProductContext) =>
+    status: (product) => product.status,
+    category: async (product, _, context) =>
       product.categoryId ? ((await context.loaders.category(product.categoryId)) ?? null) : null,
-    variants: async (product: Product, _: unknown, context: ProductContext) =>
+    variants: async (product, _, context) =>
       (await context.loaders.variantsOfProduct(product.id)) ?? [],
-    priceRange: async (product: Product, _: unknown, context: ProductContext) => {
+    priceRange: async (product, _, context) => {
       const variants = (await context.loaders.variantsOfProduct(product.id)) ?? [];
       if (variants.length === 0) return null;
       const sorted = [...variants].sort((a, b) => a.priceAmount - b.priceAmount);
@@ -353,12 +309,16 @@ export const resolvers: CreateSubgraphOptions<ProductContext>['resolvers'] = {
   },
 
   Variant: {
-    __resolveReference: async (reference: { id: string }, context: ProductContext) =>
+    __resolveReference: async (reference, context) =>
       (await context.loaders.variant(reference.id)) ?? null,
-    price: (variant: Variant) => moneyOf(variant),
-    inStock: (variant: Variant) => variant.stockOnHand > 0,
-    product: async (variant: Variant, _: unknown, context: ProductContext) =>
-      (await context.loaders.product(variant.productId)) ?? null,
+    price: (variant) => moneyOf(variant),
+    inStock: (variant) => variant.stockOnHand > 0,
+    product: async (variant, _, context) => {
+      const product = await context.loaders.product(variant.productId);
+      // `Product!`: a variant's product always exists (foreign key); a miss is an internal error.
+      if (!product) throw new Error(`Variant ${variant.id} has no product ${variant.productId}`);
+      return product;
+    },
   },
 };
 

@@ -3,8 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { onShutdownSignal } from '@shop/http';
+import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { prepareUserDatabase, startUserSubgraph, USER_SUBGRAPH } from './index';
+
+// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
+initTelemetry({ serviceName: 'user' });
 
 const dataDir = fileURLToPath(new URL('../.data/user', import.meta.url));
 if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
@@ -42,4 +46,5 @@ if (devToken) {
 onShutdownSignal(async () => {
   await subgraph.stop();
   await database.close();
+  await shutdownTelemetry();
 });

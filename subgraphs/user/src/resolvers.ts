@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   DateTimeScalar,
   decodeCursor,
@@ -13,9 +12,9 @@ import {
   type AccountFailure,
   type AccountService,
   type Address,
-  type AddressInput,
   type User,
 } from './service';
+import type { Resolvers } from './generated/resolvers-types';
 import type { IssuedTokens } from './tokens';
 
 export interface UserContext extends BaseSubgraphContext {
@@ -25,14 +24,13 @@ export interface UserContext extends BaseSubgraphContext {
   loadAddresses: (userId: string) => Promise<Address[]>;
 }
 
-type Args<T> = { input: T };
-
 /**
  * Marks the user returned by register/login/refresh: the caller has just proven to be them,
  * though the request itself is anonymous, so their private fields are visible.
  */
 const SIGNED_IN = Symbol('signedIn');
-type UserParent = User & { [SIGNED_IN]?: true };
+/** What `User` resolvers receive: a user row, possibly marked as just signed in. */
+export type UserParent = User & { [SIGNED_IN]?: true };
 
 const canSee = (user: UserParent, context: UserContext) =>
   user[SIGNED_IN] === true || canSeePrivate(context.identity, user.id);
@@ -43,7 +41,7 @@ const userErrors = (failure: AccountFailure) => [
 
 const authPayload = (result: { ok: true; user: User; tokens: IssuedTokens } | AccountFailure) =>
   result.ok
-    ? { user: { ...result.user, [SIGNED_IN]: true }, ...result.tokens, userErrors: [] }
+    ? { user: { ...result.user, [SIGNED_IN]: true as const }, ...result.tokens, userErrors: [] }
     : {
         user: null,
         accessToken: null,
@@ -59,18 +57,14 @@ const isUserCursor = (value: unknown): value is [string, string] =>
   !Number.isNaN(Date.parse(value[0])) &&
   typeof value[1] === 'string';
 
-export const resolvers: GraphQLResolverMap<UserContext> = {
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
 
   Query: {
-    me: (_parent, _args, context: UserContext) =>
+    me: (_parent, _args, context) =>
       context.identity ? context.loadUser(context.identity.userId) : null,
 
-    users: async (
-      _parent,
-      args: { first?: number | null; after?: string | null },
-      context: UserContext,
-    ) => {
+    users: async (_parent, args, context) => {
       requireRole(context, 'ADMIN');
       const limit = pageSize(args.first);
       const after = args.after ? decodeCursor(args.after, isUserCursor) : undefined;
@@ -85,47 +79,30 @@ export const resolvers: GraphQLResolverMap<UserContext> = {
   },
 
   User: {
-    __resolveReference: (reference: { id: string }, context: UserContext) =>
-      context.loadUser(reference.id),
-    email: (user: UserParent, _args, context: UserContext) =>
-      canSee(user, context) ? user.email : null,
-    roles: (user: UserParent, _args, context: UserContext) =>
-      canSee(user, context) ? user.roles : [],
-    addresses: (user: UserParent, _args, context: UserContext) =>
+    __resolveReference: (reference, context) => context.loadUser(reference.id),
+    email: (user, _args, context) => (canSee(user, context) ? user.email : null),
+    roles: (user, _args, context) => (canSee(user, context) ? user.roles : []),
+    addresses: (user, _args, context) =>
       canSee(user, context) ? context.loadAddresses(user.id) : [],
   },
 
   Mutation: {
-    register: async (
-      _parent,
-      { input }: Args<{ email: string; password: string; name: string }>,
-      context: UserContext,
-    ) => authPayload(await context.service.register(input)),
+    register: async (_parent, { input }, context) =>
+      authPayload(await context.service.register(input)),
 
-    login: async (
-      _parent,
-      { input }: Args<{ email: string; password: string }>,
-      context: UserContext,
-    ) => authPayload(await context.service.login(input)),
+    login: async (_parent, { input }, context) => authPayload(await context.service.login(input)),
 
-    refreshToken: async (
-      _parent,
-      { input }: Args<{ refreshToken: string }>,
-      context: UserContext,
-    ) => authPayload(await context.service.refresh(input.refreshToken)),
+    refreshToken: async (_parent, { input }, context) =>
+      authPayload(await context.service.refresh(input.refreshToken)),
 
-    logout: async (_parent, { input }: Args<{ refreshToken: string }>, context: UserContext) => {
+    logout: async (_parent, { input }, context) => {
       const result = await context.service.logout(input.refreshToken);
       return result.ok
         ? { success: true, userErrors: [] }
         : { success: false, userErrors: userErrors(result) };
     },
 
-    updateProfile: async (
-      _parent,
-      { input }: Args<{ name?: string | null }>,
-      context: UserContext,
-    ) => {
+    updateProfile: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       const result = await context.service.updateProfile(userId, input);
       return result.ok
@@ -133,7 +110,7 @@ export const resolvers: GraphQLResolverMap<UserContext> = {
         : { user: null, userErrors: userErrors(result) };
     },
 
-    addAddress: async (_parent, { input }: Args<AddressInput>, context: UserContext) => {
+    addAddress: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       const result = await context.service.addAddress(userId, input);
       return result.ok
@@ -141,11 +118,7 @@ export const resolvers: GraphQLResolverMap<UserContext> = {
         : { address: null, userErrors: userErrors(result) };
     },
 
-    updateAddress: async (
-      _parent,
-      { id, input }: { id: string; input: AddressInput },
-      context: UserContext,
-    ) => {
+    updateAddress: async (_parent, { id, input }, context) => {
       const { userId } = requireUser(context);
       const result = await context.service.updateAddress(userId, id, input);
       return result.ok
@@ -153,7 +126,7 @@ export const resolvers: GraphQLResolverMap<UserContext> = {
         : { address: null, userErrors: userErrors(result) };
     },
 
-    removeAddress: async (_parent, { id }: { id: string }, context: UserContext) => {
+    removeAddress: async (_parent, { id }, context) => {
       const { userId } = requireUser(context);
       const result = await context.service.removeAddress(userId, id);
       return result.ok

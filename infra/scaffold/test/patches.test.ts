@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import {
+  EMBEDDED_FILE,
+  GATEWAY_PACKAGE_FILE,
+  namesOf,
+  nextFreePort,
+  patchEmbedded,
+  patchGatewayPackage,
+  patchRegistry,
+  PatchError,
+  REGISTRY_FILE,
+  registeredSubgraphs,
+} from '../src/index';
+
+// The patches run on the files as they are in the repository now, read from disk.
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const current = (file: string) => readFileSync(`${REPO}${file}`, 'utf8');
+const gifts = namesOf('gift-cards');
+
+/** Syntax errors TypeScript finds in `source` (empty when it parses). */
+function syntaxErrors(source: string): string[] {
+  const output = ts.transpileModule(source, {
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  return (output.diagnostics ?? []).map((d) =>
+    ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  );
+}
+
+/** Every node of a parsed file, depth first. */
+function nodesOf(source: string): ts.Node[] {
+  const file = ts.createSourceFile('file.ts', source, ts.ScriptTarget.ES2022, true);
+  const nodes: ts.Node[] = [];
+  const visit = (node: ts.Node) => {
+    nodes.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return nodes;
+}
+
+describe('schema/src/subgraphs.ts patch', () => {
+  const registry = current(REGISTRY_FILE);
+
+  it('should read the registered subgraphs and the next free port', () => {
+    const registered = registeredSubgraphs(registry);
+    expect(registered.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['user', 'product', 'cart', 'order', 'payment']),
+    );
+    expect(nextFreePort(registry)).toBe(Math.max(...registered.map((e) => e.port)) + 1);
+    expect(nextFreePort(registry)).toBeGreaterThan(4007);
+  });
+
+  it('should append an entry that still parses and is the last element of SUBGRAPHS', () => {
+    const port = nextFreePort(registry);
+    const patched = patchRegistry(registry, gifts, port);
+    expect(syntaxErrors(patched)).toEqual([]);
+    expect(registeredSubgraphs(patched).at(-1)).toEqual({ name: 'gift-cards', port });
+    expect(registeredSubgraphs(patched).slice(0, -1)).toEqual(registeredSubgraphs(registry));
+    expect(patched).toContain(`    defaultUrl: 'http://127.0.0.1:${port}/graphql',\n`);
+    expect(patched).toContain("    sdlPath: sdl('gift-cards'),\n");
+    // Only the entry was added: the rest of the file is untouched.
+    const entry = [
+      '  {',
+      "    name: 'gift-cards',",
+      `    defaultUrl: 'http://127.0.0.1:${port}/graphql',`,
+      "    sdlPath: sdl('gift-cards'),",
+      '  },',
+    ].join('\n');
+    expect(patched.replace(`\n${entry}`, '')).toBe(registry);
+    // The SUBGRAPHS array literal holds the new object.
+    const array = nodesOf(patched).find(
+      (node): node is ts.VariableDeclaration =>
+        ts.isVariableDeclaration(node) && node.name.getText() === 'SUBGRAPHS',
+    );
+    const elements = (array?.initializer as ts.ArrayLiteralExpression).elements;
+    expect(elements.at(-1)?.getText()).toContain("name: 'gift-cards'");
+  });
+
+  it('should refuse to apply twice, a taken port, and a file without the anchor', () => {
+    const port = nextFreePort(registry);
+    const patched = patchRegistry(registry, gifts, port);
+    expect(() => patchRegistry(patched, gifts, port + 1)).toThrow(/already registered/);
+    expect(() => patchRegistry(registry, namesOf('reviews'), 4001)).toThrow(
+      /port 4001 is already used by user/,
+    );
+    expect(() => patchRegistry('export const OTHER = [];\n', gifts, port)).toThrow(PatchError);
+    expect(() => patchRegistry('export const OTHER = [];\n', gifts, port)).toThrow(
+      /schema\/src\/subgraphs\.ts: cannot find `export const SUBGRAPHS/,
+    );
+  });
+});
+
+describe('gateway/src/embedded.ts patch', () => {
+  const embedded = current(EMBEDDED_FILE);
+  const patched = patchEmbedded(embedded, gifts, 4012);
+
+  it('should still parse', () => {
+    expect(syntaxErrors(patched)).toEqual([]);
+  });
+
+  it('should import, migrate, start and list the new subgraph', () => {
+    const nodes = nodesOf(patched);
+    const importDecl = nodes.find(
+      (node): node is ts.ImportDeclaration =>
+        ts.isImportDeclaration(node) &&
+        (node.moduleSpecifier as ts.StringLiteral).text === '@shop/gift-cards-subgraph',
+    );
+    expect(importDecl?.importClause?.getText()).toBe(
+      '{ prepareGiftCardsDatabase, startGiftCardsSubgraph }',
+    );
+    const calls = nodes
+      .filter((node): node is ts.CallExpression => ts.isCallExpression(node))
+      .map((call) => call.getText());
+    expect(calls).toContain('prepareGiftCardsDatabase(database)');
+    expect(calls).toContain('startGiftCardsSubgraph({ ...common, port: portFor(12) })');
+    // Migrated after the other subgraphs' schemas, started before the gateway.
+    const prepares = calls.filter((call) => /^prepare\w+Database\(/.test(call));
+    expect(prepares.at(-1)).toBe('prepareGiftCardsDatabase(database)');
+
+    const record = nodes.find(
+      (node): node is ts.VariableDeclaration =>
+        ts.isVariableDeclaration(node) && node.name.getText() === 'subgraphs',
+    );
+    const properties = (record?.initializer as ts.ObjectLiteralExpression).properties.map((p) =>
+      p.getText(),
+    );
+    expect(properties.at(-1)).toBe('giftCards');
+    expect(properties).toEqual(expect.arrayContaining(['user', 'product', 'analytics']));
+    // The start comes before the record that lists it.
+    expect(patched.indexOf('const giftCards = track(')).toBeLessThan(
+      patched.indexOf('const subgraphs: Record<string, RunningSubgraph>'),
+    );
+  });
+
+  it('should leave the rest of the file untouched', () => {
+    const removed = embedded.split('\n').filter((line) => !patched.split('\n').includes(line));
+    expect(removed).toEqual([]);
+    expect(patched.split('\n').length - embedded.split('\n').length).toBe(4);
+  });
+
+  it('should refuse to apply twice, a clashing identifier, a low port and missing anchors', () => {
+    expect(() => patchEmbedded(patched, gifts, 4013)).toThrow(/already imported/);
+    expect(() => patchEmbedded(embedded, namesOf('gateway-key'), 4012)).toThrow(
+      /identifier `gatewayKey` is already used/,
+    );
+    expect(() => patchEmbedded(embedded, gifts, 4000)).toThrow(/must be above/);
+    const noImport = embedded.replace(/^import .* from '\.\/gateway';$/m, '');
+    expect(() => patchEmbedded(noImport, gifts, 4012)).toThrow(
+      /gateway\/src\/embedded\.ts: cannot find `import \{ … \} from '\.\/gateway';`/,
+    );
+    const noPrepare = embedded.replace(/await prepare\w+Database\([^;]*\);/g, '');
+    expect(() => patchEmbedded(noPrepare, gifts, 4012)).toThrow(/prepare…Database/);
+    const noRecord = embedded.replace('const subgraphs: Record', 'const others: Record');
+    expect(() => patchEmbedded(noRecord, gifts, 4012)).toThrow(/const subgraphs/);
+  });
+});
+
+describe('gateway/package.json patch', () => {
+  const pkg = current(GATEWAY_PACKAGE_FILE);
+
+  it('should add the workspace dependency in name order and keep the rest', () => {
+    const patched = JSON.parse(patchGatewayPackage(pkg, gifts)) as {
+      dependencies: Record<string, string>;
+    };
+    const before = JSON.parse(pkg) as { dependencies: Record<string, string> };
+    expect(patched.dependencies['@shop/gift-cards-subgraph']).toBe('workspace:*');
+    const names = Object.keys(patched.dependencies);
+    expect(names.filter((name) => name !== '@shop/gift-cards-subgraph')).toEqual(
+      Object.keys(before.dependencies),
+    );
+    const at = names.indexOf('@shop/gift-cards-subgraph');
+    expect(names[at - 1]! < '@shop/gift-cards-subgraph').toBe(true);
+    expect(names[at + 1]! > '@shop/gift-cards-subgraph').toBe(true);
+    expect({ ...JSON.parse(pkg), dependencies: undefined }).toEqual({
+      ...patched,
+      dependencies: undefined,
+    });
+  });
+
+  it('should refuse to apply twice and a broken file', () => {
+    expect(() => patchGatewayPackage(patchGatewayPackage(pkg, gifts), gifts)).toThrow(
+      /already depends on @shop\/gift-cards-subgraph/,
+    );
+    expect(() => patchGatewayPackage('{ nope', gifts)).toThrow(/is not valid JSON/);
+    expect(() => patchGatewayPackage('{}', gifts)).toThrow(/has no "dependencies"/);
+  });
+});

@@ -1,0 +1,741 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { UserParent, UserContext } from '../resolvers';
+export type Maybe<T> = T | null | undefined;
+export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
+  /** An ISO-8601 timestamp in UTC, e.g. 2026-01-31T12:00:00.000Z. */
+  DateTime: { input: Date; output: Date | string };
+  _FieldSet: { input: unknown; output: unknown };
+};
+
+/** Why an account operation did not succeed. */
+export type AccountErrorCode =
+  /** No address with this id belongs to the caller. */
+  | 'ADDRESS_NOT_FOUND'
+  /** Another account already uses this email. */
+  | 'EMAIL_TAKEN'
+  /** The email and password do not match an account. */
+  | 'INVALID_CREDENTIALS'
+  /** The email address is malformed. */
+  | 'INVALID_EMAIL'
+  /** A field is missing, too long or malformed; see `field`. */
+  | 'INVALID_INPUT'
+  /** The refresh token is unknown, expired or revoked. */
+  | 'INVALID_REFRESH_TOKEN'
+  /** The refresh token was already used; its whole session has been revoked. */
+  | 'REFRESH_TOKEN_REUSED'
+  /** The password is shorter than 10 or longer than 128 characters, or uses only one character class. */
+  | 'WEAK_PASSWORD';
+
+/** An expected failure of an account mutation. */
+export type AccountUserError = {
+  __typename?: 'AccountUserError';
+  /** Machine-readable reason. */
+  code: AccountErrorCode;
+  /** Path to the offending argument or input field, e.g. ["input", "email"]. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
+};
+
+/** A saved postal address of a user. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code in upper case, e.g. DE. */
+  countryCode: Scalars['String']['output'];
+  /** Recipient's full name. */
+  fullName: Scalars['String']['output'];
+  /** Stable identifier (a UUID). */
+  id: Scalars['ID']['output'];
+  /** True for the user's default address; a user with addresses has exactly one. */
+  isDefault: Scalars['Boolean']['output'];
+  /** Street and number. */
+  line1: Scalars['String']['output'];
+  /** Apartment, suite, c/o… */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** Contact phone number for delivery. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Postal or ZIP code. */
+  postalCode: Scalars['String']['output'];
+  /** State, province or region, where the country uses one. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** A postal address to save or replace. */
+export type AddressInput = {
+  /** City or town (max 100 characters). */
+  city: Scalars['String']['input'];
+  /** ISO 3166-1 alpha-2 country code, two upper-case letters, e.g. DE. */
+  countryCode: Scalars['String']['input'];
+  /** Recipient's full name (max 200 characters). */
+  fullName: Scalars['String']['input'];
+  /**
+   * True makes this the default address (the previous default is unset). The first address is
+   * always the default; false or omitted never unsets the current default.
+   */
+  isDefault?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Street and number (max 200 characters). */
+  line1: Scalars['String']['input'];
+  /** Apartment, suite, c/o… (max 200 characters). */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** Contact phone number: digits, spaces, parentheses, dashes and an optional leading +. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Postal or ZIP code (max 20 characters). */
+  postalCode: Scalars['String']['input'];
+  /** State, province or region (max 100 characters). */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `addAddress` and `updateAddress`. */
+export type AddressPayload = {
+  __typename?: 'AddressPayload';
+  /** The saved address, or null on failure. */
+  address?: Maybe<Address>;
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
+/** Result of `register`, `login` and `refreshToken`: tokens on success, `userErrors` otherwise. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** Bearer access token (a JWT), valid for 15 minutes. */
+  accessToken?: Maybe<Scalars['String']['output']>;
+  /** When `accessToken` expires. */
+  accessTokenExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Opaque refresh token, valid once for 30 days; exchange it with `refreshToken`. */
+  refreshToken?: Maybe<Scalars['String']['output']>;
+  /** The signed-in user, or null on failure. */
+  user?: Maybe<User>;
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
+/** Input of `login`. */
+export type LoginInput = {
+  /** Sign-in email (case-insensitive). */
+  email: Scalars['String']['input'];
+  /** The account's password. */
+  password: Scalars['String']['input'];
+};
+
+/** Input of `logout`. */
+export type LogoutInput = {
+  /** The current refresh token; its whole session (token family) is revoked. */
+  refreshToken: Scalars['String']['input'];
+};
+
+/** Result of `logout`. */
+export type LogoutPayload = {
+  __typename?: 'LogoutPayload';
+  /** True when the session was revoked. */
+  success: Scalars['Boolean']['output'];
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Saves a new address for the signed-in user. */
+  addAddress?: Maybe<AddressPayload>;
+  /** Signs in with email and password, starting a new session. */
+  login?: Maybe<AuthPayload>;
+  /** Ends the session of a refresh token (all tokens rotated from the same sign-in). */
+  logout?: Maybe<LogoutPayload>;
+  /**
+   * Exchanges a refresh token for a new access token and a new refresh token (rotation). Presenting
+   * an already-used refresh token revokes the whole session.
+   */
+  refreshToken?: Maybe<AuthPayload>;
+  /** Creates a CUSTOMER account and signs it in. */
+  register?: Maybe<AuthPayload>;
+  /**
+   * Deletes one of the signed-in user's addresses; if it was the default, the oldest remaining
+   * address becomes the default.
+   */
+  removeAddress?: Maybe<RemoveAddressPayload>;
+  /** Replaces one of the signed-in user's addresses. */
+  updateAddress?: Maybe<AddressPayload>;
+  /** Changes the signed-in user's profile. */
+  updateProfile?: Maybe<UpdateProfilePayload>;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationAddAddressArgs = {
+  input: AddressInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationLoginArgs = {
+  input: LoginInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationLogoutArgs = {
+  input: LogoutInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationRefreshTokenArgs = {
+  input: RefreshTokenInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationRegisterArgs = {
+  input: RegisterInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationRemoveAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationUpdateAddressArgs = {
+  id: Scalars['ID']['input'];
+  input: AddressInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationUpdateProfileArgs = {
+  input: UpdateProfileInput;
+};
+
+/** Relay pagination state of a connection. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge, or null when the page is empty; pass it as `after` for the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow the last edge. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** True when items precede the first edge. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge, or null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Account queries. */
+export type Query = {
+  __typename?: 'Query';
+  /** The signed-in user, or null for anonymous callers. */
+  me?: Maybe<User>;
+  /**
+   * All accounts, oldest first. ADMIN only. Null (with an error) when the user service cannot
+   * answer.
+   */
+  users?: Maybe<UserConnection>;
+};
+
+/** Account queries. */
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Input of `refreshToken`. */
+export type RefreshTokenInput = {
+  /** The refresh token from the last sign-in or refresh; it is valid exactly once. */
+  refreshToken: Scalars['String']['input'];
+};
+
+/** Input of `register`. */
+export type RegisterInput = {
+  /** Sign-in email; stored in lower case and unique. */
+  email: Scalars['String']['input'];
+  /** Display name, 1–100 characters. */
+  name: Scalars['String']['input'];
+  /** 10–128 characters mixing at least two of: lower case, upper case, digits, symbols. */
+  password: Scalars['String']['input'];
+};
+
+/** Result of `removeAddress`. */
+export type RemoveAddressPayload = {
+  __typename?: 'RemoveAddressPayload';
+  /** Id of the removed address, or null on failure. */
+  removedAddressId?: Maybe<Scalars['ID']['output']>;
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
+/** What a user may do in the shop. */
+export type Role =
+  /** A shop administrator: may read every account and manage the catalogue. */
+  | 'ADMIN'
+  /** A shopper: may manage their own account, cart and orders. */
+  | 'CUSTOMER';
+
+/** Input of `updateProfile`; omitted fields stay unchanged. */
+export type UpdateProfileInput = {
+  /** New display name, 1–100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of `updateProfile`. */
+export type UpdateProfilePayload = {
+  __typename?: 'UpdateProfilePayload';
+  /** The updated user, or null on failure. */
+  user?: Maybe<User>;
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
+/** A registered account. Owned by the user subgraph; other subgraphs reference it by `id`. */
+export type User = {
+  __typename?: 'User';
+  /**
+   * Saved postal addresses, oldest first; the default one has `isDefault: true`. Empty unless the
+   * caller is this user or an ADMIN (never an error, so that references from other subgraphs
+   * resolve cleanly).
+   */
+  addresses: Array<Address>;
+  /** When the account was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Sign-in email, lower case. Null unless the caller is this user or an ADMIN. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Stable identifier (a UUID). */
+  id: Scalars['ID']['output'];
+  /** Display name. */
+  name: Scalars['String']['output'];
+  /** Roles of the account. Empty unless the caller is this user or an ADMIN. */
+  roles: Array<Role>;
+};
+
+/** A page of users. */
+export type UserConnection = {
+  __typename?: 'UserConnection';
+  /** The users of this page with their cursors. */
+  edges: Array<UserEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+};
+
+/** One user in a `UserConnection`. */
+export type UserEdge = {
+  __typename?: 'UserEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The user. */
+  node: User;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+  reference: TReference,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+type NullableCheck<T, S> =
+  Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ResolverFn<TResult, TParent, TContext, TArgs>
+  | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<
+  TResult,
+  TKey extends string,
+  TParent,
+  TContext,
+  TArgs,
+> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<
+  TTypes,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<
+  T = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  User: User;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  User: { __typename: 'User' } & GraphQLRecursivePick<FederationTypes['User'], { id: true }>;
+}>;
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  AccountErrorCode: AccountErrorCode;
+  AccountUserError: ResolverTypeWrapper<AccountUserError>;
+  Address: ResolverTypeWrapper<Address>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AddressInput: AddressInput;
+  AddressPayload: ResolverTypeWrapper<AddressPayload>;
+  AuthPayload: ResolverTypeWrapper<
+    Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }
+  >;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  LoginInput: LoginInput;
+  LogoutInput: LogoutInput;
+  LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RefreshTokenInput: RefreshTokenInput;
+  RegisterInput: RegisterInput;
+  RemoveAddressPayload: ResolverTypeWrapper<RemoveAddressPayload>;
+  Role: Role;
+  UpdateProfileInput: UpdateProfileInput;
+  UpdateProfilePayload: ResolverTypeWrapper<
+    Omit<UpdateProfilePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }
+  >;
+  User: ResolverTypeWrapper<UserParent>;
+  UserConnection: ResolverTypeWrapper<
+    Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }
+  >;
+  UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  AccountUserError: AccountUserError;
+  Address: Address;
+  ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AddressInput: AddressInput;
+  AddressPayload: AddressPayload;
+  AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  DateTime: Scalars['DateTime']['output'];
+  LoginInput: LoginInput;
+  LogoutInput: LogoutInput;
+  LogoutPayload: LogoutPayload;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
+  RefreshTokenInput: RefreshTokenInput;
+  RegisterInput: RegisterInput;
+  RemoveAddressPayload: RemoveAddressPayload;
+  UpdateProfileInput: UpdateProfileInput;
+  UpdateProfilePayload: Omit<UpdateProfilePayload, 'user'> & {
+    user?: Maybe<ResolversParentTypes['User']>;
+  };
+  User: UserParent;
+  UserConnection: Omit<UserConnection, 'edges'> & {
+    edges: Array<ResolversParentTypes['UserEdge']>;
+  };
+  UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+  String: Scalars['String']['output'];
+}>;
+
+export type AuthDirectiveArgs = {
+  requires?: Array<Scalars['String']['input']>;
+};
+
+export type AuthDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = UserContext,
+  Args = AuthDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccountUserErrorResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['AccountUserError'] =
+    ResolversParentTypes['AccountUserError'],
+> = ResolversObject<{
+  code?: Resolver<ResolversTypes['AccountErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AddressResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address'],
+> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  countryCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AddressPayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['AddressPayload'] =
+    ResolversParentTypes['AddressPayload'],
+> = ResolversObject<{
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
+export type AuthPayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload'],
+> = ResolversObject<{
+  accessToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  accessTokenExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
+  ResolversTypes['DateTime'],
+  any
+> {
+  name: 'DateTime';
+}
+
+export type LogoutPayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['LogoutPayload'] = ResolversParentTypes['LogoutPayload'],
+> = ResolversObject<{
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  addAddress?: Resolver<
+    Maybe<ResolversTypes['AddressPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationAddAddressArgs, 'input'>
+  >;
+  login?: Resolver<
+    Maybe<ResolversTypes['AuthPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationLoginArgs, 'input'>
+  >;
+  logout?: Resolver<
+    Maybe<ResolversTypes['LogoutPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationLogoutArgs, 'input'>
+  >;
+  refreshToken?: Resolver<
+    Maybe<ResolversTypes['AuthPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationRefreshTokenArgs, 'input'>
+  >;
+  register?: Resolver<
+    Maybe<ResolversTypes['AuthPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationRegisterArgs, 'input'>
+  >;
+  removeAddress?: Resolver<
+    Maybe<ResolversTypes['RemoveAddressPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveAddressArgs, 'id'>
+  >;
+  updateAddress?: Resolver<
+    Maybe<ResolversTypes['AddressPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateAddressArgs, 'id' | 'input'>
+  >;
+  updateProfile?: Resolver<
+    Maybe<ResolversTypes['UpdateProfilePayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateProfileArgs, 'input'>
+  >;
+}>;
+
+export type PageInfoResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
+> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  users?: Resolver<
+    Maybe<ResolversTypes['UserConnection']>,
+    ParentType,
+    ContextType,
+    Partial<QueryUsersArgs>
+  >;
+}>;
+
+export type RemoveAddressPayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['RemoveAddressPayload'] =
+    ResolversParentTypes['RemoveAddressPayload'],
+> = ResolversObject<{
+  removedAddressId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateProfilePayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['UpdateProfilePayload'] =
+    ResolversParentTypes['UpdateProfilePayload'],
+> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
+export type UserResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
+  FederationReferenceType extends FederationReferenceTypes['User'] =
+    FederationReferenceTypes['User'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['User']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
+  addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+}>;
+
+export type UserConnectionResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['UserConnection'] =
+    ResolversParentTypes['UserConnection'],
+> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type UserEdgeResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = UserContext> = ResolversObject<{
+  AccountUserError?: AccountUserErrorResolvers<ContextType>;
+  Address?: AddressResolvers<ContextType>;
+  AddressPayload?: AddressPayloadResolvers<ContextType>;
+  AuthPayload?: AuthPayloadResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  LogoutPayload?: LogoutPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RemoveAddressPayload?: RemoveAddressPayloadResolvers<ContextType>;
+  UpdateProfilePayload?: UpdateProfilePayloadResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  UserConnection?: UserConnectionResolvers<ContextType>;
+  UserEdge?: UserEdgeResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = UserContext> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+}>;
