@@ -12,12 +12,15 @@
  *
  * PROFILE=1 instead loads only the order history page against our gateway started with
  * `node --cpu-prof` and writes profile.md (top functions, packages and files by self time).
+ * PROFILE=<subgraph> (e.g. `order`) profiles that subgraph process instead while its direct
+ * part of the order history page is loaded, and writes profile-<subgraph>.md.
  *
  * Env: ROUNDS (3), DURATION (8 s), CONNECTIONS (16), WARMUP (3 s), ORDERS (60),
  * DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres; a scratch database is created and
  * dropped), OURS_RATE_LIMITS (`raised`: limits on with budgets no load reaches, or `off`),
  * OURS_BUS (`log`: our gateway uses the Postgres event log like a deployment with a bus —
- * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1).
+ * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1 or a
+ * subgraph name).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -53,7 +56,8 @@ const DURATION = int('DURATION', 8);
 const CONNECTIONS = int('CONNECTIONS', 16);
 const WARMUP = int('WARMUP', 3);
 const ORDERS = Math.max(50, int('ORDERS', 60));
-const PROFILE = process.env.PROFILE === '1';
+const PROFILE_TARGET = process.env.PROFILE === '1' ? 'ours' : process.env.PROFILE || undefined;
+const PROFILE = PROFILE_TARGET !== undefined;
 const RATE_LIMITS = process.env.OURS_RATE_LIMITS === 'off' ? 'off' : 'raised';
 const OURS_BUS = process.env.OURS_BUS === 'none' ? 'none' : 'log';
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -148,7 +152,8 @@ interface Graph {
   stock: string;
   subgraphs: Record<SubgraphName, string>;
   gatewayKey: SigningKey;
-  oursChild: Child;
+  /** The process under `--cpu-prof` (PROFILE) and where it writes its profile. */
+  profiled: Child | undefined;
   profileDir: string | undefined;
 }
 
@@ -203,19 +208,27 @@ async function startGraph(logDir: string): Promise<Graph> {
     },
     payment: { SUBGRAPH_ORDER_URL: subgraphUrls.order },
   };
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'shop-bench-cpuprof-')) : undefined;
+  const cpuProf = (name: string) =>
+    profileDir && PROFILE_TARGET === name
+      ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }
+      : {};
+  let profiled: Child | undefined;
   // One at a time: each runs its own migrations and seed against the shared database.
   for (const name of SUBGRAPHS) {
     const started = performance.now();
-    await startChild(
+    const child = await startChild(
       {
         name,
         cwd: `subgraphs/${name}`,
         entry: 'src/main.ts',
         env: childEnv({ ...common, ...extra[name], PORT: String(port[name]) }),
         readyUrl: subgraphUrls[name],
+        ...cpuProf(name),
       },
       logDir,
     );
+    if (PROFILE_TARGET === name) profiled = child;
     log(`${name} subgraph ready on :${port[name]} (${Math.round(performance.now() - started)} ms)`);
   }
 
@@ -234,7 +247,6 @@ async function startGraph(logDir: string): Promise<Graph> {
     SUBGRAPH_NOTIFICATION_URL: url(port.unused),
     SUBGRAPH_ANALYTICS_URL: url(port.unused),
   };
-  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'shop-bench-cpuprof-')) : undefined;
   const [oursChild] = await Promise.all([
     startChild(
       {
@@ -253,7 +265,7 @@ async function startGraph(logDir: string): Promise<Graph> {
             : { RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_PER_USER: '1000000000' }),
         }),
         readyUrl: url(port.ours),
-        ...(profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+        ...cpuProf('ours'),
       },
       logDir,
     ),
@@ -274,7 +286,7 @@ async function startGraph(logDir: string): Promise<Graph> {
     stock: url(port.stock),
     subgraphs: subgraphUrls,
     gatewayKey,
-    oursChild,
+    profiled: PROFILE_TARGET === 'ours' ? oursChild : profiled,
     profileDir,
   };
 }
@@ -855,35 +867,57 @@ async function main() {
   rmSync(logDir, { recursive: true, force: true });
 }
 
-/** PROFILE=1: order history load against our gateway under `--cpu-prof`, then profile.md. */
+/**
+ * PROFILE: order history load under `--cpu-prof`, then a profile summary — of our gateway
+ * (PROFILE=1, profile.md) or of one subgraph loaded with its direct part of the page
+ * (PROFILE=order…, profile-order.md).
+ */
 async function profileOrderHistory(ctx: Context) {
   const page = PAGES.find((p) => p.key === 'orderHistory')!;
-  log(`profile: warm-up ${WARMUP} s, then ${ROUNDS} × ${DURATION} s of ${page.key} on ours`);
-  await runTarget('ours', page, ctx, WARMUP);
+  const target = PROFILE_TARGET!;
+  const steps = (ctx.steps.get(page.key) ?? []).filter((step) => step.subgraph === target);
+  if (target !== 'ours' && steps.length === 0)
+    throw new Error(`PROFILE=${target}: no direct step of ${page.key} reaches that subgraph`);
+  const runOnce = async (seconds: number): Promise<Measure> => {
+    if (target === 'ours') return (await runTarget('ours', page, ctx, seconds)).measure;
+    const measured = [];
+    for (const step of steps) {
+      const token = await mintInternalToken(ctx.graph.gatewayKey, step.subgraph, step.identity);
+      measured.push({
+        measure: await load(step.url, step.gql, { authorization: `Bearer ${token}` }, seconds),
+      });
+    }
+    return compose(measured);
+  };
+  const what = target === 'ours' ? 'our gateway' : `the ${target} subgraph`;
+  log(`profile: warm-up ${WARMUP} s, then ${ROUNDS} × ${DURATION} s of ${page.key} on ${what}`);
+  await runOnce(WARMUP);
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const fromUs = micros();
   const measures: Measure[] = [];
-  for (let i = 0; i < ROUNDS; i += 1)
-    measures.push((await runTarget('ours', page, ctx, DURATION)).measure);
+  for (let i = 0; i < ROUNDS; i += 1) measures.push(await runOnce(DURATION));
   const toUs = micros();
   // The profile is written when the process exits after its graceful shutdown.
-  await ctx.graph.oursChild.stop();
+  await ctx.graph.profiled!.stop();
   const dir = ctx.graph.profileDir!;
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const summary = summarizeProfile(join(dir, file), { fromUs, toUs });
   const rps = round(median(measures.map((m) => m.rps)));
   const md = [
-    profileMarkdown(summary, 'CPU profile of our gateway — order history load (issue 8)'),
+    profileMarkdown(summary, `CPU profile of ${what} — order history load (issue 8)`),
     `Load: ${ROUNDS} × ${DURATION} s, ${CONNECTIONS} connections, median ${rps} req/s under the profiler ` +
       `(slower than without it); ${cpus().length} CPUs, Node ${process.version}, commit ${gitInfo().commit.slice(0, 10)}. ` +
       'Self time is where the CPU was when sampled (not including callees).',
     '',
   ].join('\n');
-  writeFileSync(new URL('profile.md', OUT), md);
-  rmSync(dir, { recursive: true, force: true });
+  const name = target === 'ours' ? 'profile.md' : `profile-${target}.md`;
+  writeFileSync(new URL(name, OUT), md);
+  // PROFILE_KEEP=1 keeps the raw .cpuprofile (for DevTools) instead of removing it.
+  if (process.env.PROFILE_KEEP === '1') log(`raw profile: ${join(dir, file)}`);
+  else rmSync(dir, { recursive: true, force: true });
   console.log(`\n${md}`);
-  log('wrote bench/gateway/profile.md');
+  log(`wrote bench/gateway/${name}`);
 }
 
 try {

@@ -42,6 +42,39 @@ describe('gateway limits and subgraph faults (default limits)', () => {
     });
   });
 
+  it('should accept a full order history page thanks to the sizes the subgraphs declare (@listSize)', async () => {
+    // 50 orders with every line, variant, product and payment with its ledger: with 10 items per
+    // unsized list this estimates over the 10,000 limit; Order.lines, Order.payments,
+    // Payment.transactions… declare `@listSize(assumedSize:)` in their subgraphs.
+    const customer = await t.newCustomer();
+    const result = await t.gql(
+      `query FullOrderHistory {
+        me { id orders(first: 50) { edges { node {
+          id number status createdAt paymentStatus
+          total { amount currencyCode }
+          lines {
+            sku productName variantName quantity
+            unitPrice { amount currencyCode } lineTotal { amount currencyCode }
+            variant { id name product { id name slug } attributes { name value } }
+          }
+          payments {
+            id status amount { amount currencyCode } capturedAmount { amount currencyCode }
+            card { brand last4 } transactions { id type state amount { amount currencyCode } }
+          }
+        } } } }
+      }`,
+      undefined,
+      customer.token,
+    );
+    expect(result.status).toBe(200);
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data?.me).toMatchObject({ id: customer.id, orders: { edges: [] } });
+    const cost = result.body.extensions?.cost as { estimated: number; limit: number };
+    expect(cost.limit).toBe(10_000);
+    expect(cost.estimated).toBeGreaterThan(4_000);
+    expect(cost.estimated).toBeLessThan(10_000);
+  });
+
   it('should count each aliased login attempt and answer 429 once the budget is spent', async () => {
     const email = DEMO_ACCOUNTS.customer.email;
     const aliases = Array.from(

@@ -50,6 +50,11 @@ export interface AnalyzeOptions extends Partial<OperationLimits> {
   variables?: Record<string, unknown> | null | undefined;
   /** The operation to analyze; absent → every operation in the document (worst one wins). */
   operationName?: string | null | undefined;
+  /**
+   * Per-field assumed list sizes (the supergraph's `@listSize(assumedSize:)`, list-sizes.ts),
+   * used for a list without a size argument before `defaultListSize`.
+   */
+  listSizes?: { assumedSize(typeName: string, fieldName: string): number | undefined } | undefined;
 }
 
 export type LimitErrorCode =
@@ -120,8 +125,8 @@ export function parseWithLimit(
  * costs at most `maxSelections` steps.
  *
  * Cost: each field costs 1 per parent item (`__typename` is free); a list multiplies what is
- * selected inside it by its `first`/`last`/`limit` argument (literal or variable) or by
- * `defaultListSize`. A size argument on a non-list field (a connection) applies to the first
+ * selected inside it by its `first`/`last`/`limit` argument (literal or variable), else by the
+ * field's declared `@listSize(assumedSize:)` (`listSizes`), else by `defaultListSize`. A size argument on a non-list field (a connection) applies to the first
  * list below it (`edges`/`nodes`).
  */
 export function analyzeOperation(
@@ -336,7 +341,13 @@ class Walker {
     let sizeHint = own ?? scope.sizeHint;
     // Without a schema, a field taking a size argument is taken to be the list.
     if (list === true || (list === undefined && own !== undefined)) {
-      multiplier *= own ?? scope.sizeHint ?? limits.defaultListSize;
+      multiplier *=
+        own ??
+        scope.sizeHint ??
+        (scope.typeName !== undefined
+          ? this.options.listSizes?.assumedSize(scope.typeName, name)
+          : undefined) ??
+        limits.defaultListSize;
       sizeHint = undefined;
     }
     cost += this.walk(field.selectionSet, {

@@ -47,3 +47,4 @@ export {
   type RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './redis-store';
+export { readListSizes, SupergraphListSizes } from './list-sizes';

@@ -3,6 +3,7 @@ import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql
 import {
   analyzeOperation,
   type AnalysisResult,
+  type AnalyzeOptions,
   DEFAULT_LIMITS,
   LIMIT_ERROR_CODES,
   limitError,
@@ -15,7 +16,10 @@ import { documentVariables, PerDocumentCache, variablesKey } from '../document-c
  * `analyzeOperation` memoized per (schema, parsed document, operation name, values of the
  * size-argument variables): the only inputs its result depends on besides the fixed limits.
  */
-export function cachedAnalyzer(options: Partial<OperationLimits> = {}) {
+export function cachedAnalyzer(
+  options: Partial<OperationLimits> = {},
+  listSizes?: AnalyzeOptions['listSizes'],
+) {
   const cache = new PerDocumentCache<AnalysisResult>();
   return (input: {
     document: DocumentNode;
@@ -27,6 +31,7 @@ export function cachedAnalyzer(options: Partial<OperationLimits> = {}) {
     return cache.get(input.schema, input.document, key, () =>
       analyzeOperation(input.document, {
         ...options,
+        listSizes,
         schema: input.schema,
         variables: input.variables,
         operationName: input.operationName,
@@ -42,9 +47,10 @@ export function cachedAnalyzer(options: Partial<OperationLimits> = {}) {
  */
 export function limitsPlugin<TContext extends BaseContext>(
   options: Partial<OperationLimits> = {},
+  listSizes?: AnalyzeOptions['listSizes'],
 ): ApolloServerPlugin<TContext> {
   const limit = options.maxCost ?? DEFAULT_LIMITS.maxCost;
-  const analyze = cachedAnalyzer(options);
+  const analyze = cachedAnalyzer(options, listSizes);
   return {
     async requestDidStart() {
       let estimated: number | undefined;

@@ -60,6 +60,39 @@ export function createOrderRepo(db: Db) {
   const selectOrder = (executor: Db | Tx, id: string) =>
     executor.select().from(orders).where(eq(orders.id, id));
 
+  // The two reads of every order history page are prepared once (named statements): drizzle
+  // builds their SQL a single time and Postgres plans them once per connection, instead of
+  // rebuilding a 50-parameter `in (…)` on every request — ~6 % of the order subgraph's CPU in
+  // bench/gateway/profile-order.md. Lists travel as one array parameter (`= any($1)`).
+  const linesOfOrdersStatement = db
+    .select()
+    .from(orderLines)
+    .where(sql`${orderLines.orderId} = any(${sql.placeholder('orderIds')}::uuid[])`)
+    .orderBy(asc(orderLines.orderId), asc(orderLines.position))
+    .prepare('order_lines_of_orders');
+  const rankedOrders = db
+    .select({
+      id: orders.id,
+      rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.seq} desc)`.as(
+        'rank',
+      ),
+    })
+    .from(orders)
+    .where(
+      and(
+        sql`${orders.userId} = any(${sql.placeholder('userIds')}::text[])`,
+        sql`${orders.seq} < ${sql.placeholder('beforeSeq')}`,
+      ),
+    )
+    .as('ranked');
+  const ordersOfUsersStatement = db
+    .select({ order: orders })
+    .from(orders)
+    .innerJoin(rankedOrders, eq(rankedOrders.id, orders.id))
+    .where(lte(rankedOrders.rank, sql.placeholder('limit')))
+    .orderBy(desc(orders.seq))
+    .prepare('order_orders_of_users');
+
   return {
     /** Runs `fn` in one transaction. */
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -155,11 +188,7 @@ export function createOrderRepo(db: Db) {
     /** The lines of some orders, in one query, each order's in position order. */
     async linesOfOrders(orderIds: string[]): Promise<OrderLineRow[]> {
       if (orderIds.length === 0) return [];
-      return db
-        .select()
-        .from(orderLines)
-        .where(inArray(orderLines.orderId, orderIds))
-        .orderBy(asc(orderLines.orderId), asc(orderLines.position));
+      return linesOfOrdersStatement.execute({ orderIds });
     },
 
     /** The status history of some orders, in one query, each order's oldest first. */
@@ -201,24 +230,12 @@ export function createOrderRepo(db: Db) {
       beforeSeq?: number | undefined;
     }): Promise<OrderRow[]> {
       if (options.userIds.length === 0) return [];
-      const conditions: SQL[] = [inArray(orders.userId, options.userIds)];
-      if (options.beforeSeq !== undefined) conditions.push(lt(orders.seq, options.beforeSeq));
-      const ranked = db
-        .select({
-          id: orders.id,
-          rank: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.seq} desc)`.as(
-            'rank',
-          ),
-        })
-        .from(orders)
-        .where(and(...conditions))
-        .as('ranked');
-      const rows = await db
-        .select({ order: orders })
-        .from(orders)
-        .innerJoin(ranked, eq(ranked.id, orders.id))
-        .where(lte(ranked.rank, options.limit))
-        .orderBy(desc(orders.seq));
+      const rows = await ordersOfUsersStatement.execute({
+        userIds: options.userIds,
+        // No cursor: every order (seq is a positive bigint).
+        beforeSeq: options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+        limit: options.limit,
+      });
       return rows.map((row) => row.order);
     },
 
