@@ -20,7 +20,8 @@
  * dropped), OURS_RATE_LIMITS (`raised`: limits on with budgets no load reaches, or `off`),
  * OURS_BUS (`log`: our gateway uses the Postgres event log like a deployment with a bus —
  * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1 or a
- * subgraph name).
+ * subgraph name), PAGES (comma-separated page keys to load; default all), OURS_NODE_FLAGS (extra
+ * `node` flags for our gateway, e.g. `--max-semi-space-size=32`).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +63,8 @@ const RATE_LIMITS = process.env.OURS_RATE_LIMITS === 'off' ? 'off' : 'raised';
 const OURS_BUS = process.env.OURS_BUS === 'none' ? 'none' : 'log';
 const BASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const OUT = new URL('./', import.meta.url);
+/** PAGES=orderHistory,cartPage loads only those pages (all are still verified). */
+const ONLY_PAGES = process.env.PAGES ? new Set(process.env.PAGES.split(',')) : undefined;
 const SUBGRAPHS = ['user', 'product', 'cart', 'order', 'payment'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
 
@@ -265,7 +268,14 @@ async function startGraph(logDir: string): Promise<Graph> {
             : { RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_PER_USER: '1000000000' }),
         }),
         readyUrl: url(port.ours),
-        ...cpuProf('ours'),
+        ...(process.env.OURS_NODE_FLAGS
+          ? {
+              nodeFlags: [
+                ...process.env.OURS_NODE_FLAGS.split(' '),
+                ...(cpuProf('ours').nodeFlags ?? []),
+              ],
+            }
+          : cpuProf('ours')),
       },
       logDir,
     ),
@@ -780,7 +790,7 @@ async function main() {
   }
 
   const pages = [];
-  for (const page of PAGES) {
+  for (const page of PAGES.filter((p) => ONLY_PAGES === undefined || ONLY_PAGES.has(p.key))) {
     const pageSteps = steps.get(page.key)!;
     const targets: TargetName[] = ['ours', 'stock', 'direct'];
     log(`${page.key}: warm-up ${WARMUP} s per target`);

@@ -86,7 +86,9 @@ export class EntityCache {
     const context = options.context as { identity?: Identity | null } | undefined;
     const roles = [...(context?.identity?.roles ?? [])].sort().join(',');
     const prefix = `${analysis.id}\u0000${roles}\u0000${stableJson(otherVariables)}\u0000`;
-    const keys = representations.map((representation) => prefix + stableJson(representation));
+    const keys = representations.map(
+      (representation) => prefix + representationKey(representation),
+    );
     const generation = this.store.generation;
     const entities: unknown[] = new Array(keys.length);
     const misses: number[] = [];
@@ -275,6 +277,24 @@ function remapErrorPaths<T extends { path?: ReadonlyArray<string | number> | und
     }
     return { ...error, path: ['_entities', misses[index], ...path.slice(2)] } as T;
   });
+}
+
+/**
+ * The cache key of one representation: `Type\u0001id` for the usual `{ __typename, id }` (no
+ * sorting or serialising — this ran for every entity of every cached fetch), else its stable
+ * JSON. The two forms cannot collide: stable JSON starts with `{`, a type name never does.
+ */
+export function representationKey(representation: unknown): string {
+  const value = representation as { __typename?: unknown; id?: unknown } | null;
+  if (
+    value &&
+    typeof value.__typename === 'string' &&
+    typeof value.id === 'string' &&
+    Object.keys(value).length === 2
+  ) {
+    return `${value.__typename}\u0001${value.id}`;
+  }
+  return stableJson(representation);
 }
 
 /** JSON with object keys sorted (equal representations give equal keys). */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readCommittedSupergraph } from '@shop/schema';
-import { EntityCache, fieldTypesOf, isPublicEntityFetch, stableJson } from '../src/entity-cache';
+import {
+  EntityCache,
+  fieldTypesOf,
+  isPublicEntityFetch,
+  representationKey,
+  stableJson,
+} from '../src/entity-cache';
 import { PublicCatalogFields, publicFieldsOf, ResponseCache } from '../src/response-cache';
 
 const sdl = readCommittedSupergraph();
@@ -180,6 +186,24 @@ describe('entity cache', () => {
     expect(sent).toHaveLength(5);
     await run(fetchOf(['a'], VARIANTS, ['ADMIN']));
     expect(sent).toHaveLength(5);
+  });
+
+  it('should key a { __typename, id } representation without JSON, and others by stable JSON', () => {
+    expect(representationKey({ id: 'v-1', __typename: 'Variant' })).toBe('Variant\u0001v-1');
+    // Key order does not matter; ids that differ give different keys.
+    expect(representationKey({ __typename: 'Variant', id: 'v-1' })).toBe(
+      representationKey({ id: 'v-1', __typename: 'Variant' }),
+    );
+    expect(representationKey({ __typename: 'Variant', id: 'v-2' })).not.toBe(
+      representationKey({ __typename: 'Variant', id: 'v-1' }),
+    );
+    // Anything else (more keys, a non-string id) is stable JSON.
+    expect(representationKey({ __typename: 'Variant', id: 'v-1', sku: 'S' })).toBe(
+      '{"__typename":"Variant","id":"v-1","sku":"S"}',
+    );
+    expect(representationKey({ __typename: 'Variant', id: 1 })).toBe(
+      '{"__typename":"Variant","id":1}',
+    );
   });
 
   it('should write stable JSON', () => {

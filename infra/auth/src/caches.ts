@@ -60,6 +60,11 @@ export interface InternalTokenCacheOptions {
   maxEntries?: number;
   /** Clock (tests); default `Date.now`. */
   now?: () => number;
+  /**
+   * Longest a result is served from the cache, whatever the token's `exp` (default: until
+   * `exp`). Bounds how long a token stays accepted after its key leaves the JWKS.
+   */
+  maxAgeMs?: number;
 }
 
 export interface InternalTokenCache {
@@ -128,6 +133,11 @@ export interface VerificationCacheOptions {
   maxEntries?: number;
   /** Clock (tests); default `Date.now`. */
   now?: () => number;
+  /**
+   * Longest a result is served from the cache, whatever the token's `exp` (default: until
+   * `exp`). Bounds how long a token stays accepted after its key leaves the JWKS.
+   */
+  maxAgeMs?: number;
 }
 
 /**
@@ -152,8 +162,12 @@ export function withVerificationCache<R extends VerifyOutcome>(
     }
     const result = await verify(token);
     if (result.ok && typeof result.payload.exp === 'number') {
-      const expiresAt = result.payload.exp * 1000;
-      if (now() < expiresAt) cache.set(token, { result, expiresAt });
+      const at = now();
+      const expiresAt = Math.min(
+        result.payload.exp * 1000,
+        options.maxAgeMs === undefined ? Infinity : at + options.maxAgeMs,
+      );
+      if (at < expiresAt) cache.set(token, { result, expiresAt });
     }
     return result;
   };

@@ -102,12 +102,13 @@ describe('verification cache', async () => {
     type: INTERNAL_TOKEN_TYPE,
     requireSubject: false,
   });
-  const setup = (maxEntries?: number) => {
+  const setup = (maxEntries?: number, maxAgeMs?: number) => {
     let clock = Date.now();
     const inner = vi.fn(strict);
     const verify = withVerificationCache(inner, {
       now: () => clock,
       ...(maxEntries ? { maxEntries } : {}),
+      ...(maxAgeMs ? { maxAgeMs } : {}),
     });
     return { verify, inner, advance: (ms: number) => (clock += ms) };
   };
@@ -133,6 +134,19 @@ describe('verification cache', async () => {
     await verify(token);
     expect(inner).toHaveBeenCalledTimes(2);
     expect(verify.size).toBe(0);
+  });
+
+  it('should serve a cached verification no longer than maxAgeMs, even before expiry', async () => {
+    const { verify, inner, advance } = setup(undefined, 30_000);
+    const token = await mintInternalToken(key, 'order', customer); // exp in 60 s
+    expect((await verify(token)).ok).toBe(true);
+    advance(29_000);
+    expect((await verify(token)).ok).toBe(true);
+    expect(inner).toHaveBeenCalledTimes(1);
+    advance(2_000); // 31 s: past maxAgeMs, before exp — verified again, then cached again
+    expect((await verify(token)).ok).toBe(true);
+    expect(inner).toHaveBeenCalledTimes(2);
+    expect(verify.size).toBe(1);
   });
 
   it('should never cache failures', async () => {
