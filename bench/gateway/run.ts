@@ -21,7 +21,8 @@
  * OURS_BUS (`log`: our gateway uses the Postgres event log like a deployment with a bus —
  * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1 or a
  * subgraph name), PAGES (comma-separated page keys to load; default all), OURS_NODE_FLAGS (extra
- * `node` flags for our gateway, e.g. `--max-semi-space-size=32`).
+ * `node` flags for our gateway, e.g. `--max-semi-space-size=32`), OURS_WORKERS (our gateway's
+ * GATEWAY_WORKERS: processes sharing its port; default 1).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -263,6 +264,8 @@ async function startGraph(logDir: string): Promise<Graph> {
           // turns on usage reporting and the catalog response/entity caches, invalidated by
           // catalog and inventory events. OURS_BUS=none runs it without (caches off).
           ...(OURS_BUS === 'log' ? { DATABASE_URL: scratch!.url } : {}),
+          // OURS_WORKERS=2: our gateway as 2 processes sharing the port (gateway/src/workers.ts).
+          ...(process.env.OURS_WORKERS ? { GATEWAY_WORKERS: process.env.OURS_WORKERS } : {}),
           ...(RATE_LIMITS === 'off'
             ? { RATE_LIMITS: 'off' }
             : { RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_PER_USER: '1000000000' }),

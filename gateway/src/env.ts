@@ -30,6 +30,11 @@ export const GatewayEnv = z.object({
   /** The gateway's private signing JWK (JSON); generated at start when unset (dev only). */
   GATEWAY_PRIVATE_JWK: optionalString(),
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  /**
+   * Gateway processes sharing the port (workers.ts): 1 = this process serves; more = this
+   * process supervises that many workers (one per core is the usual choice).
+   */
+  GATEWAY_WORKERS: positiveInt(1),
   /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
   PERSISTED_QUERIES: z.preprocess(
     (value) => (value === '' ? undefined : value),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadSigningKey } from '@shop/auth';
+import { exportPrivateJwk, loadSigningKey } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { createEventBus, createKafkaBus } from '@shop/events';
 import { onShutdownSignal } from '@shop/http';
@@ -7,11 +7,24 @@ import { SUPERGRAPH_PATH } from '@shop/schema';
 import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
 import { startGateway } from './gateway';
+import { isWorkerPrimary, superviseWorkers } from './workers';
 
-// The gateway alone, in front of subgraphs running as their own processes.
+// The gateway alone, in front of subgraphs running as their own processes; with
+// GATEWAY_WORKERS > 1 this process only supervises that many gateway processes (workers.ts).
+const env = loadGatewayEnv();
+if (isWorkerPrimary(env.GATEWAY_WORKERS)) {
+  // Every worker must sign internal tokens and serve its JWKS with the same key.
+  const sharedKey: Record<string, string> = env.GATEWAY_PRIVATE_JWK
+    ? {}
+    : { GATEWAY_PRIVATE_JWK: JSON.stringify(await exportPrivateJwk(await loadSigningKey())) };
+  if (!env.GATEWAY_PRIVATE_JWK) {
+    console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: one ephemeral key for all workers');
+  }
+  await superviseWorkers({ workers: env.GATEWAY_WORKERS, env: sharedKey });
+  process.exit();
+}
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'gateway' });
-const env = loadGatewayEnv();
 if (!env.GATEWAY_PRIVATE_JWK) {
   console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
 }
