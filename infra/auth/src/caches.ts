@@ -10,7 +10,8 @@ import type { Identity } from './index';
  */
 
 /** A bounded least-recently-used map (insertion order of a `Map`). */
-class Lru<V> {
+/** A bounded map that evicts the least recently used entry (also used by @shop/subgraph's JIT). */
+export class Lru<V> {
   private readonly entries = new Map<string, V>();
 
   constructor(private readonly maxEntries: number) {}

@@ -221,6 +221,7 @@ export type { JSONWebKeySet, JWK };
 export {
   createInternalTokenCache,
   internalTokenKey,
+  Lru,
   withVerificationCache,
   type InternalTokenCache,
   type InternalTokenCacheOptions,

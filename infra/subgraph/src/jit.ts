@@ -9,6 +9,7 @@ import type {
   OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { Lru } from '@shop/auth';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
@@ -39,8 +40,8 @@ export interface JitExecutorOptions {
  */
 export function jitExecutorGateway(schema: GraphQLSchema, options: JitExecutorOptions = {}) {
   const maxCompiled = options.maxCompiled ?? 500;
-  // Map iteration order is insertion order: re-inserting on a hit makes it an LRU.
-  const compiled = new Map<string, CompiledQuery | null>();
+  // A wrapper per entry: `{ query: null }` remembers an operation graphql-jit cannot compile.
+  const compiled = new Lru<{ query: CompiledQuery | null }>(maxCompiled);
 
   const compile = (
     key: string,
@@ -48,12 +49,8 @@ export function jitExecutorGateway(schema: GraphQLSchema, options: JitExecutorOp
     operationName: string | null,
   ): CompiledQuery | null => {
     const hit = compiled.get(key);
-    if (hit !== undefined || compiled.has(key)) {
-      compiled.delete(key);
-      compiled.set(key, hit ?? null);
-      return hit ?? null;
-    }
-    let entry: CompiledQuery | null = null;
+    if (hit) return hit.query;
+    let query: CompiledQuery | null = null;
     // graphql-jit does not substitute variables nested in list/object literals of custom
     // scalars (`representations: [{ __typename: "User", id: $id }]`): graphql-js runs those.
     if (!hasNestedVariables(document)) {
@@ -61,11 +58,10 @@ export function jitExecutorGateway(schema: GraphQLSchema, options: JitExecutorOp
         // Leaves are serialized by the schema's scalars, as graphql-js does.
         customJSONSerializer: false,
       });
-      entry = isCompiledQuery(result) ? result : null;
+      query = isCompiledQuery(result) ? result : null;
     }
-    compiled.set(key, entry);
-    if (compiled.size > maxCompiled) compiled.delete(compiled.keys().next().value!);
-    return entry;
+    compiled.set(key, { query });
+    return query;
   };
 
   const gateway: Gateway = {
