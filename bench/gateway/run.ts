@@ -22,7 +22,8 @@
  * usage events, catalog caches invalidated by events; `none`: no bus, caches off), PROFILE (1 or a
  * subgraph name), PAGES (comma-separated page keys to load; default all), OURS_NODE_FLAGS (extra
  * `node` flags for our gateway, e.g. `--max-semi-space-size=32`), OURS_WORKERS (our gateway's
- * GATEWAY_WORKERS: processes sharing its port; default 1).
+ * GATEWAY_WORKERS: processes sharing its port; default 1), OURS_EXECUTOR (our gateway's
+ * GATEWAY_EXECUTOR: `plan`, the default, or `apollo`).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -44,6 +45,7 @@ import {
 } from '@shop/auth';
 import { createScratchDatabase } from '@shop/db';
 import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
+import { cpuPerRequest, cpuSnapshot, type Named } from './cpu';
 import { childEnv, freePort, ROOT, startChild, stopAll, type Child } from './processes';
 import { profileMarkdown, summarizeProfile } from './profile';
 import * as Q from './queries';
@@ -159,6 +161,8 @@ interface Graph {
   /** The process under `--cpu-prof` (PROFILE) and where it writes its profile. */
   profiled: Child | undefined;
   profileDir: string | undefined;
+  /** Every process of the graph, for the CPU accounting. */
+  processes: Named[];
 }
 
 async function startGraph(logDir: string): Promise<Graph> {
@@ -218,6 +222,7 @@ async function startGraph(logDir: string): Promise<Graph> {
       ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }
       : {};
   let profiled: Child | undefined;
+  const processes: Named[] = [];
   // One at a time: each runs its own migrations and seed against the shared database.
   for (const name of SUBGRAPHS) {
     const started = performance.now();
@@ -233,6 +238,7 @@ async function startGraph(logDir: string): Promise<Graph> {
       logDir,
     );
     if (PROFILE_TARGET === name) profiled = child;
+    processes.push({ name, pid: child.pid });
     log(`${name} subgraph ready on :${port[name]} (${Math.round(performance.now() - started)} ms)`);
   }
 
@@ -251,7 +257,7 @@ async function startGraph(logDir: string): Promise<Graph> {
     SUBGRAPH_NOTIFICATION_URL: url(port.unused),
     SUBGRAPH_ANALYTICS_URL: url(port.unused),
   };
-  const [oursChild] = await Promise.all([
+  const [oursChild, stockChild] = await Promise.all([
     startChild(
       {
         name: 'ours',
@@ -266,6 +272,8 @@ async function startGraph(logDir: string): Promise<Graph> {
           ...(OURS_BUS === 'log' ? { DATABASE_URL: scratch!.url } : {}),
           // OURS_WORKERS=2: our gateway as 2 processes sharing the port (gateway/src/workers.ts).
           ...(process.env.OURS_WORKERS ? { GATEWAY_WORKERS: process.env.OURS_WORKERS } : {}),
+          // OURS_EXECUTOR=apollo: our gateway with @apollo/gateway's executor (ours: `plan`).
+          ...(process.env.OURS_EXECUTOR ? { GATEWAY_EXECUTOR: process.env.OURS_EXECUTOR } : {}),
           ...(RATE_LIMITS === 'off'
             ? { RATE_LIMITS: 'off' }
             : { RATE_LIMIT_PER_IP: '1000000000', RATE_LIMIT_PER_USER: '1000000000' }),
@@ -301,6 +309,11 @@ async function startGraph(logDir: string): Promise<Graph> {
     gatewayKey,
     profiled: PROFILE_TARGET === 'ours' ? oursChild : profiled,
     profileDir,
+    processes: [
+      ...processes,
+      { name: 'ours', pid: oursChild.pid },
+      { name: 'stock', pid: stockChild.pid },
+    ],
   };
 }
 
@@ -605,6 +618,8 @@ interface Measure {
   non2xx: number;
   /** 2xx responses whose body has `errors`. */
   graphqlErrors: number;
+  /** CPU ms per request of each process (graph processes, postgres, redis, load generator). */
+  cpu: Record<string, number>;
 }
 
 async function load(
@@ -612,8 +627,10 @@ async function load(
   gql: Gql,
   headers: Record<string, string>,
   seconds: number,
+  processes: Named[],
 ): Promise<Measure> {
   let graphqlErrors = 0;
+  const cpuBefore = cpuSnapshot(processes);
   const target = new URL(url);
   const result = await autocannon({
     url: target.origin,
@@ -639,6 +656,7 @@ async function load(
     errors: result.errors,
     non2xx: result.non2xx,
     graphqlErrors,
+    cpu: cpuPerRequest(cpuBefore, cpuSnapshot(processes), result.requests.total),
   };
 }
 
@@ -665,6 +683,12 @@ function compose(steps: Array<{ measure: Measure }>): Measure {
     errors: sum((m) => m.errors),
     non2xx: sum((m) => m.non2xx),
     graphqlErrors: sum((m) => m.graphqlErrors),
+    // Per page: each step's per-request CPU, added up.
+    cpu: steps.reduce<Record<string, number>>((acc, s) => {
+      for (const [name, ms] of Object.entries(s.measure.cpu))
+        acc[name] = round((acc[name] ?? 0) + ms, 2);
+      return acc;
+    }, {}),
   };
 }
 
@@ -688,7 +712,13 @@ async function runTarget(
       const token = await mintInternalToken(ctx.graph.gatewayKey, step.subgraph, step.identity);
       measured.push({
         label: step.label,
-        measure: await load(step.url, step.gql, { authorization: `Bearer ${token}` }, seconds),
+        measure: await load(
+          step.url,
+          step.gql,
+          { authorization: `Bearer ${token}` },
+          seconds,
+          ctx.graph.processes,
+        ),
       });
     }
     return { target, measure: compose(measured), steps: measured };
@@ -698,7 +728,7 @@ async function runTarget(
   const headers = page.signedIn
     ? { authorization: `Bearer ${await login(ctx.graph.ours, ctx.email)}` }
     : ({} as Record<string, string>);
-  return { target, measure: await load(url, page.gql, headers, seconds) };
+  return { target, measure: await load(url, page.gql, headers, seconds, ctx.graph.processes) };
 }
 
 function identityOf(token: string): Identity {
@@ -715,10 +745,16 @@ interface Summary {
   errors: number;
   non2xx: number;
   graphqlErrors: number;
+  /** Median CPU ms per request of each process. */
+  cpu: Record<string, number>;
 }
 
 function summarize(runs: Run[]): Summary {
+  const names = new Set(runs.flatMap((r) => Object.keys(r.measure.cpu)));
   return {
+    cpu: Object.fromEntries(
+      [...names].map((name) => [name, round(median(runs.map((r) => r.measure.cpu[name] ?? 0)), 2)]),
+    ),
     rps: round(median(runs.map((r) => r.measure.rps))),
     p50: round(median(runs.map((r) => r.measure.p50))),
     p99: round(median(runs.map((r) => r.measure.p99))),
@@ -757,6 +793,34 @@ function markdown(results: {
       for (const step of page.directSteps) lines.push(row(`  direct ${step.label}`, step.summary));
     } else {
       lines.push(row('direct', page.targets.direct));
+    }
+  }
+  return [lines.join('\n'), '', cpuMarkdown(results.pages)].join('\n');
+}
+
+/**
+ * Where each page request's CPU goes, process by process (median of the rounds; /proc utime +
+ * stime over the run ÷ requests). The total bounds req/s at cores × 1000 ÷ total.
+ */
+function cpuMarkdown(
+  pages: Array<{ title: string; targets: Record<TargetName, Summary> }>,
+): string {
+  const order = ['ours', 'stock', ...SUBGRAPHS, 'postgres', 'redis', 'load generator'];
+  const lines = [
+    '### CPU per request, by process (ms; median of the rounds)',
+    '',
+    `| page → target | ${order.join(' | ')} | total | req/s bound on ${cpus().length} cores |`,
+    `|---|${order.map(() => '---:').join('|')}|---:|---:|`,
+  ];
+  for (const page of pages) {
+    lines.push(`| **${page.title}** |${order.map(() => ' |').join('')} | |`);
+    for (const target of ['ours', 'stock', 'direct'] as const) {
+      const cpu = page.targets[target].cpu;
+      const total = Object.values(cpu).reduce((acc, ms) => acc + ms, 0);
+      lines.push(
+        `| ${target} | ${order.map((name) => (cpu[name] ? String(cpu[name]) : '')).join(' | ')} | ` +
+          `${round(total, 2)} | ${total > 0 ? round((cpus().length * 1000) / total) : ''} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -897,7 +961,13 @@ async function profileOrderHistory(ctx: Context) {
     for (const step of steps) {
       const token = await mintInternalToken(ctx.graph.gatewayKey, step.subgraph, step.identity);
       measured.push({
-        measure: await load(step.url, step.gql, { authorization: `Bearer ${token}` }, seconds),
+        measure: await load(
+          step.url,
+          step.gql,
+          { authorization: `Bearer ${token}` },
+          seconds,
+          ctx.graph.processes,
+        ),
       });
     }
     return compose(measured);

@@ -35,6 +35,14 @@ export const GatewayEnv = z.object({
    * process supervises that many workers (one per core is the usual choice).
    */
   GATEWAY_WORKERS: positiveInt(1),
+  /**
+   * Who runs query plans: `plan` (default; gateway/src/execution, compiled per operation) or
+   * `apollo` (@apollo/gateway's own executor, for comparison or as a way out).
+   */
+  GATEWAY_EXECUTOR: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.enum(['plan', 'apollo']).default('plan'),
+  ),
   /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
   PERSISTED_QUERIES: z.preprocess(
     (value) => (value === '' ? undefined : value),

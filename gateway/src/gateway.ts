@@ -56,6 +56,7 @@ import {
   type RequestLimitsOptions,
 } from './limits';
 import { EntityCache } from './entity-cache';
+import { PlanExecutor } from './execution/plan-executor';
 import {
   registerEntityCacheMetrics,
   registerResponseCacheMetrics,
@@ -105,6 +106,11 @@ export interface GatewayOptions {
    * While Redis is unreachable each instance counts in memory (limits never fail open).
    */
   redisUrl?: string | undefined;
+  /**
+   * Who runs query plans: `plan` (default: execution/plan-executor.ts, compiled per operation,
+   * falling back to @apollo/gateway's executor for what it does not run) or `apollo`.
+   */
+  executor?: 'plan' | 'apollo';
   /** Per-subgraph call timeout; default 2 s (a hung subgraph gives partial data, not a hang). */
   subgraphTimeoutMs?: number;
   /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
@@ -250,6 +256,8 @@ export interface RunningGateway extends RunningHttpServer {
   responseCache: ResponseCache | undefined;
   /** The entity cache (`store.stats()`); on exactly when the response cache is. */
   entityCache: EntityCache | undefined;
+  /** The plan executor (`stats`); undefined with `executor: 'apollo'`. */
+  planExecutor: PlanExecutor | undefined;
 }
 
 /**
@@ -279,6 +287,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         { entities: entityCache },
       )),
   });
+  const planExecutor =
+    options.executor === 'apollo'
+      ? undefined
+      : new PlanExecutor({
+          supergraphSdl: options.supergraphSdl,
+          dataSources,
+          fallback: gateway.executor,
+        });
+  // Apollo Server takes the executor from `gateway.load()`, which returns this property.
+  if (planExecutor) gateway.executor = planExecutor.execute;
   const engine =
     options.subscriptions?.enabled === false
       ? undefined
@@ -323,6 +341,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    try {
+      planExecutor?.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error('[execution] cannot plan the new supergraph; keeping the old', error);
+    }
     try {
       listSizes.reload(coreSupergraphSdl);
     } catch (error) {
@@ -569,6 +592,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     usage,
     responseCache,
     entityCache,
+    planExecutor,
     async stop(timeoutMs) {
       await invalidation?.stop();
       await ws?.close();

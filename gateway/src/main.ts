@@ -56,6 +56,7 @@ const gateway = await startGateway({
   host: env.HOST,
   production: env.NODE_ENV === 'production',
   maxBodyBytes: env.MAX_BODY_BYTES,
+  executor: env.GATEWAY_EXECUTOR,
   redisUrl: env.REDIS_URL,
   ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events on the

@@ -1,0 +1,522 @@
+/**
+ * The gateway's query-plan executor (GATEWAY_EXECUTOR=plan, the default): replaces
+ * @apollo/gateway's `executor` for queries and mutations whose plans it can run, and hands
+ * everything else to @apollo/gateway's own (`fallback`): introspection, `@defer`, plans with
+ * data rewrites (`@interfaceObject`, `@fromContext`), subscriptions, invalid variables.
+ *
+ * Same plans (our own QueryPlanner over the same supergraph, like the subscription engine),
+ * same data sources (so internal tokens, the entity cache, usage timing and tracing are
+ * unchanged), same response. What it saves, per request (bench/gateway/profile.md):
+ * - no federation-internals `Operation` rebuilt from the document: plan, variable handling and
+ *   the result shaper are compiled once per (document, operation name);
+ * - result shaping over plain arrays of steps (shape.ts) instead of federation-internals
+ *   selection objects walked through getters;
+ * - representations built and results merged by small loops without per-fetch spans or
+ *   trace nodes (usage reporting to Apollo Studio is not used here).
+ * gateway/e2e/plan-executor.e2e.ts checks that both executors answer alike.
+ */
+import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import {
+  QueryPlanner,
+  type FetchNode,
+  type PlanNode,
+  type QueryPlan,
+  type QueryPlanSelectionNode,
+} from '@apollo/query-planner';
+import {
+  Kind,
+  type GraphQLError as GraphQLErrorType,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { Lru } from '@shop/auth';
+import { getVariableValues, GraphQLError } from './graphql-cjs';
+import { compileShaper, isSubtypeOf, ShapeError, Unsupported, type Shaper } from './shape';
+
+type Executor = ApolloGateway['executor'];
+type RequestContext = Parameters<Executor>[0];
+type ExecutionResult = Awaited<ReturnType<Executor>>;
+
+interface Compiled {
+  plan: QueryPlan;
+  shaper: Shaper;
+  operation: OperationDefinitionNode;
+}
+
+/** Not runnable here: the reason, for stats and tests. */
+interface Fallback {
+  fallback: string;
+}
+
+interface SupergraphState {
+  sdl: string;
+  apiSchema: Schema;
+  planner: QueryPlanner;
+}
+
+export interface PlanExecutorStats {
+  /** Operations executed here. */
+  executed: number;
+  /** Operations handed to @apollo/gateway's executor, by reason. */
+  fallbacks: Record<string, number>;
+}
+
+export interface PlanExecutorOptions {
+  supergraphSdl: string;
+  /** The gateway's data sources by subgraph name (filled as @apollo/gateway builds them). */
+  dataSources: Record<string, GraphQLDataSource>;
+  /** @apollo/gateway's executor, for what is not run here. */
+  fallback: Executor;
+}
+
+/** Compiled operations kept (LRU by query hash and operation name). */
+const MAX_COMPILED = 2_000;
+
+export class PlanExecutor {
+  readonly stats: PlanExecutorStats = { executed: 0, fallbacks: {} };
+  private state: SupergraphState;
+  /** Compiled per query text (Apollo's `queryHash`) and operation name. */
+  private readonly compiled = new Lru<Compiled | Fallback>(MAX_COMPILED);
+
+  constructor(private readonly options: PlanExecutorOptions) {
+    this.state = PlanExecutor.load(options.supergraphSdl);
+  }
+
+  private static load(sdl: string): SupergraphState {
+    const supergraph = Supergraph.build(sdl);
+    return { sdl, apiSchema: supergraph.apiSchema(), planner: new QueryPlanner(supergraph) };
+  }
+
+  /** A new supergraph (schema update): new planner, compiled operations dropped. */
+  reload(sdl: string): void {
+    if (sdl === this.state.sdl) return;
+    this.state = PlanExecutor.load(sdl);
+    this.compiled.clear();
+  }
+
+  /** The executor to install as the gateway's. */
+  readonly execute: Executor = async (requestContext) => {
+    const compiled = this.compile(requestContext);
+    if ('fallback' in compiled) {
+      this.stats.fallbacks[compiled.fallback] = (this.stats.fallbacks[compiled.fallback] ?? 0) + 1;
+      return this.options.fallback(requestContext);
+    }
+    const variables = requestContext.request.variables ?? {};
+    if (compiled.operation.variableDefinitions?.length) {
+      // Coercion errors are @apollo/gateway's to word (same response as without this executor).
+      const { errors } = getVariableValues(
+        requestContext.schema,
+        compiled.operation.variableDefinitions,
+        variables,
+      );
+      if (errors?.length) {
+        this.stats.fallbacks.variables = (this.stats.fallbacks.variables ?? 0) + 1;
+        return this.options.fallback(requestContext);
+      }
+    }
+    this.stats.executed += 1;
+    return run(compiled, requestContext, variables, this.options.dataSources);
+  };
+
+  private compile(requestContext: RequestContext): Compiled | Fallback {
+    const { document, request } = requestContext;
+    const key = `${requestContext.queryHash}\u0000${request.operationName ?? ''}`;
+    const known = this.compiled.get(key);
+    if (known) return known;
+    let compiled: Compiled | Fallback;
+    try {
+      compiled = this.build(document, request.operationName ?? undefined, requestContext.schema);
+    } catch (error) {
+      compiled = { fallback: error instanceof Unsupported ? error.message : 'planning failed' };
+    }
+    this.compiled.set(key, compiled);
+    return compiled;
+  }
+
+  private build(
+    document: DocumentNode,
+    operationName: string | undefined,
+    schema: GraphQLSchema,
+  ): Compiled | Fallback {
+    let operation: OperationDefinitionNode | undefined;
+    let operations = 0;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION) {
+        operations += 1;
+        if (!operationName || definition.name?.value === operationName) operation = definition;
+      } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+        fragments.set(definition.name.value, definition);
+      }
+    }
+    // Missing or ambiguous operations: @apollo/gateway's error.
+    if (!operation || (!operationName && operations > 1)) return { fallback: 'operation' };
+    if (operation.operation === 'subscription') return { fallback: 'subscription' };
+    const shaper = compileShaper(schema, operation, fragments);
+    const plan = this.state.planner.buildQueryPlan(
+      operationFromDocument(this.state.apiSchema, document, { operationName }),
+    );
+    const reason = plan.node ? unsupportedNode(plan.node as PlanNode) : undefined;
+    if (reason) return { fallback: reason };
+    return { plan, shaper, operation };
+  }
+}
+
+/** Why a plan is left to @apollo/gateway, or undefined when it runs here. */
+function unsupportedNode(node: PlanNode): string | undefined {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) {
+        const reason = unsupportedNode(child);
+        if (reason) return reason;
+      }
+      return undefined;
+    case 'Flatten':
+      return unsupportedNode(node.node);
+    case 'Condition':
+      return (
+        (node.ifClause && unsupportedNode(node.ifClause)) ||
+        (node.elseClause && unsupportedNode(node.elseClause)) ||
+        undefined
+      );
+    case 'Fetch':
+      if (node.inputRewrites?.length || node.outputRewrites?.length) return 'rewrites';
+      if (node.contextRewrites?.length) return 'context rewrites';
+      if (node.hasDefers) return 'defer';
+      return undefined;
+    default:
+      return node.kind.toLowerCase();
+  }
+}
+
+// --- running a plan ---------------------------------------------------------------------------
+
+type Data = Record<string, unknown>;
+
+interface Run {
+  requestContext: RequestContext;
+  variables: Record<string, unknown>;
+  dataSources: Record<string, GraphQLDataSource>;
+  schema: GraphQLSchema;
+  errors: GraphQLErrorType[];
+  root: Data;
+}
+
+/** Where a plan node works: the objects at `path` (`@` = every element of a list). */
+interface Cursor {
+  path: Array<string | number>;
+  data: Data | Data[];
+}
+
+async function run(
+  compiled: Compiled,
+  requestContext: RequestContext,
+  variables: Record<string, unknown>,
+  dataSources: Record<string, GraphQLDataSource>,
+): Promise<ExecutionResult> {
+  const root: Data = {};
+  const state: Run = {
+    requestContext,
+    variables,
+    dataSources,
+    schema: requestContext.schema,
+    errors: [],
+    root,
+  };
+  const node = compiled.plan.node as PlanNode | undefined;
+  if (node) await runNode(state, node, { path: [], data: root });
+  let shaped: ReturnType<Shaper['shape']>;
+  try {
+    shaped = compiled.shaper.shape(root, variables);
+  } catch (error) {
+    if (error instanceof ShapeError) return { errors: [new GraphQLError(error.message)] };
+    throw error;
+  }
+  if (state.errors.length === 0) {
+    // As @apollo/gateway: value-completion errors alone go to `extensions.valueCompletion`.
+    return shaped.errors.length
+      ? { data: shaped.data, extensions: { valueCompletion: shaped.errors } }
+      : { data: shaped.data };
+  }
+  return { errors: state.errors, data: shaped.data };
+}
+
+async function runNode(state: Run, node: PlanNode, cursor: Cursor): Promise<void> {
+  switch (node.kind) {
+    case 'Sequence':
+      for (const child of node.nodes) await runNode(state, child, cursor);
+      return;
+    case 'Parallel':
+      await Promise.all(node.nodes.map((child) => runNode(state, child, cursor)));
+      return;
+    case 'Flatten': {
+      const data = flatten(cursor.data, node.path, 0);
+      if (data === undefined || data === null) return;
+      await runNode(state, node.node, {
+        path: [...cursor.path, ...node.path],
+        data: data as Data | Data[],
+      });
+      return;
+    }
+    case 'Condition': {
+      const branch = conditionValue(state, node.condition) ? node.ifClause : node.elseClause;
+      if (branch) await runNode(state, branch, cursor);
+      return;
+    }
+    case 'Fetch':
+      try {
+        await runFetch(state, node, cursor);
+      } catch (error) {
+        // As @apollo/gateway: the error as thrown (e.g. SUBGRAPH_TIMEOUT from the data source);
+        // Apollo Server formats it. The rest of the plan still runs.
+        state.errors.push(error as GraphQLErrorType);
+      }
+      return;
+    default:
+      throw new Error(`plan node ${node.kind} is not run here`);
+  }
+}
+
+function conditionValue(state: Run, name: string): boolean {
+  const provided = state.variables[name];
+  if (typeof provided === 'boolean') return provided;
+  const definition = state.requestContext.operation?.variableDefinitions?.find(
+    (d) => d.variable.name.value === name,
+  );
+  const value = definition?.defaultValue;
+  return value?.kind === Kind.BOOLEAN ? value.value : false;
+}
+
+/** The values at `path` from `index` on, lists flattened (`@`); null/undefined stop it. */
+function flatten(value: unknown, path: Array<string | number>, index: number): unknown {
+  if (index === path.length || value === undefined || value === null) return value;
+  const key = path[index]!;
+  if (key === '@') {
+    if (!Array.isArray(value)) return undefined;
+    const out: unknown[] = [];
+    for (const element of value) {
+      const inner = flatten(element, path, index + 1);
+      if (Array.isArray(inner)) for (const item of inner) out.push(item);
+      else if (inner !== undefined) out.push(inner);
+    }
+    return out;
+  }
+  if (Array.isArray(value) || typeof value !== 'object') return undefined;
+  const object = value as Data;
+  return flatten(
+    Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined,
+    path,
+    index + 1,
+  );
+}
+
+async function runFetch(state: Run, fetch: FetchNode, cursor: Cursor): Promise<void> {
+  const source = state.dataSources[fetch.serviceName];
+  if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+  const entities: Data[] = [];
+  if (Array.isArray(cursor.data)) {
+    for (const entity of cursor.data)
+      if (entity !== null && entity !== undefined) entities.push(entity);
+  } else {
+    entities.push(cursor.data);
+  }
+  if (entities.length === 0) return;
+  const variables: Record<string, unknown> = {};
+  for (const name of fetch.variableUsages ?? []) {
+    if (state.variables[name] !== undefined) variables[name] = state.variables[name];
+  }
+
+  if (!fetch.requires) {
+    const data = await send(state, fetch, cursor, { variables });
+    if (data) for (const entity of entities) merge(entity, data);
+    return;
+  }
+
+  const representations: Data[] = [];
+  const targets: number[] = [];
+  for (let i = 0; i < entities.length; i += 1) {
+    const representation = select(state.schema, entities[i]!, fetch.requires);
+    if (representation && representation.__typename) {
+      representations.push(representation);
+      targets.push(i);
+    }
+  }
+  if (representations.length === 0) return;
+  if ('representations' in variables) {
+    throw new Error('Variables cannot contain key "representations"');
+  }
+  variables.representations = representations;
+  const data = await send(state, fetch, cursor, { variables, targets });
+  if (!data) return;
+  const received = data._entities;
+  if (!Array.isArray(received))
+    throw new Error('Expected "data._entities" in response to be an array');
+  if (received.length !== representations.length) {
+    throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  }
+  for (let i = 0; i < received.length; i += 1) {
+    const entity = entities[targets[i]!]!;
+    const value = received[i] as Data | null;
+    if (value && value.__typename === undefined) value.__typename = entity.__typename;
+    if (value) merge(entity, value);
+  }
+}
+
+/** The requested fields of `source` (a representation); null when one is missing. */
+function select(
+  schema: GraphQLSchema,
+  source: Data,
+  selections: QueryPlanSelectionNode[],
+): Data | null {
+  const out: Data = {};
+  for (const selection of selections) {
+    if (selection.kind === 'Field') {
+      const name = selection.alias ?? selection.name;
+      const value = Object.prototype.hasOwnProperty.call(source, name) ? source[name] : undefined;
+      if (value === undefined) return null;
+      const nested = selection.selections;
+      if (nested && Array.isArray(value)) {
+        out[name] = value.map((item) =>
+          item === null ? null : select(schema, item as Data, nested),
+        );
+      } else if (nested && value !== null) {
+        out[name] = select(schema, value as Data, nested);
+      } else {
+        out[name] = value;
+      }
+    } else if (selection.typeCondition && isOfType(schema, source, selection.typeCondition)) {
+      const inner = select(schema, source, selection.selections);
+      if (inner) merge(out, inner);
+    }
+  }
+  return out;
+}
+
+function isOfType(schema: GraphQLSchema, object: Data, typeName: string): boolean {
+  const typename = object.__typename;
+  if (typeof typename !== 'string') return false;
+  if (typename === typeName) return true;
+  const condition = schema.getType(typeName);
+  const type = schema.getType(typename);
+  return !!condition && !!type && isSubtypeOf(schema, condition, type);
+}
+
+/** Deep merge of a fetch's data into what earlier fetches put there (lists element-wise). */
+function merge(target: Data, source: Data): void {
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined || key === '__proto__') continue;
+    const current = target[key];
+    if (current && typeof current === 'object' && value !== null && typeof value === 'object') {
+      if (Array.isArray(current) && Array.isArray(value)) {
+        if (current.length === value.length) {
+          for (let i = 0; i < value.length; i += 1) {
+            const a = current[i];
+            const b = value[i];
+            if (a && typeof a === 'object' && b && typeof b === 'object' && !Array.isArray(a)) {
+              merge(a as Data, b as Data);
+            } else {
+              current[i] = b;
+            }
+          }
+          continue;
+        }
+      } else if (!Array.isArray(current) && !Array.isArray(value)) {
+        merge(current as Data, value as Data);
+        continue;
+      }
+    }
+    target[key] = value;
+  }
+}
+
+/**
+ * One fetch through the subgraph's data source; its errors are added to the response with
+ * their path in it (`targets`: the entity index of each representation sent).
+ */
+async function send(
+  state: Run,
+  fetch: FetchNode,
+  cursor: Cursor,
+  request: { variables: Record<string, unknown>; targets?: number[] },
+): Promise<Data | undefined | null> {
+  const { variables, targets } = request;
+  const source = state.dataSources[fetch.serviceName]!;
+  const response = await source.process({
+    // GraphQLDataSourceRequestKind.INCOMING_OPERATION (an enum @apollo/gateway does not export).
+    kind: 'incoming operation',
+    request: { query: fetch.operation, variables, operationName: fetch.operationName },
+    incomingRequestContext: state.requestContext,
+    context: state.requestContext.context,
+    ...(fetch.operationDocumentNode ? { document: fetch.operationDocumentNode } : {}),
+    pathInIncomingRequest: cursor.path,
+  } as Parameters<GraphQLDataSource['process']>[0]);
+  if (response.errors?.length) {
+    let entityPaths: Array<Array<string | number>> | undefined;
+    const pathOf = (path: ReadonlyArray<string | number> | undefined) => {
+      if (!path) return undefined;
+      if (targets && path[0] === '_entities' && typeof path[1] === 'number') {
+        entityPaths ??= concretePaths(state.root, cursor.path);
+        const base = entityPaths[targets[path[1]] ?? -1] ?? [];
+        return [...base, ...path.slice(2)];
+      }
+      return [...cursor.path, ...path];
+    };
+    for (const error of response.errors)
+      state.errors.push(downstream(error, fetch.serviceName, pathOf));
+  }
+  return response.data as Data | undefined | null;
+}
+
+/** Concrete paths of the non-null objects at `path` (`@` expanded), in flatten order. */
+function concretePaths(root: unknown, path: Array<string | number>): Array<Array<string | number>> {
+  const out: Array<Array<string | number>> = [];
+  const walk = (value: unknown, index: number, at: Array<string | number>) => {
+    if (value === null || value === undefined) return;
+    if (index === path.length) {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, index, [...at, i]));
+      else out.push(at);
+      return;
+    }
+    const key = path[index]!;
+    if (key === '@') {
+      if (Array.isArray(value)) value.forEach((item, i) => walk(item, index + 1, [...at, i]));
+      return;
+    }
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      walk((value as Data)[key], index + 1, [...at, key]);
+    }
+  };
+  walk(root, 0, []);
+  return out;
+}
+
+/** A subgraph's error as the client sees it: its path in the whole response, `serviceName`. */
+function downstream(
+  error: {
+    message?: string;
+    path?: ReadonlyArray<string | number>;
+    extensions?: Record<string, unknown>;
+  },
+  serviceName: string,
+  pathOf: (path: ReadonlyArray<string | number> | undefined) => Array<string | number> | undefined,
+): GraphQLErrorType {
+  const extensions = error.extensions ?? {};
+  const path = pathOf(error.path);
+  return new GraphQLError(
+    error.message || `Error while fetching subquery from service "${serviceName}"`,
+    {
+      ...(path ? { path } : {}),
+      originalError: error instanceof Error ? error : undefined,
+      extensions: {
+        ...extensions,
+        serviceName,
+        ...(extensions.code ? {} : { code: 'DOWNSTREAM_SERVICE_ERROR' }),
+      },
+    },
+  );
+}
