@@ -42,11 +42,14 @@ export interface Named {
   pid: number;
 }
 
+/** CPU ms used so far by each process of interest, by pid, with its label. */
+export type CpuSnapshot = Map<number, { name: string; cpuMs: number }>;
+
 /**
- * CPU ms used so far by each named process (with its descendants: cluster workers), by all
- * `postgres` processes, by `redis-server` and by this process (the load generator).
+ * CPU used so far by each named process (with its descendants: cluster workers), by every
+ * `postgres` process, by `redis-server` and by this process (the load generator).
  */
-export function cpuSnapshot(named: Named[]): Map<string, number> {
+export function cpuSnapshot(named: Named[]): CpuSnapshot {
   const stats = new Map<number, ProcStat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -65,24 +68,33 @@ export function cpuSnapshot(named: Named[]): Map<string, number> {
     if (stat.comm.startsWith('redis-server')) return 'redis';
     return undefined;
   };
-  const totals = new Map<string, number>();
+  const snapshot: CpuSnapshot = new Map();
   for (const stat of stats.values()) {
     const name = label(stat);
-    if (name) totals.set(name, (totals.get(name) ?? 0) + stat.cpuMs);
+    if (name) snapshot.set(stat.pid, { name, cpuMs: stat.cpuMs });
   }
-  return totals;
+  return snapshot;
 }
 
-/** CPU ms per request of each process between two snapshots (processes that used any). */
+/**
+ * CPU ms per request of each process between two snapshots, pid by pid: a process started in
+ * between counts from zero; one that exited in between (a closed Postgres connection) is not
+ * counted — never a negative share.
+ */
 export function cpuPerRequest(
-  before: Map<string, number>,
-  after: Map<string, number>,
+  before: CpuSnapshot,
+  after: CpuSnapshot,
   requests: number,
 ): Record<string, number> {
+  const used = new Map<string, number>();
+  for (const [pid, end] of after) {
+    const start = before.get(pid);
+    const delta = end.cpuMs - (start && start.name === end.name ? start.cpuMs : 0);
+    if (delta > 0) used.set(end.name, (used.get(end.name) ?? 0) + delta);
+  }
   const out: Record<string, number> = {};
-  for (const [name, end] of after) {
-    const used = end - (before.get(name) ?? 0);
-    if (used > 0 && requests > 0) out[name] = Math.round((used / requests) * 100) / 100;
+  for (const [name, ms] of used) {
+    if (requests > 0) out[name] = Math.round((ms / requests) * 100) / 100;
   }
   return out;
 }
