@@ -99,7 +99,8 @@ export class PlanExecutor {
 
   /** The executor to install as the gateway's. */
   readonly execute: Executor = async (requestContext) => {
-    const compiled = this.compile(requestContext);
+    const key = `${requestContext.queryHash}\u0000${requestContext.request.operationName ?? ''}`;
+    const compiled = this.compile(key, requestContext);
     if ('fallback' in compiled) {
       this.stats.fallbacks[compiled.fallback] = (this.stats.fallbacks[compiled.fallback] ?? 0) + 1;
       return this.options.fallback(requestContext);
@@ -118,12 +119,25 @@ export class PlanExecutor {
       }
     }
     this.stats.executed += 1;
-    return run(compiled, requestContext, variables, this.options.dataSources);
+    try {
+      return await run(compiled, requestContext, variables, this.options.dataSources);
+    } catch (error) {
+      // A fault of this executor (a subgraph's failures are errors in the response, not
+      // exceptions). A query only reads: @apollo/gateway's executor answers it, now and from
+      // now on. A mutation may already have run some fetches: it fails rather than run twice.
+      if (compiled.operation.operation !== 'query') throw error;
+      console.error(
+        '[execution] the plan executor failed; @apollo/gateway runs this operation from now on',
+        error,
+      );
+      this.compiled.set(key, { fallback: 'runtime error' });
+      this.stats.fallbacks['runtime error'] = (this.stats.fallbacks['runtime error'] ?? 0) + 1;
+      return this.options.fallback(requestContext);
+    }
   };
 
-  private compile(requestContext: RequestContext): Compiled | Fallback {
+  private compile(key: string, requestContext: RequestContext): Compiled | Fallback {
     const { document, request } = requestContext;
-    const key = `${requestContext.queryHash}\u0000${request.operationName ?? ''}`;
     const known = this.compiled.get(key);
     if (known) return known;
     let compiled: Compiled | Fallback;

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readCommittedSupergraph } from '@shop/schema';
+import { PlanExecutor } from '../src/execution/plan-executor';
+
+// The plan executor over the committed supergraph with scripted subgraph answers (the data
+// sources are the HTTP boundary; gateway/e2e/plan-executor.e2e.ts runs it against the real
+// subgraphs and @apollo/gateway's executor). Pins what the e2e corpus cannot provoke: error
+// paths of entity fetches when some entities are skipped, and the fall-back when the executor
+// itself fails.
+
+type RequestContext = Parameters<ApolloGateway['executor']>[0];
+type Request = { query: string; variables?: Record<string, unknown> };
+type Answer = (request: Request) => { data?: unknown; errors?: unknown[] };
+
+const sdl = readCommittedSupergraph();
+// The API schema as @apollo/gateway builds it (graphql's CommonJS build, like the real one).
+const apiSchema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+
+function setup(answers: Record<string, Answer>) {
+  const sent: Array<{ subgraph: string; request: Request }> = [];
+  const dataSources = Object.fromEntries(
+    Object.entries(answers).map(([subgraph, answer]) => [
+      subgraph,
+      {
+        process: async ({ request }: { request: Request }) => {
+          sent.push({ subgraph, request });
+          return answer(request);
+        },
+      } as unknown as GraphQLDataSource,
+    ]),
+  );
+  const fallback = vi.fn(async () => ({ data: { answeredBy: 'apollo' } }));
+  const executor = new PlanExecutor({
+    supergraphSdl: sdl,
+    dataSources,
+    fallback: fallback as unknown as ApolloGateway['executor'],
+  });
+  const execute = (query: string, variables: Record<string, unknown> = {}) => {
+    const document = parse(query);
+    return executor.execute({
+      request: { query, variables },
+      document,
+      queryHash: createHash('sha256').update(query).digest('hex'),
+      operation: document.definitions[0] as OperationDefinitionNode,
+      schema: apiSchema,
+      context: {},
+    } as unknown as RequestContext);
+  };
+  return { executor, execute, sent, fallback };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('plan executor', () => {
+  it('reports an entity fetch error at its place in the response', async () => {
+    const { execute, sent } = setup({
+      user: () => ({ data: { me: { __typename: 'User', id: 'u1' } } }),
+      order: () => ({
+        data: {
+          _entities: [
+            {
+              orders: {
+                edges: [
+                  { node: { __typename: 'Order', id: 'o1' } },
+                  { node: { __typename: 'Order', id: 'o2' } },
+                  { node: { __typename: 'Order', id: 'o3' } },
+                ],
+              },
+            },
+          ],
+        },
+      }),
+      payment: (request) => {
+        const representations = request.variables?.representations as Array<{ id: string }>;
+        expect(representations.map((r) => r.id)).toEqual(['o1', 'o2', 'o3']);
+        return {
+          data: {
+            _entities: [
+              { paymentStatus: 'CAPTURED' },
+              { paymentStatus: null },
+              { paymentStatus: 'NONE' },
+            ],
+          },
+          errors: [
+            {
+              message: 'payments are down for o2',
+              path: ['_entities', 1, 'paymentStatus'],
+              extensions: { code: 'SERVICE_UNAVAILABLE' },
+            },
+          ],
+        };
+      },
+    });
+    const result = await execute(
+      `{ me { id orders(first: 3) { edges { node { id paymentStatus } } } } }`,
+    );
+    expect(sent.map((s) => s.subgraph)).toEqual(['user', 'order', 'payment']);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({
+      me: {
+        id: 'u1',
+        orders: {
+          edges: [
+            { node: { id: 'o1', paymentStatus: 'CAPTURED' } },
+            { node: { id: 'o2', paymentStatus: null } },
+            { node: { id: 'o3', paymentStatus: 'NONE' } },
+          ],
+        },
+      },
+    });
+    expect(result.errors?.map((e) => [e.message, e.path, e.extensions])).toEqual([
+      [
+        'payments are down for o2',
+        ['me', 'orders', 'edges', 1, 'node', 'paymentStatus'],
+        { code: 'SERVICE_UNAVAILABLE', serviceName: 'payment' },
+      ],
+    ]);
+  });
+
+  it('maps an entity error past entities that sent no representation (no key fields)', async () => {
+    const { execute } = setup({
+      user: () => ({ data: { me: { __typename: 'User', id: 'u1' } } }),
+      order: () => ({
+        data: {
+          _entities: [
+            {
+              orders: {
+                edges: [
+                  { node: { __typename: 'Order', id: 'o1' } },
+                  // No `id`: no representation, so the payment fetch gets two, not three.
+                  { node: { __typename: 'Order' } },
+                  { node: { __typename: 'Order', id: 'o3' } },
+                ],
+              },
+            },
+          ],
+        },
+      }),
+      payment: (request) => {
+        const representations = request.variables?.representations as Array<{ id: string }>;
+        expect(representations.map((r) => r.id)).toEqual(['o1', 'o3']);
+        return {
+          data: { _entities: [{ paymentStatus: 'NONE' }, null] },
+          errors: [{ message: 'o3 failed', path: ['_entities', 1, 'paymentStatus'] }],
+        };
+      },
+    });
+    const result = await execute(
+      `{ me { orders(first: 3) { edges { node { paymentStatus } } } } }`,
+    );
+    // The second representation is the third order.
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['me', 'orders', 'edges', 2, 'node', 'paymentStatus'], 'DOWNSTREAM_SERVICE_ERROR'],
+    ]);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({
+      me: {
+        orders: {
+          edges: [
+            { node: { paymentStatus: 'NONE' } },
+            { node: { paymentStatus: null } },
+            { node: { paymentStatus: null } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('keeps going when one fetch fails: the error names the subgraph, other data stays', async () => {
+    const { execute } = setup({
+      user: () => ({ data: { me: { __typename: 'User', id: 'u1', name: 'Ada' } } }),
+      order: () => {
+        throw Object.assign(new Error('order subgraph unreachable'), {
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+        });
+      },
+    });
+    const result = await execute(`{ me { id name orders(first: 1) { edges { node { id } } } } }`);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({
+      me: { id: 'u1', name: 'Ada', orders: null },
+    });
+    expect(result.errors?.map((e) => e.message)).toEqual(['order subgraph unreachable']);
+  });
+
+  it('hands a query to @apollo/gateway when the executor itself fails, now and afterwards', async () => {
+    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const broken = {
+      __typename: 'Category',
+      id: 'c1',
+      get name(): string {
+        throw new TypeError('a bug in shaping');
+      },
+    };
+    const { execute, executor, sent, fallback } = setup({
+      product: () => ({ data: { categories: [broken] } }),
+    });
+    const query = `{ categories { id name } }`;
+    expect(await execute(query)).toEqual({ data: { answeredBy: 'apollo' } });
+    expect(await execute(query)).toEqual({ data: { answeredBy: 'apollo' } });
+    expect(sent).toHaveLength(1); // the second request went straight to the fallback
+    expect(fallback).toHaveBeenCalledTimes(2);
+    // Both requests were answered by the fallback for that reason.
+    expect(executor.stats.fallbacks['runtime error']).toBe(2);
+    expect(executor.stats.fallbacks.operation).toBeUndefined();
+    expect(errorLog).toHaveBeenCalledOnce();
+  });
+
+  it('never re-runs a mutation that failed inside the executor', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { execute, fallback } = setup({
+      user: () => ({
+        data: {
+          logout: {
+            get success(): boolean {
+              throw new TypeError('a bug in shaping');
+            },
+          },
+        },
+      }),
+    });
+    await expect(
+      execute(`mutation { logout(input: { refreshToken: "x" }) { success } }`),
+    ).rejects.toThrow('a bug in shaping');
+    expect(fallback).not.toHaveBeenCalled();
+  });
+
+  it('leaves introspection and invalid variables to @apollo/gateway', async () => {
+    const { execute, executor, sent } = setup({});
+    await execute(`{ __schema { queryType { name } } }`);
+    await execute(`query ($first: Int!) { products(first: $first) { totalCount } }`, {
+      first: 'many',
+    });
+    expect(sent).toHaveLength(0);
+    expect(executor.stats).toEqual({
+      executed: 0,
+      fallbacks: { introspection: 1, variables: 1 },
+    });
+  });
+});
