@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   gatewayMetric as readGatewayMetric,
   graphTargets,
+  placeOrder,
   startTestGraph,
   subgraphRequests,
   type TestGraph,
 } from './harness';
-import { ADD_LINES, ADDRESS, CHECKOUT } from './operations';
 
 const ORDER_HISTORY = `query OrderHistory {
   me { id orders(first: 10) { edges { node { id lines { quantity variant { id name price { amount currencyCode } product { name } } } } } } }
@@ -56,24 +55,11 @@ describe.each(graphTargets())('gateway entity cache on %s', (target) => {
       .slice(0, 3);
     expect(variants).toHaveLength(3);
     customer = await t.newCustomer();
-    const added = await t.gql(
-      ADD_LINES,
-      { input: { lines: variants.map((variantId) => ({ variantId, quantity: 1 })) } },
+    await placeOrder(
+      t,
       customer.token,
+      variants.map((variantId) => ({ variantId, quantity: 1 })),
     );
-    expect(added.body.data?.addCartLines.userErrors).toEqual([]);
-    const checkout = await t.gql(
-      CHECKOUT,
-      {
-        input: {
-          cartId: added.body.data?.addCartLines.cart.id,
-          shippingAddress: ADDRESS,
-          idempotencyKey: randomUUID(),
-        },
-      },
-      customer.token,
-    );
-    expect(checkout.body.data?.checkout.userErrors).toEqual([]);
   });
   afterAll(async () => {
     await t?.stop();

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { loadSigningKey, signJwt, type SigningKey } from '@shop/auth';
 import { createScratchDatabase } from '@shop/db';
 import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from '../src/embedded';
+import { ADD_LINES, ADDRESS, CHECKOUT, MY_CART, PAY, TEST_CARD } from './operations';
 
 export type GraphTarget = 'pglite' | 'postgres';
 
@@ -163,4 +165,37 @@ export async function gatewayMetric(t: TestGraph, name: string): Promise<number>
   const text = await (await fetch(new URL('/metrics', t.url))).text();
   const match = new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text);
   return Number(match?.[1] ?? 0);
+}
+
+/**
+ * A real order through the gateway: `lines` into the customer's cart, `checkout` with a fresh
+ * idempotency key and, with `pay`, `payOrder` with the test card. Throws on any user error;
+ * waits until the cart is converted, so the next order starts a new cart. Returns the order id.
+ */
+export async function placeOrder(
+  t: TestGraph,
+  token: string,
+  lines: Array<{ variantId: string; quantity: number }>,
+  options: { pay?: boolean } = {},
+): Promise<string> {
+  const step = async (name: string, query: string, input: Record<string, unknown>) => {
+    const result = await t.gql(query, { input }, token);
+    const payload = result.body.data?.[name];
+    if (!payload || payload.userErrors?.length) {
+      throw new Error(`${name} failed: ${JSON.stringify(result.body)}`);
+    }
+    return payload;
+  };
+  const added = await step('addCartLines', ADD_LINES, { lines });
+  const checkout = await step('checkout', CHECKOUT, {
+    cartId: added.cart.id,
+    shippingAddress: ADDRESS,
+    idempotencyKey: randomUUID(),
+  });
+  const orderId = checkout.order.id as string;
+  if (options.pay) {
+    await step('payOrder', PAY, { orderId, card: TEST_CARD, idempotencyKey: randomUUID() });
+  }
+  await eventually(async () => (await t.gql(MY_CART, {}, token)).body.data?.me.cart === null);
+  return orderId;
 }

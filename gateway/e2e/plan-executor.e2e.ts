@@ -3,8 +3,7 @@ import { readCommittedSupergraph } from '@shop/schema';
 import { postGraphQL } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/gateway';
-import { eventually, startTestGraph, type TestGraph } from './harness';
-import { ADD_LINES, ADDRESS, CHECKOUT, MY_CART, PAY, TEST_CARD } from './operations';
+import { placeOrder, startTestGraph, type TestGraph } from './harness';
 
 // The plan executor (gateway/src/execution, our gateway's default) must answer exactly as
 // @apollo/gateway's own executor does. Both gateways below run over the same subgraph
@@ -134,45 +133,14 @@ describe('plan executor ≡ @apollo/gateway executor', () => {
       .data!.products.edges.flatMap((edge) => edge.node.variants)
       .filter((variant) => variant.stockOnHand >= 5);
     for (let i = 0; i < 3; i += 1) {
-      const added = await t.gql(
-        ADD_LINES,
-        {
-          input: {
-            lines: [
-              { variantId: variants[i]!.id, quantity: 1 },
-              { variantId: variants[i + 3]!.id, quantity: 2 },
-            ],
-          },
-        },
+      await placeOrder(
+        t,
         customer.token,
-      );
-      expect(added.body.data?.addCartLines.userErrors).toEqual([]);
-      const checkout = await t.gql(
-        CHECKOUT,
-        {
-          input: {
-            cartId: added.body.data?.addCartLines.cart.id,
-            shippingAddress: ADDRESS,
-            idempotencyKey: randomUUID(),
-          },
-        },
-        customer.token,
-      );
-      expect(checkout.body.data?.checkout.userErrors).toEqual([]);
-      const paid = await t.gql(
-        PAY,
-        {
-          input: {
-            orderId: checkout.body.data?.checkout.order.id,
-            card: TEST_CARD,
-            idempotencyKey: randomUUID(),
-          },
-        },
-        customer.token,
-      );
-      expect(paid.body.data?.payOrder.userErrors).toEqual([]);
-      await eventually(
-        async () => (await t.gql(MY_CART, {}, customer.token)).body.data?.me.cart === null,
+        [
+          { variantId: variants[i]!.id, quantity: 1 },
+          { variantId: variants[i + 3]!.id, quantity: 2 },
+        ],
+        { pay: true },
       );
     }
   });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { labelQueriesByServer } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, graphTargets, startTestGraph, type TestGraph } from './harness';
-import { ADD_LINES, ADDRESS, CHECKOUT, MY_CART, PAY, TEST_CARD } from './operations';
+import { graphTargets, placeOrder, startTestGraph, type TestGraph } from './harness';
+import { PAY, TEST_CARD } from './operations';
 
 // The SQL an operation costs in each subgraph must not depend on how many entities it returns
 // (subgraphs/CONVENTIONS.md): a customer's order history with items, product names, payments
@@ -80,29 +80,7 @@ describe.each(graphTargets())('SQL per operation through the gateway on %s', (ta
     const orderIds: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const variant = variants[i % variants.length]!;
-      const added = await t.gql(
-        ADD_LINES,
-        { input: { lines: [{ variantId: variant.id, quantity: 1 }] } },
-        customer.token,
-      );
-      expect(added.body.data?.addCartLines.userErrors).toEqual([]);
-      const checkout = await t.gql(
-        CHECKOUT,
-        {
-          input: {
-            cartId: added.body.data?.addCartLines.cart.id,
-            shippingAddress: ADDRESS,
-            idempotencyKey: randomUUID(),
-          },
-        },
-        customer.token,
-      );
-      expect(checkout.body.data?.checkout.userErrors).toEqual([]);
-      orderIds.push(checkout.body.data?.checkout.order.id as string);
-      // The order.created event converts the cart; the next order needs a new one.
-      await eventually(
-        async () => (await t.gql(MY_CART, {}, customer.token)).body.data?.me.cart === null,
-      );
+      orderIds.push(await placeOrder(t, customer.token, [{ variantId: variant.id, quantity: 1 }]));
     }
     // Payments of different orders are independent: pay them a few at a time.
     for (let i = 0; i < orderIds.length; i += 10) {

@@ -53,6 +53,22 @@ function setup(answers: Record<string, Answer>) {
   return { executor, execute, sent, fallback };
 }
 
+/** `me` (user) and its orders (order: the `User` entity's `orders` page). */
+function meWithOrders(orders: Array<{ id?: string }>): Record<string, Answer> {
+  return {
+    user: () => ({ data: { me: { __typename: 'User', id: 'u1' } } }),
+    order: () => ({
+      data: {
+        _entities: [
+          {
+            orders: { edges: orders.map((order) => ({ node: { __typename: 'Order', ...order } })) },
+          },
+        ],
+      },
+    }),
+  };
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -60,22 +76,7 @@ afterEach(() => {
 describe('plan executor', () => {
   it('reports an entity fetch error at its place in the response', async () => {
     const { execute, sent } = setup({
-      user: () => ({ data: { me: { __typename: 'User', id: 'u1' } } }),
-      order: () => ({
-        data: {
-          _entities: [
-            {
-              orders: {
-                edges: [
-                  { node: { __typename: 'Order', id: 'o1' } },
-                  { node: { __typename: 'Order', id: 'o2' } },
-                  { node: { __typename: 'Order', id: 'o3' } },
-                ],
-              },
-            },
-          ],
-        },
-      }),
+      ...meWithOrders([{ id: 'o1' }, { id: 'o2' }, { id: 'o3' }]),
       payment: (request) => {
         const representations = request.variables?.representations as Array<{ id: string }>;
         expect(representations.map((r) => r.id)).toEqual(['o1', 'o2', 'o3']);
@@ -124,23 +125,8 @@ describe('plan executor', () => {
 
   it('maps an entity error past entities that sent no representation (no key fields)', async () => {
     const { execute } = setup({
-      user: () => ({ data: { me: { __typename: 'User', id: 'u1' } } }),
-      order: () => ({
-        data: {
-          _entities: [
-            {
-              orders: {
-                edges: [
-                  { node: { __typename: 'Order', id: 'o1' } },
-                  // No `id`: no representation, so the payment fetch gets two, not three.
-                  { node: { __typename: 'Order' } },
-                  { node: { __typename: 'Order', id: 'o3' } },
-                ],
-              },
-            },
-          ],
-        },
-      }),
+      // The second order has no `id`: no representation, so payment gets two, not three.
+      ...meWithOrders([{ id: 'o1' }, {}, { id: 'o3' }]),
       payment: (request) => {
         const representations = request.variables?.representations as Array<{ id: string }>;
         expect(representations.map((r) => r.id)).toEqual(['o1', 'o3']);
