@@ -116,12 +116,19 @@ export const envSchema = GatewayEnv;
 export const loadGatewayEnv = () => loadEnv(GatewayEnv);
 export const loadEmbeddedEnv = () => loadEnv(EmbeddedEnv);
 
-/** Reads SUBGRAPH_<NAME>_URL overrides from a parsed env. */
+/**
+ * Reads SUBGRAPH_<NAME>_URL overrides from a parsed env. Subgraph names are kebab-case
+ * (`pnpm new:subgraph gift-cards`) and env names cannot hold a hyphen, so SUBGRAPH_GIFT_CARDS_URL
+ * overrides `gift-cards` (and `gift_cards`).
+ */
 export function subgraphUrlOverrides(env: Record<string, unknown>): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
-    if (match?.[1] && typeof value === 'string') urls[match[1].toLowerCase()] = value;
+    if (!match?.[1] || typeof value !== 'string') continue;
+    const name = match[1].toLowerCase();
+    urls[name] = value;
+    if (name.includes('_')) urls[name.replaceAll('_', '-')] = value;
   }
   return urls;
 }
