@@ -214,6 +214,21 @@ describe('plan executor', () => {
     expect(fallback).not.toHaveBeenCalled();
   });
 
+  it('hands everything to @apollo/gateway while a new supergraph cannot be loaded', async () => {
+    const { execute, executor, fallback, sent } = setup({
+      product: () => ({ data: { categories: [{ __typename: 'Category', id: 'c1' }] } }),
+    });
+    const query = `{ categories { id } }`;
+    expect((await execute(query)).data).toEqual({ categories: [{ id: 'c1' }] });
+    expect(() => executor.reload('type Query { broken: Boolean }')).toThrow();
+    expect(await execute(query)).toEqual({ data: { answeredBy: 'apollo' } });
+    expect(executor.stats.fallbacks.supergraph).toBe(1);
+    executor.reload(sdl);
+    expect((await execute(query)).data).toEqual({ categories: [{ id: 'c1' }] });
+    expect(sent).toHaveLength(2);
+    expect(fallback).toHaveBeenCalledOnce();
+  });
+
   it('leaves introspection and invalid variables to @apollo/gateway', async () => {
     const { execute, executor, sent } = setup({});
     await execute(`{ __schema { queryType { name } } }`);

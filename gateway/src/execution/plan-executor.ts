@@ -77,7 +77,8 @@ const MAX_COMPILED = 2_000;
 
 export class PlanExecutor {
   readonly stats: PlanExecutorStats = { executed: 0, fallbacks: {} };
-  private state: SupergraphState;
+  /** Undefined after a supergraph failed to load: everything goes to @apollo/gateway. */
+  private state: SupergraphState | undefined;
   /** Compiled per query text (Apollo's `queryHash`) and operation name. */
   private readonly compiled = new Lru<Compiled | Fallback>(MAX_COMPILED);
 
@@ -90,11 +91,20 @@ export class PlanExecutor {
     return { sdl, apiSchema: supergraph.apiSchema(), planner: new QueryPlanner(supergraph) };
   }
 
-  /** A new supergraph (schema update): new planner, compiled operations dropped. */
+  /**
+   * A new supergraph (schema update): new planner, compiled operations dropped. When it cannot
+   * be loaded, plans of the old one must not run against the schema @apollo/gateway now serves:
+   * every operation goes to @apollo/gateway until a supergraph loads, and the error is rethrown.
+   */
   reload(sdl: string): void {
-    if (sdl === this.state.sdl) return;
-    this.state = PlanExecutor.load(sdl);
+    if (sdl === this.state?.sdl) return;
     this.compiled.clear();
+    try {
+      this.state = PlanExecutor.load(sdl);
+    } catch (error) {
+      this.state = undefined;
+      throw error;
+    }
   }
 
   /** The executor to install as the gateway's. */
@@ -138,6 +148,7 @@ export class PlanExecutor {
 
   private compile(key: string, requestContext: RequestContext): Compiled | Fallback {
     const { document, request } = requestContext;
+    if (!this.state) return { fallback: 'supergraph' };
     const known = this.compiled.get(key);
     if (known) return known;
     let compiled: Compiled | Fallback;
@@ -170,8 +181,9 @@ export class PlanExecutor {
     if (!operation || (!operationName && operations > 1)) return { fallback: 'operation' };
     if (operation.operation === 'subscription') return { fallback: 'subscription' };
     const shaper = compileShaper(schema, operation, fragments);
-    const plan = this.state.planner.buildQueryPlan(
-      operationFromDocument(this.state.apiSchema, document, { operationName }),
+    const state = this.state!;
+    const plan = state.planner.buildQueryPlan(
+      operationFromDocument(state.apiSchema, document, { operationName }),
     );
     const reason = plan.node ? unsupportedNode(plan.node as PlanNode) : undefined;
     if (reason) return { fallback: reason };
