@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,18 +13,6 @@ const TSX_LOADER = import.meta.resolve('tsx/esm');
 const ORPHAN_GUARD = new URL('./orphan-guard.ts', import.meta.url).href;
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; free again when this returns). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * The environment of a child: only what it needs (PATH, HOME, …) plus `vars`, so nothing from

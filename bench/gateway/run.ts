@@ -44,9 +44,9 @@ import {
   type SigningKey,
 } from '@shop/auth';
 import { createScratchDatabase } from '@shop/db';
-import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
+import { freePort, postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { cpuPerRequest, cpuSnapshot, type Named } from './cpu';
-import { childEnv, freePort, ROOT, startChild, stopAll, type Child } from './processes';
+import { childEnv, ROOT, startChild, stopAll, type Child } from './processes';
 import { profileMarkdown, summarizeProfile } from './profile';
 import * as Q from './queries';
 

@@ -27,7 +27,8 @@ import { DEMO_ACCOUNTS, prepareUserDatabase, startUserSubgraph } from '@shop/use
 import { DEFAULT_BREAKER } from '../../src/fetcher';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { SHARED_DATABASE_URL } from './env';
-import { freePort, productProcess, type SubgraphProcess } from './subgraph-process';
+import { freePort } from '@shop/testing';
+import { productProcess, type SubgraphProcess } from './subgraph-process';
 
 /**
  * The graph of the subgraph-fault tests (B1, B2): the user subgraph in this process, the product

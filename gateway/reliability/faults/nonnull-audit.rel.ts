@@ -14,7 +14,7 @@ import {
   readCommittedSupergraph,
 } from '@shop/schema';
 import { createSubgraph, type BaseSubgraphContext, type RunningSubgraph } from '@shop/subgraph';
-import { freePort } from './subgraph-process';
+import { freePort } from '@shop/testing';
 import { TokenOnlyDataSource } from './graph';
 
 /**

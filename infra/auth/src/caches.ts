@@ -9,7 +9,6 @@ import type { Identity } from './index';
  * token only while at least half of its lifetime remains.
  */
 
-/** A bounded least-recently-used map (insertion order of a `Map`). */
 /** A bounded map that evicts the least recently used entry (also used by @shop/subgraph's JIT). */
 export class Lru<V> {
   private readonly entries = new Map<string, V>();
@@ -61,11 +60,6 @@ export interface InternalTokenCacheOptions {
   maxEntries?: number;
   /** Clock (tests); default `Date.now`. */
   now?: () => number;
-  /**
-   * Longest a result is served from the cache, whatever the token's `exp` (default: until
-   * `exp`). Bounds how long a token stays accepted after its key leaves the JWKS.
-   */
-  maxAgeMs?: number;
 }
 
 export interface InternalTokenCache {

@@ -1,5 +1,6 @@
 export * from './databases';
 export * from './client';
+export * from './ports';
 export * from './private-postgres';
 export * from './private-redis';
 export * from './query-labels';

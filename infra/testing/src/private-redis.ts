@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './ports';
 
 /** A throw-away Redis server of our own, for tests that kill and restart it. */
 export interface PrivateRedis {
@@ -11,17 +12,6 @@ export interface PrivateRedis {
   /** Starts it again on the same port (empty: nothing is persisted); resolves once it accepts. */
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const accepts = (port: number) =>
