@@ -344,7 +344,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       planExecutor?.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error('[execution] cannot plan the new supergraph; keeping the old', error);
+      console.error(
+        "[execution] cannot plan the new supergraph; @apollo/gateway's executor runs every operation until one loads",
+        error,
+      );
     }
     try {
       listSizes.reload(coreSupergraphSdl);

@@ -34,7 +34,14 @@ import {
 } from 'graphql';
 import { Lru } from '@shop/auth';
 import { getVariableValues, GraphQLError } from './graphql-cjs';
-import { compileShaper, isSubtypeOf, ShapeError, Unsupported, type Shaper } from './shape';
+import {
+  booleanDefaults,
+  compileShaper,
+  isSubtypeOf,
+  ShapeError,
+  Unsupported,
+  type Shaper,
+} from './shape';
 
 type Executor = ApolloGateway['executor'];
 type RequestContext = Parameters<Executor>[0];
@@ -44,6 +51,8 @@ interface Compiled {
   plan: QueryPlan;
   shaper: Shaper;
   operation: OperationDefinitionNode;
+  /** Boolean variable defaults, for the plan's Condition nodes (`@skip`/`@include`). */
+  defaults: Record<string, boolean>;
 }
 
 /** Not runnable here: the reason, for stats and tests. */
@@ -187,7 +196,7 @@ export class PlanExecutor {
     );
     const reason = plan.node ? unsupportedNode(plan.node as PlanNode) : undefined;
     if (reason) return { fallback: reason };
-    return { plan, shaper, operation };
+    return { plan, shaper, operation, defaults: booleanDefaults(operation) };
   }
 }
 
@@ -226,6 +235,7 @@ type Data = Record<string, unknown>;
 interface Run {
   requestContext: RequestContext;
   variables: Record<string, unknown>;
+  defaults: Record<string, boolean>;
   dataSources: Record<string, GraphQLDataSource>;
   schema: GraphQLSchema;
   errors: GraphQLErrorType[];
@@ -248,6 +258,7 @@ async function run(
   const state: Run = {
     requestContext,
     variables,
+    defaults: compiled.defaults,
     dataSources,
     schema: requestContext.schema,
     errors: [],
@@ -310,11 +321,7 @@ async function runNode(state: Run, node: PlanNode, cursor: Cursor): Promise<void
 function conditionValue(state: Run, name: string): boolean {
   const provided = state.variables[name];
   if (typeof provided === 'boolean') return provided;
-  const definition = state.requestContext.operation?.variableDefinitions?.find(
-    (d) => d.variable.name.value === name,
-  );
-  const value = definition?.defaultValue;
-  return value?.kind === Kind.BOOLEAN ? value.value : false;
+  return state.defaults[name] ?? false;
 }
 
 /** The values at `path` from `index` on, lists flattened (`@`); null/undefined stop it. */

@@ -273,11 +273,7 @@ export function compileShaper(
   };
 
   const rootSteps = compile(operation.selectionSet, rootType);
-  const defaults: Record<string, unknown> = {};
-  for (const definition of operation.variableDefinitions ?? []) {
-    const value = definition.defaultValue;
-    if (value?.kind === Kind.BOOLEAN) defaults[definition.variable.name.value] = value.value;
-  }
+  const defaults = booleanDefaults(operation);
 
   return {
     usesVariables,
@@ -295,6 +291,16 @@ export function compileShaper(
       return { data: ok ? data : null, errors: run.errors };
     },
   };
+}
+
+/** The boolean default values of `operation`'s variables (what `@skip`/`@include` may read). */
+export function booleanDefaults(operation: OperationDefinitionNode): Record<string, boolean> {
+  const defaults: Record<string, boolean> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const value = definition.defaultValue;
+    if (value?.kind === Kind.BOOLEAN) defaults[definition.variable.name.value] = value.value;
+  }
+  return defaults;
 }
 
 function unwrap(type: GraphQLOutputType) {
