@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { openPgliteWorker, type PgliteWorkerClient } from './pglite-worker-client';
 
 /** The drizzle handle every subgraph uses; the same type over `pg` and PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -263,29 +263,28 @@ function countPool(pool: pg.Pool, record: (text: unknown) => void): void {
 }
 
 /**
- * Makes a PGlite instance record every statement: `query`, `sql`, `exec`, and inside
- * `transaction` the same methods of its handle plus the BEGIN and COMMIT/ROLLBACK PGlite sends
- * itself (as drizzle and `rawTransaction` do explicitly on Postgres).
+ * Makes the PGlite client record every statement: `query`, `exec`, and inside `transaction` the
+ * same methods of its handle plus the BEGIN and COMMIT/ROLLBACK PGlite sends itself (as drizzle
+ * and `rawTransaction` do explicitly on Postgres). Counting happens here, on the caller's thread,
+ * so query labels (AsyncLocalStorage) and `onQuery` listeners work as on Postgres.
  */
-function countPglite(client: PGlite, record: (text: unknown) => void): void {
+function countPglite(client: PgliteWorkerClient, record: (text: unknown) => void): void {
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   const transaction = client.transaction.bind(client);
   Object.assign(client, {
-    query: (...args: Parameters<PGlite['query']>) => {
+    query: (...args: Parameters<PgliteWorkerClient['query']>) => {
       record(args[0]);
       return query(...args);
     },
-    exec: (...args: Parameters<PGlite['exec']>) => {
+    exec: (...args: Parameters<PgliteWorkerClient['exec']>) => {
       record(args[0]);
       return exec(...args);
     },
-    transaction: async <T>(fn: Parameters<PGlite['transaction']>[0]): Promise<T> => {
+    transaction: async <T>(fn: Parameters<PgliteWorkerClient['transaction']>[0]): Promise<T> => {
       record('BEGIN');
       try {
-        const result = (await transaction((tx) =>
-          fn(counting(tx, ['query', 'sql', 'exec'], record)),
-        )) as T;
+        const result = (await transaction((tx) => fn(counting(tx, ['query', 'exec'], record)))) as T;
         record('COMMIT');
         return result;
       } catch (error) {
@@ -296,20 +295,25 @@ function countPglite(client: PGlite, record: (text: unknown) => void): void {
   });
 }
 
+/**
+ * The embedded database: PGlite in a worker thread ({@link openPgliteWorker}), so that database
+ * work never blocks this thread's event loop. PGlite has no working `statement_timeout` (its
+ * single-process build has no timer signals), so a slow statement is bounded only by the
+ * gateway's subgraph timeout for the caller, while other statements wait for it in the worker.
+ */
 async function openPglite(
   dataDir: string | undefined,
   onQuery?: (event: QueryEvent) => void,
 ): Promise<Database> {
-  // pg_trgm (trigram similarity) is loaded so `create extension pg_trgm` works as on Postgres.
-  // The options-object form: `new PGlite(undefined, options)` would ignore the options.
-  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
-  await client.waitReady;
+  const client = await openPgliteWorker({ dataDir });
   const counter = createQueryCounter(onQuery);
   countPglite(client, counter.record);
-  const db = drizzlePglite(client) as unknown as Db;
+  // drizzle's PGlite session calls only `query(text, params, { rowMode, parsers })` and
+  // `transaction(fn)` (whose handle it queries the same way): what the worker client offers.
+  const db = drizzlePglite({ client: client as unknown as PGlite }) as unknown as Db;
   let closed = false;
-  type PgliteLike = Pick<PGlite, 'exec' | 'query'>;
-  const querier = (c: PgliteLike): RawQuerier => ({
+  type Querier = Pick<PgliteWorkerClient, 'exec' | 'query'>;
+  const querier = (c: Querier): RawQuerier => ({
     exec: async (text) => {
       await c.exec(text);
     },
