@@ -72,11 +72,29 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for Postgres. */
   maxConnections?: number;
+  /**
+   * Postgres: the longest one statement may run, in ms (`statement_timeout` of every pooled
+   * connection; default {@link DEFAULT_STATEMENT_TIMEOUT_MS}); beyond it the statement fails with
+   * SQLSTATE 57014 (`query_canceled`). A `statement_timeout` query parameter in `url` wins.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Postgres: how long a connection may sit idle inside an open transaction, in ms
+   * (`idle_in_transaction_session_timeout`; default {@link DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS});
+   * beyond it the server ends the session (SQLSTATE 25P03), releasing the transaction's locks.
+   * An `idle_in_transaction_session_timeout` query parameter in `url` wins.
+   */
+  idleInTransactionTimeoutMs?: number;
   /** Called for connection-level errors that have no request to fail (e.g. server restart). */
   onPoolError?: (error: Error) => void;
   /** Called with every SQL statement sent (same as subscribing with `database.onQuery`). */
   onQuery?: (event: QueryEvent) => void;
 }
+
+/** Default `statement_timeout` of every Postgres connection (see {@link DatabaseOptions}). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+/** Default `idle_in_transaction_session_timeout` of every Postgres connection. */
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 const queryLabels = new AsyncLocalStorage<string>();
 
@@ -190,6 +208,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // Sent in each connection's startup packet: no statement, and no transaction left open by a
+    // stuck caller, holds a connection (and its locks) longer than this.
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout:
+      options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   // Without these handlers a Postgres restart kills the process: idle clients (pool 'error')
   // and checked-out clients between two queries (client 'error') both emit an error event.
@@ -368,6 +391,9 @@ export async function migrate(
   const { schema, migrations } = options;
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   return database.rawTransaction(async (q) => {
+    // Waiting for another process's migrations, or building an index, may take longer than the
+    // statement timeout of request work.
+    await q.exec('set local statement_timeout = 0');
     await q.query('select pg_advisory_xact_lock(hashtext($1))', [`shop-migrate:${schema}`]);
     await q.exec(
       `create schema if not exists "${schema}";

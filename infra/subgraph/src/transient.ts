@@ -1,4 +1,7 @@
-/** SQLSTATE classes/codes of a lost or refused database connection (safe to retry). */
+/**
+ * SQLSTATEs of a lost or refused database connection, or of a statement the server gave up on
+ * in time: the work did not complete (its transaction rolled back), so it is safe to retry.
+ */
 const TRANSIENT_SQLSTATES = new Set([
   '57P01', // admin_shutdown (server restarting / `pg_ctl restart -m fast`)
   '57P02', // crash_shutdown
@@ -9,6 +12,8 @@ const TRANSIENT_SQLSTATES = new Set([
   '08004', // sqlserver_rejected_establishment_of_sqlconnection
   '08006', // connection_failure
   '53300', // too_many_connections
+  '57014', // query_canceled: the statement ran past `statement_timeout` (or was cancelled)
+  '25P03', // idle_in_transaction_session_timeout: the server ended a stalled transaction
 ]);
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 /** Codes another subgraph answers a service call with when it is itself unavailable. */
@@ -17,10 +22,11 @@ const TRANSIENT_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|the database system is (starting up|shutting down)/i;
 
 /**
- * True when `error` (or one of its causes) says the database connection was lost or refused
- * (here, or in a subgraph this one called): the operation did not complete and can be retried
- * once the database is back (mutations with their idempotency key). Such failures
- * reach clients as `SERVICE_UNAVAILABLE` instead of a masked internal error.
+ * True when `error` (or one of its causes) says the database connection was lost or refused, or
+ * a statement ran out of time (here, or in a subgraph this one called): the operation did not
+ * complete and can be retried once the database is back or less busy (mutations with their
+ * idempotency key). Such failures reach clients as `SERVICE_UNAVAILABLE` (`retryable: true`)
+ * instead of a masked internal error.
  */
 export function isTransientDatabaseError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 8; depth += 1) {

@@ -1,6 +1,18 @@
+import { createRequire } from 'node:module';
+import type * as GraphQL from 'graphql';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { formatError, isTransientDatabaseError, ServiceCallError } from '../src';
+import { loadSigningKey, mintInternalToken } from '@shop/auth';
+import {
+  createSubgraph,
+  formatError,
+  isTransientDatabaseError,
+  ServiceCallError,
+  type BaseSubgraphContext,
+} from '../src';
+
+// The CommonJS graphql that @apollo/subgraph builds its schema with (see jit.ts).
+const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 const DATABASE_URL = process.env.DATABASE_URL;
 
@@ -83,4 +95,57 @@ describe('transient database errors', () => {
       console.error = error;
     }
   });
+
+  it.runIf(DATABASE_URL)(
+    'answers a statement past statement_timeout (57014) with a retryable SERVICE_UNAVAILABLE',
+    async () => {
+      const pool = new pg.Pool({ connectionString: DATABASE_URL, statement_timeout: 200 });
+      const key = await loadSigningKey();
+      const subgraph = await createSubgraph<BaseSubgraphContext>({
+        name: 'slow',
+        typeDefs: graphql.parse('type Query { slow: String, fast: String }'),
+        resolvers: {
+          Query: {
+            slow: async () => (await pool.query('select pg_sleep(3)::text as v')).rows[0].v,
+            fast: async () => (await pool.query(`select 'ok' as v`)).rows[0].v,
+          },
+        },
+        gatewayKeys: [key],
+        context: (base) => base,
+        host: '127.0.0.1',
+      });
+      const warn = console.warn;
+      const logged: unknown[][] = [];
+      console.warn = (...args: unknown[]) => logged.push(args);
+      try {
+        const response = await fetch(new URL('/graphql', subgraph.url), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${await mintInternalToken(key, 'slow', null)}`,
+          },
+          body: JSON.stringify({ query: '{ slow fast }' }),
+        });
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as {
+          data: unknown;
+          errors: Array<{ message: string; extensions: Record<string, unknown> }>;
+        };
+        expect(body.data).toEqual({ slow: null, fast: 'ok' });
+        expect(body.errors).toEqual([
+          {
+            message: 'The service is temporarily unavailable; retry the request',
+            path: ['slow'],
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+          },
+        ]);
+        expect(JSON.stringify(logged)).toMatch(/statement timeout/);
+      } finally {
+        console.warn = warn;
+        await subgraph.stop();
+        await pool.end();
+      }
+    },
+  );
 });
