@@ -307,7 +307,9 @@ function countPglite(client: PgliteWorkerClient, record: (text: unknown) => void
     transaction: async <T>(fn: Parameters<PgliteWorkerClient['transaction']>[0]): Promise<T> => {
       record('BEGIN');
       try {
-        const result = (await transaction((tx) => fn(counting(tx, ['query', 'exec'], record)))) as T;
+        const result = (await transaction((tx) =>
+          fn(counting(tx, ['query', 'exec'], record)),
+        )) as T;
         record('COMMIT');
         return result;
       } catch (error) {

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite, types } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/pglite';
 import { integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -271,9 +270,9 @@ describe('PGlite in a worker thread', () => {
 
   it('should load pg_trgm', async () => {
     await database.exec('create extension if not exists pg_trgm');
-    expect(await database.query(`select similarity('shopgraph', 'shopgraf') > 0.5 as close`)).toEqual(
-      [{ close: true }],
-    );
+    expect(
+      await database.query(`select similarity('shopgraph', 'shopgraf') > 0.5 as close`),
+    ).toEqual([{ close: true }]);
   });
 
   it('should leave the event loop free while a statement runs', async () => {
@@ -335,11 +334,10 @@ describe('PGlite worker lifecycle', () => {
        console.log(JSON.stringify(row));\n`,
     );
     try {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', script],
-        { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 60_000 },
-      );
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        timeout: 60_000,
+      });
       expect(stdout.trim()).toBe('{"answer":42}');
     } finally {
       rmSync(dir, { recursive: true, force: true });
