@@ -128,7 +128,7 @@ describe('embedded graph: database work off the event loop', () => {
     });
     const requestP50 = round(percentile(latencies, 50));
     console.log(
-      '[event loop] worker',
+      '[event loop] embedded graph',
       JSON.stringify({ idle, loaded, requests: answers.length, requestP50 }),
     );
     // Valid requests, all answered with data.
