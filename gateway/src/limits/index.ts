@@ -10,6 +10,7 @@ export {
   type OperationLimits,
 } from './analyze';
 export {
+  checkInput,
   checkVariablesShape,
   checkVariableValues,
   compileInputCheck,

@@ -70,7 +70,8 @@ export interface InputRefusal {
 const INPUT_SPEC = /^https:\/\/shopgraph\.dev\/input\/v\d+\.\d+$/;
 
 /** U+0000, or a surrogate half without its other half. */
-const INVALID_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const INVALID_TEXT =
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when `text` holds U+0000 or an unpaired surrogate. */
 export const isInvalidText = (text: string) => INVALID_TEXT.test(text);
@@ -548,7 +549,12 @@ export function checkVariablesShape(
     if (Array.isArray(value)) {
       for (let index = value.length - 1; index >= 0; index -= 1) {
         bytes += 1;
-        stack.push({ value: value[index], depth: entry.depth + 1, key: `[${index}]`, parent: entry });
+        stack.push({
+          value: value[index],
+          depth: entry.depth + 1,
+          key: `[${index}]`,
+          parent: entry,
+        });
       }
     } else {
       for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
@@ -566,6 +572,30 @@ export function checkVariablesShape(
     };
   }
   return undefined;
+}
+
+/**
+ * The whole check of one request, in order: variables' depth and text, the document's literals
+ * and defaults, the variables' lengths, then the variables' size (so an over-long argument is
+ * named rather than reported as oversized variables). `cached` memoizes the compiled part
+ * (the gateway keeps it on the document); undefined when the request passes.
+ */
+export function checkInput(input: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Readonly<Record<string, unknown>> | null | undefined;
+  bounds: ReadonlyMap<string, number>;
+  limits?: Partial<InputLimits>;
+  cached?: (compile: () => CompiledInputCheck) => CompiledInputCheck;
+}): InputRefusal | undefined {
+  const limits = input.limits ?? {};
+  const shape = checkVariablesShape(input.variables, limits);
+  if (shape && shape.code !== 'VARIABLES_TOO_LARGE') return shape;
+  const compile = () => compileInputCheck(input);
+  const compiled = input.cached ? input.cached(compile) : compile();
+  if (!compiled.ok) return compiled.refusal;
+  return checkVariableValues(compiled.variables, input.variables, input.bounds, limits) ?? shape;
 }
 
 /** A 400 GraphQLError for a refusal (the shared graphql instance, so Apollo keeps its status). */

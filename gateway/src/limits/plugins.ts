@@ -11,9 +11,7 @@ import {
 } from './analyze';
 import { GraphQLError } from './graphql';
 import {
-  checkVariablesShape,
-  checkVariableValues,
-  compileInputCheck,
+  checkInput,
   type CompiledInputCheck,
   inputError,
   type InputLimits,
@@ -116,23 +114,22 @@ export function inputBoundsPlugin<TContext extends BaseContext>(
               { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
             );
           }
-          // Depth and text first; a size refusal waits for the length check, which names the
-          // argument (e.g. 900,000 characters given to `nameContains`).
-          const shape = checkVariablesShape(request.variables, limits);
-          if (shape && shape.code !== 'VARIABLES_TOO_LARGE') throw inputError(shape);
           const current = bounds.current;
           if (current !== compiledFor) {
             compiledFor = current;
             compiled = new PerDocumentCache();
           }
           const operationName = operation.name?.value;
-          const check = compiled.get(schema, document, operationName ?? '', () =>
-            compileInputCheck({ schema, document, operationName, bounds: current, limits }),
-          );
-          if (!check.ok) throw inputError(check.refusal);
-          const refusal = checkVariableValues(check.variables, request.variables, current, limits);
+          const refusal = checkInput({
+            schema,
+            document,
+            operationName,
+            variables: request.variables,
+            bounds: current,
+            limits,
+            cached: (compile) => compiled.get(schema, document, operationName ?? '', compile),
+          });
           if (refusal) throw inputError(refusal);
-          if (shape) throw inputError(shape);
         },
       };
     },

@@ -16,7 +16,11 @@ const INVALID_TEXT_MESSAGES =
 export function isInvalidTextDatabaseError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 8; depth += 1) {
     if (typeof current !== 'object') return false;
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    const { code, message, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
     if (typeof code === 'string' && INVALID_TEXT_SQLSTATES.has(code)) return true;
     if (typeof message === 'string' && INVALID_TEXT_MESSAGES.test(message)) return true;
     current = cause;
