@@ -229,7 +229,7 @@ describe("variables' size and depth", () => {
     expect(check('{ __typename }', { x: a(limit) })).toMatchObject({
       code: 'VARIABLES_TOO_LARGE',
     });
-    const many = Array.from({ length: 60_000 }, (_, i) => i);
+    const many = Array.from({ length: 200_000 }, (_, i) => i);
     expect(check('{ __typename }', { many })).toMatchObject({ code: 'VARIABLES_TOO_LARGE' });
     expect(checkVariablesShape(undefined)).toBeUndefined();
   });

@@ -44,7 +44,11 @@ export interface InputLimits {
   maxStringLength: number;
   /** Characters of an ID without `@maxLength`. Default 255. */
   maxIdLength: number;
-  /** Size of the variables as JSON text. Default 256 KiB. */
+  /**
+   * Size of the variables as JSON text. Default 1 MiB: the HTTP body limit, so this bound is
+   * what holds on the other ways in (graphql-ws messages, in-process `executeOperation`); the
+   * strings themselves are bounded by `@maxLength` and the defaults.
+   */
   maxVariablesBytes: number;
   /** Objects/lists nested in one variable's value. Default 32. */
   maxVariablesDepth: number;
@@ -53,7 +57,7 @@ export interface InputLimits {
 export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   maxStringLength: 1_000,
   maxIdLength: 255,
-  maxVariablesBytes: 256 * 1024,
+  maxVariablesBytes: 1024 * 1024,
   maxVariablesDepth: 32,
 });
 
@@ -69,12 +73,12 @@ export interface InputRefusal {
 /** The spec whose `@maxLength` the subgraphs import (`@link` + `@composeDirective`). */
 const INPUT_SPEC = /^https:\/\/shopgraph\.dev\/input\/v\d+\.\d+$/;
 
-/** U+0000, or a surrogate half without its other half. */
-const INVALID_TEXT =
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A surrogate half without its other half. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when `text` holds U+0000 or an unpaired surrogate. */
-export const isInvalidText = (text: string) => INVALID_TEXT.test(text);
+export const isInvalidText = (text: string) =>
+  text.includes('\u0000') || UNPAIRED_SURROGATE.test(text);
 
 /**
  * `@maxLength(max:)` of the served supergraph by coordinate: `Type.field(argument)` for field
@@ -171,6 +175,13 @@ function constArgument(
   name: string,
 ): ValueNode | undefined {
   return args?.find((arg) => arg.name.value === name)?.value;
+}
+
+/** A place a value is given to: its input type, its own `@maxLength` and its path for errors. */
+interface Position {
+  type: GraphQLInputType | undefined;
+  maxLength: number | undefined;
+  path: string;
 }
 
 /** What a variable of the operation must satisfy: its type and the positions' length bound. */
@@ -317,7 +328,7 @@ class LiteralWalker {
 
   /** A variable's default value, checked as its value would be. */
   defaultValue(plan: VariablePlan, value: ConstValueNode) {
-    this.value(value, plan.type, plan.maxLength, `$${plan.name}`, []);
+    this.value(value, { type: plan.type, maxLength: plan.maxLength, path: `$${plan.name}` }, []);
   }
 
   private selections(
@@ -343,13 +354,12 @@ class LiteralWalker {
         for (const argument of selection.arguments ?? []) {
           const definition = field?.args.find((arg) => arg.name === argument.name.value);
           const coordinate = `${type?.name}.${selection.name.value}(${argument.name.value})`;
-          this.value(
-            argument.value,
-            definition?.type,
-            this.bounds.get(coordinate),
-            `${key}.${argument.name.value}`,
-            found.variables,
-          );
+          const position = {
+            type: definition?.type,
+            maxLength: this.bounds.get(coordinate),
+            path: `${key}.${argument.name.value}`,
+          };
+          this.value(argument.value, position, found.variables);
         }
         if (selection.selectionSet) {
           const named = field ? getNamedType(field.type) : undefined;
@@ -364,56 +374,48 @@ class LiteralWalker {
       const definition = this.schema.getDirective(directive.name.value);
       for (const argument of directive.arguments ?? ([] as readonly ArgumentNode[])) {
         const arg = definition?.args.find((candidate) => candidate.name === argument.name.value);
-        this.value(
-          argument.value,
-          arg?.type,
-          undefined,
-          `@${directive.name.value}.${argument.name.value}`,
-          uses,
-        );
+        const path = `@${directive.name.value}.${argument.name.value}`;
+        this.value(argument.value, { type: arg?.type, maxLength: undefined, path }, uses);
       }
     }
   }
 
   /**
-   * One literal at a position of `type` (undefined when unknown: strings get the String bound).
-   * `maxLength` is the position's own bound; it applies to strings here and in lists, not
-   * inside input objects (their fields have their own).
+   * One literal at a position (its type is undefined when unknown: strings get the String
+   * bound). The position's `maxLength` applies to strings here and in lists, not inside input
+   * objects (their fields have their own).
    */
-  private value(
-    node: ValueNode,
-    positionType: GraphQLInputType | undefined,
-    maxLength: number | undefined,
-    path: string,
-    uses: VariableUse[],
-  ): void {
-    const type = unwrapNonNull(positionType);
+  private value(node: ValueNode, position: Position, uses: VariableUse[]): void {
+    const { maxLength, path } = position;
+    const type = unwrapNonNull(position.type);
     if (node.kind === Kind.VARIABLE) {
       const namedType = type ? (getNamedType(type) ?? undefined) : undefined;
       uses.push({ name: node.name.value, maxLength, namedType: leafOf(type) ?? namedType });
       return;
     }
+    const item = listItemType(type);
     if (node.kind === Kind.LIST) {
-      const item = listItemType(type);
       node.values.forEach((value, index) =>
-        this.value(value, item, maxLength, `${path}[${index}]`, uses),
+        this.value(value, { type: item, maxLength, path: `${path}[${index}]` }, uses),
       );
       return;
     }
-    if (listItemType(type)) {
+    if (item) {
       // A single value given where a list is expected is coerced to a one-item list.
-      this.value(node, listItemType(type), maxLength, path, uses);
+      this.value(node, { type: item, maxLength, path }, uses);
       return;
     }
     if (node.kind === Kind.OBJECT) {
-      const fields = type && isInputObjectType(type) ? type.getFields() : undefined;
+      const inputType = type && isInputObjectType(type) ? type : undefined;
       for (const field of node.fields) {
         const name = field.name.value;
         this.value(
           field.value,
-          fields?.[name]?.type,
-          fields && type ? this.bounds.get(`${getNamedType(type)?.name}.${name}`) : undefined,
-          `${path}.${name}`,
+          {
+            type: inputType?.getFields()[name]?.type,
+            maxLength: inputType ? this.bounds.get(`${inputType.name}.${name}`) : undefined,
+            path: `${path}.${name}`,
+          },
           uses,
         );
       }
@@ -449,51 +451,47 @@ export function checkVariableValues(
   const resolved = { ...DEFAULT_INPUT_LIMITS, ...limits };
   const defaultBound = (named: GraphQLNamedType | undefined) =>
     named?.name === 'ID' ? resolved.maxIdLength : resolved.maxStringLength;
-  const walk = (
-    value: unknown,
-    positionType: GraphQLInputType,
-    maxLength: number | undefined,
-    path: string,
-    depth: number,
-  ): InputRefusal | undefined => {
+  const walk = (value: unknown, position: Position, depth: number): InputRefusal | undefined => {
     // Deeper values are refused by `checkVariablesShape` (this bound only keeps the recursion
     // short should an input type ever be recursive).
     if (value === null || value === undefined || depth > resolved.maxVariablesDepth) {
       return undefined;
     }
-    const type = unwrapNonNull(positionType) as GraphQLInputType;
+    const { maxLength, path } = position;
+    const type = unwrapNonNull(position.type);
     const item = listItemType(type);
     if (item) {
-      if (!Array.isArray(value)) return walk(value, item, maxLength, path, depth);
+      if (!Array.isArray(value)) return walk(value, { type: item, maxLength, path }, depth);
       for (let index = 0; index < value.length; index += 1) {
-        const refusal = walk(value[index], item, maxLength, `${path}[${index}]`, depth + 1);
+        const at = { type: item, maxLength, path: `${path}[${index}]` };
+        const refusal = walk(value[index], at, depth + 1);
         if (refusal) return refusal;
       }
       return undefined;
     }
-    if (isInputObjectType(type)) {
+    if (type && isInputObjectType(type)) {
       if (typeof value !== 'object' || Array.isArray(value)) return undefined;
       const fields = type.getFields();
       for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
         const definition = fields[name];
         if (!definition) continue;
-        const refusal = walk(
-          field,
-          definition.type,
-          bounds.get(`${type.name}.${name}`),
-          `${path}.${name}`,
-          depth + 1,
-        );
+        const at = {
+          type: definition.type,
+          maxLength: bounds.get(`${type.name}.${name}`),
+          path: `${path}.${name}`,
+        };
+        const refusal = walk(field, at, depth + 1);
         if (refusal) return refusal;
       }
       return undefined;
     }
     if (typeof value !== 'string') return undefined;
-    const max = maxLength ?? defaultBound(getNamedType(type) ?? undefined);
+    const max = maxLength ?? defaultBound(type ? (getNamedType(type) ?? undefined) : undefined);
     return value.length > max ? tooLong(path, max) : undefined;
   };
   for (const plan of plans) {
-    const refusal = walk(variables[plan.name], plan.type, plan.maxLength, `$${plan.name}`, 0);
+    const position = { type: plan.type, maxLength: plan.maxLength, path: `$${plan.name}` };
+    const refusal = walk(variables[plan.name], position, 0);
     if (refusal) return refusal;
   }
   return undefined;
