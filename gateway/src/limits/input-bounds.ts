@@ -390,7 +390,7 @@ class LiteralWalker {
     const type = unwrapNonNull(position.type);
     if (node.kind === Kind.VARIABLE) {
       const namedType = type ? (getNamedType(type) ?? undefined) : undefined;
-      uses.push({ name: node.name.value, maxLength, namedType: leafOf(type) ?? namedType });
+      uses.push({ name: node.name.value, maxLength, namedType });
       return;
     }
     const item = listItemType(type);
@@ -427,13 +427,6 @@ class LiteralWalker {
       if (node.value.length > max) throw new Refused(tooLong(path, max));
     }
   }
-}
-
-/** The leaf type at a position, through lists (undefined for input objects and unknowns). */
-function leafOf(type: GraphQLInputType | undefined): GraphQLNamedType | undefined {
-  if (!type) return undefined;
-  const named = getNamedType(type);
-  return named && !isInputObjectType(named) ? named : undefined;
 }
 
 /**
