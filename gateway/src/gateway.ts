@@ -49,9 +49,12 @@ import {
   createRedisRateLimitStore,
   createRequestLimits,
   hideSuggestionsPlugin,
+  inputBoundsPlugin,
   limitsPlugin,
+  SupergraphInputBounds,
   SupergraphListSizes,
   loginOutcomePlugin,
+  type InputLimits,
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
@@ -151,6 +154,8 @@ export interface GatewayUsageOptions {
 export interface GatewayLimitOptions {
   /** Depth, aliases, directives, root fields, selections, tokens, cost. */
   operations?: Partial<OperationLimits>;
+  /** String/ID lengths without `@maxLength`, variables' size and depth (input-bounds.ts). */
+  inputs?: Partial<InputLimits>;
   /** Per-IP, per-user and login rate limits; `false` turns them off. */
   requests?: RequestLimitsOptions | false;
 }
@@ -328,6 +333,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const authRules = new SupergraphAuthRules(options.supergraphSdl);
   // `@listSize(assumedSize:)` of the served supergraph, for the cost estimate (limits/).
   const listSizes = new SupergraphListSizes(options.supergraphSdl);
+  // `@maxLength(max:)` of the served supergraph, for the input bounds (limits/input-bounds.ts).
+  const inputBounds = new SupergraphInputBounds(options.supergraphSdl);
   const cacheOptions = options.responseCache;
   const responseCache =
     cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
@@ -354,6 +361,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } catch (error) {
       console.error(
         '[limits] cannot read @listSize from the new supergraph; keeping the old',
+        error,
+      );
+    }
+    try {
+      inputBounds.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error(
+        '[limits] cannot read @maxLength from the new supergraph; keeping the old bounds',
         error,
       );
     }
@@ -428,6 +443,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginLandingPageDisabled(),
       // First: decides which text runs (APQ / safelist) before Apollo reads the request.
       persisted.plugin<GatewayContext>(),
+      // Before everything that reads the operation or its variables: resolvable operation,
+      // bounded variables, String/ID lengths and valid text (400 BAD_USER_INPUT, …).
+      inputBoundsPlugin<GatewayContext>(inputBounds, options.limits?.inputs),
       limitsPlugin<GatewayContext>(options.limits?.operations, listSizes),
       // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
       authDirectivePlugin<GatewayContext>(authRules),

@@ -508,6 +508,30 @@ describe('federated subscriptions through the gateway', () => {
     expect(codesOf(badVariables.errors[0])).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('should refuse inputs over the bounds like queries (ID over 255, NUL, variables 100 deep)', async () => {
+    const client = wsClient();
+    // (The graphql-ws client cannot serialize 5,000 levels itself.)
+    const deep = JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) as unknown;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ id: 'o'.repeat(256) }, 'BAD_USER_INPUT'],
+      [{ id: 'o1\u0000' }, 'BAD_USER_INPUT'],
+      [{ id: 'o1', unused: deep }, 'VARIABLES_TOO_DEEP'],
+    ];
+    for (const [variables, code] of cases) {
+      const refused = collect(client, STATUS, variables);
+      await refused.ended;
+      expect(codesOf(refused.errors[0])).toEqual([code]);
+    }
+    const literal = collect(
+      client,
+      `subscription { orderStatusChanged(orderId: "${'o'.repeat(256)}") { status } }`,
+      {},
+    );
+    await literal.ended;
+    expect(codesOf(literal.errors[0])).toEqual(['BAD_USER_INPUT']);
+    expect(stats().clientSubscriptions).toBe(0);
+  });
+
   it('should refuse the 26th subscription on one connection with SUBSCRIPTION_LIMIT', async () => {
     const client = wsClient(`Bearer ${await token('limits')}`);
     const subs = Array.from({ length: 25 }, () => collect(client, STATUS, { id: 'o1' }));

@@ -261,7 +261,7 @@ describe('fuzzing the gateway (SECURITY.md §6 A10, A11)', () => {
       } catch {
         if (mismatches.length < 5) {
           mismatches.push(
-            `${op.query}\n gateway: ${JSON.stringify(response.json?.data).slice(0, 300)}\n subgraph: ${JSON.stringify(direct.json?.data).slice(0, 300)}`,
+            `${op.query}\n gateway: ${response.status} ${response.text.slice(0, 300)}\n subgraph: ${direct.status} ${direct.text.slice(0, 300)}`,
           );
         }
       }

@@ -55,7 +55,13 @@ export interface AttackGraph {
  * the rate limiter instead of the check under test (A9 uses a second gateway with the defaults).
  */
 export async function startAttackGraph(
-  options: { production?: boolean; database?: 'auto' | 'pglite'; subgraphTimeoutMs?: number } = {},
+  options: {
+    production?: boolean;
+    database?: 'auto' | 'pglite';
+    subgraphTimeoutMs?: number;
+    /** The response cache `pnpm start` runs with (off by default here). */
+    responseCache?: boolean;
+  } = {},
 ): Promise<AttackGraph> {
   const { target, baseUrl } =
     options.database === 'pglite'
@@ -76,6 +82,7 @@ export async function startAttackGraph(
     production: options.production ?? true,
     requestLimits: HIGH_REQUEST_LIMITS,
     subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
+    ...(options.responseCache ? { responseCache: {} } : {}),
   });
   return {
     graph,

@@ -81,6 +81,8 @@ export const LIMIT_ERROR_CODES: ReadonlySet<string> = new Set([
   'QUERY_TOO_COSTLY',
   'TOO_MANY_TOKENS',
   'RATE_LIMITED',
+  'VARIABLES_TOO_LARGE',
+  'VARIABLES_TOO_DEEP',
 ]);
 
 const SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);

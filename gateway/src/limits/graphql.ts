@@ -8,5 +8,14 @@ import type * as GraphQL from 'graphql';
  */
 const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
-export const { GraphQLError, Kind, parse } = graphql;
+export const {
+  GraphQLError,
+  Kind,
+  parse,
+  getNamedType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  typeFromAST,
+} = graphql;
 export type GraphQLError = GraphQL.GraphQLError;

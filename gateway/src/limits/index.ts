@@ -10,7 +10,23 @@ export {
   type OperationLimits,
 } from './analyze';
 export {
+  checkInput,
+  checkVariablesShape,
+  checkVariableValues,
+  compileInputCheck,
+  DEFAULT_INPUT_LIMITS,
+  inputError,
+  isInvalidText,
+  readMaxLengths,
+  SupergraphInputBounds,
+  type CompiledInputCheck,
+  type InputErrorCode,
+  type InputLimits,
+  type InputRefusal,
+} from './input-bounds';
+export {
   cachedAnalyzer,
+  inputBoundsPlugin,
   limitsPlugin,
   loginOutcomePlugin,
   hideSuggestionsPlugin,

@@ -9,6 +9,14 @@ import {
   limitError,
   type OperationLimits,
 } from './analyze';
+import { GraphQLError } from './graphql';
+import {
+  checkInput,
+  type CompiledInputCheck,
+  inputError,
+  type InputLimits,
+  type SupergraphInputBounds,
+} from './input-bounds';
 import { loginSelections, type RequestLimits } from './request-limits';
 import { documentVariables, PerDocumentCache, variablesKey } from '../document-cache';
 
@@ -70,6 +78,58 @@ export function limitsPlugin<TContext extends BaseContext>(
               ? response.body.singleResult
               : response.body.initialResult;
           body.extensions = { ...body.extensions, cost: { estimated, limit } };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Refuses, once Apollo has resolved the operation and before the limits, `@auth`, the caches or
+ * any subgraph call (HTTP 400 with a code, never a 500):
+ * - a document whose operation cannot be resolved (several operations and no `operationName`,
+ *   or an unknown one): `OPERATION_RESOLUTION_FAILURE`;
+ * - variables over the size/depth bounds (used or not): `VARIABLES_TOO_LARGE` / `VARIABLES_TOO_DEEP`;
+ * - a String/ID over its `@maxLength` (or the default) or holding invalid text, in any literal
+ *   of the document or in the operation's variables (defaults included): `BAD_USER_INPUT`
+ *   naming the argument path (input-bounds.ts).
+ * The document part is compiled once per (schema, document, operation) and cached on the
+ * document; each request then walks only its variables.
+ */
+export function inputBoundsPlugin<TContext extends BaseContext>(
+  bounds: SupergraphInputBounds,
+  limits: Partial<InputLimits> = {},
+): ApolloServerPlugin<TContext> {
+  let compiled = new PerDocumentCache<CompiledInputCheck>();
+  let compiledFor = bounds.current;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, schema, request }) {
+          if (!operation) {
+            throw new GraphQLError(
+              request.operationName
+                ? `Unknown operation named "${request.operationName}"`
+                : 'Must provide operationName when the document contains several operations',
+              { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+            );
+          }
+          const current = bounds.current;
+          if (current !== compiledFor) {
+            compiledFor = current;
+            compiled = new PerDocumentCache();
+          }
+          const operationName = operation.name?.value;
+          const refusal = checkInput({
+            schema,
+            document,
+            operationName,
+            variables: request.variables,
+            bounds: current,
+            limits,
+            cached: (compile) => compiled.get(schema, document, operationName ?? '', compile),
+          });
+          if (refusal) throw inputError(refusal);
         },
       };
     },

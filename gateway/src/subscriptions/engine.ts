@@ -18,6 +18,7 @@ import { operationFromDocument, Supergraph, type Schema } from '@apollo/federati
 import { mintInternalToken, type Identity, type SigningKey } from '@shop/auth';
 import type { AuthRules } from '@shop/subgraph';
 import { authRejection, authRulesFromSupergraph, findAuthViolations } from '../auth-directive';
+import { checkInput, readMaxLengths, type CompiledInputCheck } from '../limits/input-bounds';
 import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
@@ -119,6 +120,8 @@ interface SchemaState {
   supergraphGraphQLSchema: GraphQLSchema;
   /** `@auth` rules of this supergraph (checked on every subscribe, per caller). */
   auth: AuthRules;
+  /** `@maxLength` bounds of this supergraph (checked on every subscribe). */
+  inputBounds: ReadonlyMap<string, number>;
   planner: QueryPlanner;
   subgraphUrls: Map<string, string>;
 }
@@ -133,6 +136,8 @@ interface PreparedOperation {
   primary: FetchNode;
   seededPlan: QueryPlan;
   operationContext: ReturnType<typeof buildOperationContext>;
+  /** The compiled input-bounds check of this operation (set by the first subscribe). */
+  inputCheck?: CompiledInputCheck;
 }
 
 /** Subscribers sharing one hydration per event: same operation, variables and auth scope. */
@@ -266,6 +271,20 @@ export class FederatedSubscriptionEngine {
     }
     const prepared = this.prepare(request);
     if (Array.isArray(prepared)) return { errors: prepared };
+    // Input bounds as for queries and mutations (limits/input-bounds.ts): String/ID lengths,
+    // valid text, variables' size and depth.
+    const refusal = checkInput({
+      schema: prepared.state.apiGraphQLSchema,
+      document: prepared.document,
+      operationName: prepared.operationName,
+      variables: request.variables,
+      bounds: prepared.state.inputBounds,
+      cached: (compile) => (prepared.inputCheck ??= compile()),
+    });
+    if (refusal) {
+      const { code, message, argumentPath } = refusal;
+      return { errors: [codedError(message, code, argumentPath ? { argumentPath } : {})] };
+    }
     // `@auth`: refused before any upstream subscription exists (UNAUTHENTICATED / FORBIDDEN).
     const denied = authRejection(
       findAuthViolations({
@@ -381,6 +400,7 @@ export class FederatedSubscriptionEngine {
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
       supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
       auth: authRulesFromSupergraph(supergraphSdl),
+      inputBounds: readMaxLengths(parse(supergraphSdl)),
       planner: new QueryPlanner(supergraph),
       subgraphUrls,
     };

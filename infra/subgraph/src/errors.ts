@@ -32,6 +32,8 @@ export const PUBLIC_ERROR_CODES = new Set([
   'QUERY_TOO_COMPLEX',
   'QUERY_TOO_COSTLY',
   'TOO_MANY_TOKENS',
+  'VARIABLES_TOO_LARGE',
+  'VARIABLES_TOO_DEEP',
 ]);
 
 /** The caller is not signed in (or the token is invalid). */

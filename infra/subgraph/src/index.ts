@@ -30,6 +30,7 @@ import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
 import { enforceAuthDirective } from './auth-directive';
 import { jitExecutorGateway } from './jit';
 import { isTransientDatabaseError } from './transient';
+import { isInvalidTextDatabaseError } from './invalid-text';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 import { graphqlTracingPlugin, traceGraphQLServer, tracingEnabled } from './tracing';
 
@@ -41,6 +42,7 @@ export * from './service-client';
 export * from './batch-loader';
 export { WS_CLOSE_CODES } from './websocket';
 export { isTransientDatabaseError } from './transient';
+export { isInvalidTextDatabaseError } from './invalid-text';
 export { jitExecutorGateway, type JitExecutorOptions } from './jit';
 export * from './tracing';
 
@@ -97,6 +99,16 @@ export function formatError(
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    };
+  }
+  if (isInvalidTextDatabaseError(original)) {
+    // Not logged with the error: its message carries the statement's parameters.
+    console.warn('[graphql] the database refused a text value (invalid byte sequence)');
+    return {
+      message: 'A text value contains characters that cannot be stored (e.g. NUL)',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: 'BAD_USER_INPUT' },
     };
   }
   console.error('[graphql] internal error', original);

@@ -34,9 +34,9 @@ export type AttributeFacet = {
 
 /** An attribute condition of a search: the attribute must have one of the values. */
 export type AttributeFilterInput = {
-  /** Attribute name, e.g. `color` (exact, case-sensitive). */
+  /** Attribute name, e.g. `color` (exact, case-sensitive), at most 100 characters. */
   name: Scalars['String']['input'];
-  /** Accepted values, e.g. ["Black", "White"] (exact, case-sensitive). */
+  /** Accepted values, e.g. ["Black", "White"] (exact, case-sensitive), each at most 100 characters. */
   values: Array<Scalars['String']['input']>;
 };
 
@@ -132,7 +132,7 @@ export type CategoryPayload = {
 
 /** A new category. */
 export type CreateCategoryInput = {
-  /** Longer text describing the category. */
+  /** Longer text describing the category, at most 10,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Display name, 1 to 200 characters. */
   name: Scalars['String']['input'];
@@ -146,7 +146,7 @@ export type CreateCategoryInput = {
 export type CreateProductInput = {
   /** The category the product belongs to. */
   categoryId?: InputMaybe<Scalars['ID']['input']>;
-  /** Longer text describing the product. */
+  /** Longer text describing the product, at most 10,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Display name, 1 to 200 characters. */
   name: Scalars['String']['input'];
@@ -372,7 +372,10 @@ export type ProductEdge = {
 export type ProductFilter = {
   /** Only products in this category or any of its descendants. */
   categoryId?: InputMaybe<Scalars['ID']['input']>;
-  /** Case-insensitive substring of the product name; `%` and `_` match literally. */
+  /**
+   * Case-insensitive substring of the product name, at most 100 characters; `%` and `_` match
+   * literally.
+   */
   nameContains?: InputMaybe<Scalars['String']['input']>;
   /** Only products with this status (customers only ever see PUBLISHED). */
   status?: InputMaybe<ProductStatus>;
@@ -594,7 +597,7 @@ export type StockReservationFailure = {
 export type UpdateProductInput = {
   /** New category; an explicit null removes the product from its category. */
   categoryId?: InputMaybe<Scalars['ID']['input']>;
-  /** New description. */
+  /** New description, at most 10,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** New display name, 1 to 200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -808,7 +811,6 @@ export type ResolversTypes = ResolversObject<{
   AttributeFacet: ResolverTypeWrapper<AttributeFacet>;
   AttributeFilterInput: AttributeFilterInput;
   AttributeValueFacet: ResolverTypeWrapper<AttributeValueFacet>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CatalogErrorCode: CatalogErrorCode;
   CatalogUserError: ResolverTypeWrapper<CatalogUserError>;
   Category: ResolverTypeWrapper<CategoryModel>;
@@ -878,6 +880,7 @@ export type ResolversTypes = ResolversObject<{
     Omit<VariantPayload, 'variant'> & { variant?: Maybe<ResolversTypes['Variant']> }
   >;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -885,7 +888,6 @@ export type ResolversParentTypes = ResolversObject<{
   AttributeFacet: AttributeFacet;
   AttributeFilterInput: AttributeFilterInput;
   AttributeValueFacet: AttributeValueFacet;
-  Int: Scalars['Int']['output'];
   CatalogUserError: CatalogUserError;
   Category: CategoryModel;
   ID: Scalars['ID']['output'];
@@ -945,6 +947,7 @@ export type ResolversParentTypes = ResolversObject<{
     variant?: Maybe<ResolversParentTypes['Variant']>;
   };
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuthDirectiveArgs = {
@@ -956,6 +959,17 @@ export type AuthDirectiveResolver<
   Parent,
   ContextType = ProductContext,
   Args = AuthDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type MaxLengthDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type MaxLengthDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = ProductContext,
+  Args = MaxLengthDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AttributeFacetResolvers<
@@ -1410,4 +1424,5 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = ProductContext> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  maxLength?: MaxLengthDirectiveResolver<any, any, ContextType>;
 }>;
