@@ -34,11 +34,13 @@ import {
   type RunningHttpServer,
 } from '@shop/http';
 import {
+  createServiceClient,
   formatError,
   graphqlTracingPlugin,
   traceGraphQLServer,
   tracingEnabled,
 } from '@shop/subgraph';
+import { AccountStatusCache, type AccountStatusOptions } from './account-status';
 import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
 import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
 import { GATEWAY_SERVICE, traceSubgraphFetcher } from './tracing';
@@ -51,7 +53,8 @@ import {
   hideSuggestionsPlugin,
   limitsPlugin,
   SupergraphListSizes,
-  loginOutcomePlugin,
+  SupergraphPasswordFields,
+  passwordFieldsPlugin,
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
@@ -133,7 +136,16 @@ export interface GatewayOptions {
    * off without a bus unless `ttlOnly` is set.
    */
   responseCache?: ResponseCacheOptions;
+  /**
+   * Access tokens of disabled or deleted accounts are refused (401) once the user subgraph's
+   * answer, cached per account for `maxAgeMs` (default 30 s), says so (account-status.ts). On
+   * by default; `false` turns it off (stub subgraphs in tests).
+   */
+  accountStatus?: AccountStatusOptions | false;
 }
+
+/** The query the gateway asks the user subgraph about accounts (SERVICE only). */
+const ACCOUNT_STATUSES = `query AccountStatuses($userIds: [ID!]!) { accountStatuses(userIds: $userIds) { userId active } }`;
 
 export interface GatewayUsageOptions {
   bus: EventBus;
@@ -258,6 +270,8 @@ export interface RunningGateway extends RunningHttpServer {
   entityCache: EntityCache | undefined;
   /** The plan executor (`stats`); undefined with `executor: 'apollo'`. */
   planExecutor: PlanExecutor | undefined;
+  /** The account-status cache (`calls`); undefined when `accountStatus: false`. */
+  accountStatus: AccountStatusCache | undefined;
 }
 
 /**
@@ -328,6 +342,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const authRules = new SupergraphAuthRules(options.supergraphSdl);
   // `@listSize(assumedSize:)` of the served supergraph, for the cost estimate (limits/).
   const listSizes = new SupergraphListSizes(options.supergraphSdl);
+  // `@passwordHashing` fields (login, register…): one per operation, counted per IP + email.
+  const passwordFields = new SupergraphPasswordFields(options.supergraphSdl);
   const cacheOptions = options.responseCache;
   const responseCache =
     cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
@@ -354,6 +370,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } catch (error) {
       console.error(
         '[limits] cannot read @listSize from the new supergraph; keeping the old',
+        error,
+      );
+    }
+    try {
+      passwordFields.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error(
+        '[limits] cannot read @passwordHashing from the new supergraph; keeping the old',
         error,
       );
     }
@@ -431,6 +455,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       limitsPlugin<GatewayContext>(options.limits?.operations, listSizes),
       // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
       authDirectivePlugin<GatewayContext>(authRules),
+      // Once every check above passed, before execution: password fields counted (429) and
+      // at most one per operation (400); a successful sign-in resets its own count.
+      passwordFieldsPlugin<GatewayContext>(passwordFields, limits),
       // After the limits and `@auth` (so their refusals still apply), before execution.
       ...(responseCache && publicFields
         ? [responseCachePlugin<GatewayContext>(responseCache, publicFields)]
@@ -439,14 +466,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       graphqlMetricsPlugin<GatewayContext>(metrics),
       ...(tracingEnabled() ? [graphqlTracingPlugin<GatewayContext>()] : []),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
-      ...(limits
-        ? [
-            loginOutcomePlugin<GatewayContext>(
-              limits,
-              requestLimits ? requestLimits.loginFields : undefined,
-            ),
-          ]
-        : []),
     ],
   });
   await apollo.start();
@@ -470,15 +489,40 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { maxEntries: 50_000, maxAgeMs: 30_000 },
   );
 
+  // Disabled or deleted accounts: their tokens are refused within the status cache's max age.
+  const userService = createServiceClient({
+    self: 'gateway',
+    key: options.signingKey,
+    urls: {
+      get user() {
+        return options.subgraphUrls.user ?? (dataSources.user as RemoteGraphQLDataSource)?.url;
+      },
+    } as Record<string, string>,
+    timeoutMs: 1_000,
+  });
+  const accountStatus =
+    options.accountStatus === false
+      ? undefined
+      : new AccountStatusCache(async (userIds) => {
+          const data = await userService.call<{
+            accountStatuses: Array<{ userId: string; active: boolean }> | null;
+          }>('user', ACCOUNT_STATUSES, { userIds });
+          return new Map(data.accountStatuses?.map((status) => [status.userId, status.active]));
+        }, options.accountStatus);
+
   const authenticate: Authenticate = async (header) => {
     if (!header) return { identity: null };
     const token = bearerToken(header);
     if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"', 'MALFORMED');
     const result = await verify(token);
     if (result.ok) {
+      const identity = identityFromPayload(result.payload);
+      if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
+        throw unauthenticated('This account is disabled or no longer exists', 'ACCOUNT_INACTIVE');
+      }
       const exp = result.payload.exp;
       return {
-        identity: identityFromPayload(result.payload),
+        identity,
         ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
       };
     }
@@ -550,7 +594,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ip: clientIp,
           userId: identity?.userId ?? null,
           document: query,
-          variables,
         });
         if (limited && !limited.ok) {
           return {
@@ -596,6 +639,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     responseCache,
     entityCache,
     planExecutor,
+    accountStatus,
     async stop(timeoutMs) {
       await invalidation?.stop();
       await ws?.close();

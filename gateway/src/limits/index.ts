@@ -12,7 +12,7 @@ export {
 export {
   cachedAnalyzer,
   limitsPlugin,
-  loginOutcomePlugin,
+  passwordFieldsPlugin,
   hideSuggestionsPlugin,
   stripSuggestions,
   withLimitErrors,
@@ -32,10 +32,8 @@ export {
 export {
   createRequestLimits,
   createLimitsIntercept,
-  loginAttempts,
-  loginSelections,
-  type LoginSelection,
   type LimitRule,
+  type PasswordAttempt,
   type LimitsInterceptOptions,
   type RequestLimitInput,
   type RequestLimitResult,
@@ -48,3 +46,13 @@ export {
   type RedisRateLimitStoreOptions,
 } from './redis-store';
 export { readListSizes, SupergraphListSizes } from './list-sizes';
+export {
+  executedPasswordFields,
+  readPasswordFields,
+  SupergraphPasswordFields,
+  PASSWORD_DIRECTIVE,
+  type ExecutedPasswordField,
+  type PasswordFieldRule,
+  type PasswordFieldRules,
+  type PasswordFieldsResult,
+} from './password-fields';
