@@ -139,7 +139,7 @@ export interface GatewayOptions {
   /**
    * Access tokens of disabled or deleted accounts are refused (401) once the user subgraph's
    * answer, cached per account for `maxAgeMs` (default 30 s), says so (account-status.ts). On
-   * by default; `false` turns it off (stub subgraphs in tests).
+   * by default when the supergraph has a `user` subgraph; `false` turns it off (stub subgraphs).
    */
   accountStatus?: AccountStatusOptions | false;
 }
@@ -500,8 +500,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } as Record<string, string>,
     timeoutMs: 1_000,
   });
+  // Only where a `user` subgraph (the source of truth) is part of the graph.
   const accountStatus =
-    options.accountStatus === false
+    options.accountStatus === false || !options.supergraphSdl.includes('@join__graph(name: "user"')
       ? undefined
       : new AccountStatusCache(async (userIds) => {
           const data = await userService.call<{
