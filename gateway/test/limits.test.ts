@@ -15,7 +15,7 @@ import {
 } from '../src/limits';
 
 // The CommonJS graphql Apollo Server uses (see src/limits/graphql.ts).
-const { buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
+const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 const schema = buildSchema(`
   type Product { id: ID! name: String! related: [Product!]! parent: Product }

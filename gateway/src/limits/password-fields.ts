@@ -146,7 +146,11 @@ export function executedPasswordFields(input: PasswordFieldsInput): PasswordFiel
   const variables = coerced.coerced;
 
   const grouped = new Map<string, FieldNode[]>();
-  collectFields(operation.selectionSet, root.name, fragments, variables, grouped, new Set());
+  collectFields(
+    operation.selectionSet,
+    { typeName: root.name, fragments, variables, visited: new Set() },
+    grouped,
+  );
   const fields: ExecutedPasswordField[] = [];
   for (const [responseKey, nodes] of grouped) {
     const first = nodes[0]!;
@@ -163,11 +167,11 @@ export function executedPasswordFields(input: PasswordFieldsInput): PasswordFiel
     for (const key of rule.emailPath ?? []) {
       value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : null;
     }
+    // graphql-js merges the sub-selections of every node under one response key.
     const subFields = new Map<string, FieldNode[]>();
+    const payload: Collecting = { typeName: undefined, fragments, variables, visited: new Set() };
     for (const node of nodes) {
-      if (node.selectionSet) {
-        collectFields(node.selectionSet, undefined, fragments, variables, subFields, new Set());
-      }
+      if (node.selectionSet) collectFields(node.selectionSet, payload, subFields);
     }
     fields.push({
       rule,
@@ -213,19 +217,27 @@ function included(
   return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
+/** What collecting one selection set needs besides the selections. */
+interface Collecting {
+  /** The root type: fragments on other types are dropped; `undefined` keeps them all. */
+  typeName: string | undefined;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  /** Fragments already spread into this selection set (each is spread once). */
+  visited: Set<string>;
+}
+
 /**
  * graphql-js' `collectFields` for one selection set: fields grouped by response key, fragments
- * spread once each. `typeName` (the root type) drops fragments on other types; `undefined`
- * keeps every fragment (conservative inside a payload).
+ * spread once each. Inside a payload (`typeName` undefined) every fragment is kept
+ * (conservative).
  */
 function collectFields(
   selectionSet: SelectionSetNode,
-  typeName: string | undefined,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  context: Collecting,
   into: Map<string, FieldNode[]>,
-  visited: Set<string>,
 ): void {
+  const { typeName, fragments, variables, visited } = context;
   const applies = (condition: { name: { value: string } } | undefined) =>
     !condition || !typeName || condition.name.value === typeName;
   for (const selection of selectionSet.selections) {
@@ -236,15 +248,15 @@ function collectFields(
       if (nodes) nodes.push(selection);
       else into.set(key, [selection]);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      if (!applies(selection.typeCondition)) continue;
-      collectFields(selection.selectionSet, typeName, fragments, variables, into, visited);
+      if (applies(selection.typeCondition)) collectFields(selection.selectionSet, context, into);
     } else {
       const name = selection.name.value;
       if (visited.has(name)) continue;
       visited.add(name);
       const fragment = fragments.get(name);
-      if (!fragment || !applies(fragment.typeCondition)) continue;
-      collectFields(fragment.selectionSet, typeName, fragments, variables, into, visited);
+      if (fragment && applies(fragment.typeCondition)) {
+        collectFields(fragment.selectionSet, context, into);
+      }
     }
   }
 }
