@@ -79,6 +79,15 @@ export class AccountStatusCache {
     return promise;
   }
 
+  /**
+   * Records that `userId` was just seen active by the source of truth itself (it signed in or
+   * registered a moment ago), so its first request needs no status call. Served for `maxAgeMs`
+   * like any answer, so the bound holds.
+   */
+  markActive(userId: string): void {
+    this.entries.set(userId, { active: true, freshUntil: this.now() + this.maxAgeMs });
+  }
+
   /** Forgets every answer (tests). */
   clear(): void {
     this.entries.clear();

@@ -457,7 +457,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authDirectivePlugin<GatewayContext>(authRules),
       // Once every check above passed, before execution: password fields counted (429) and
       // at most one per operation (400); a successful sign-in resets its own count.
-      passwordFieldsPlugin<GatewayContext>(passwordFields, limits),
+      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, async (accessToken) => {
+        // Just issued by the user subgraph for an active account: verify it now (the client's
+        // next request then hits the verification cache) and mark its account active.
+        const verified = await verify(accessToken);
+        if (verified.ok && verified.payload.sub) accountStatus?.markActive(verified.payload.sub);
+      }),
       // After the limits and `@auth` (so their refusals still apply), before execution.
       ...(responseCache && publicFields
         ? [responseCachePlugin<GatewayContext>(responseCache, publicFields)]

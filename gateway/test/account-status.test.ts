@@ -65,6 +65,17 @@ describe('AccountStatusCache', () => {
     }
   });
 
+  it('serves an account marked active after a sign-in without a call, for the max age', async () => {
+    const { cache, truth, calls, advance } = setup();
+    cache.markActive('a');
+    truth.set('a', false);
+    expect(await cache.isActive('a')).toBe(true);
+    expect(calls).toHaveLength(0);
+    advance(30_000);
+    expect(await cache.isActive('a')).toBe(false);
+    expect(calls).toEqual([['a']]);
+  });
+
   it('asks at most 100 ids per call', async () => {
     const { cache, calls } = setup();
     await Promise.all(Array.from({ length: 250 }, (_, i) => cache.isActive(`u${i}`)));

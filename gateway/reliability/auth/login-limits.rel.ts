@@ -414,7 +414,5 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe(401);
-    // The main gateway (30 s cache) never saw this token: it asks and refuses at once.
-    expect((await postGraphQL(t.url, { query: ME, token: customer.token })).status).toBe(401);
   });
 });

@@ -166,6 +166,8 @@ export function apolloLimitOptions(options: { production: boolean; maxTokens?: n
 export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?: string }>(
   rules: { readonly current: PasswordFieldRules },
   limits: RequestLimits | undefined,
+  /** Told each access token a password field just issued (the gateway primes caches). */
+  signedIn?: (accessToken: string) => Promise<void>,
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
@@ -208,17 +210,20 @@ export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?:
           return null;
         },
         async willSendResponse({ contextValue, response }) {
-          const ip = contextValue.clientIp;
-          if (!executed?.email || !limits || !ip || response.body.kind !== 'single') return;
+          if (!executed || response.body.kind !== 'single') return;
           const payload = response.body.singleResult.data?.[executed.responseKey];
           if (!payload || typeof payload !== 'object') return;
           const token = executed.accessTokenKeys
             .map((key) => (payload as Record<string, unknown>)[key])
-            .find((value) => typeof value === 'string' && value.length > 0);
+            .find((value): value is string => typeof value === 'string' && value.length > 0);
           if (token === undefined) return;
-          await limits
-            .passwordAttemptSucceeded(ip, executed.field, executed.email)
-            .catch(() => undefined);
+          const ip = contextValue.clientIp;
+          if (limits && ip && executed.email) {
+            await limits
+              .passwordAttemptSucceeded(ip, executed.field, executed.email)
+              .catch(() => undefined);
+          }
+          await signedIn?.(token).catch(() => undefined);
         },
       };
     },
