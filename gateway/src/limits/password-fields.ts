@@ -117,6 +117,15 @@ export interface PasswordFieldsInput {
  * when the variables do not coerce (then nothing would execute).
  */
 export function executedPasswordFields(input: PasswordFieldsInput): PasswordFieldsResult {
+  try {
+    return collectPasswordFields(input);
+  } catch (error) {
+    // What graphql-js would refuse too (e.g. a directive argument that does not coerce).
+    return { ok: false, message: error instanceof GraphQLError ? error.message : 'Bad input' };
+  }
+}
+
+function collectPasswordFields(input: PasswordFieldsInput): PasswordFieldsResult {
   const { schema, document, operation, rules } = input;
   const root = schema.getRootType(operation.operation);
   if (!root) return { ok: true, fields: [] };
@@ -157,13 +166,7 @@ export function executedPasswordFields(input: PasswordFieldsInput): PasswordFiel
     const rule = rules.get(`${root.name}.${first.name.value}`);
     const definition = root.getFields()[first.name.value];
     if (!rule || !definition) continue;
-    let args: Record<string, unknown>;
-    try {
-      args = getArgumentValues(definition, first, variables);
-    } catch (error) {
-      return { ok: false, message: error instanceof GraphQLError ? error.message : 'Bad input' };
-    }
-    let value: unknown = args;
+    let value: unknown = getArgumentValues(definition, first, variables);
     for (const key of rule.emailPath ?? []) {
       value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : null;
     }
