@@ -72,6 +72,7 @@ export async function startTestGraph(
       perUser: { points: 1_000_000, durationMs: 60_000 },
       loginPerIp: { points: 10_000, durationMs: 60_000 },
       loginPerIpEmail: { points: 1_000, durationMs: 60_000 },
+      accountCreationPerIp: { points: 10_000, durationMs: 60_000 },
     },
     // 200 concurrent checkouts on one PGlite connection take longer than the 2 s production
     // default per subgraph call; limits.e2e.ts tests the default.

@@ -34,11 +34,13 @@ import {
   type RunningHttpServer,
 } from '@shop/http';
 import {
+  createServiceClient,
   formatError,
   graphqlTracingPlugin,
   traceGraphQLServer,
   tracingEnabled,
 } from '@shop/subgraph';
+import { AccountStatusCache, type AccountStatusOptions } from './account-status';
 import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
 import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
 import { GATEWAY_SERVICE, traceSubgraphFetcher } from './tracing';
@@ -53,7 +55,8 @@ import {
   limitsPlugin,
   SupergraphInputBounds,
   SupergraphListSizes,
-  loginOutcomePlugin,
+  SupergraphPasswordFields,
+  passwordFieldsPlugin,
   type InputLimits,
   type OperationLimits,
   type RequestLimitsOptions,
@@ -136,7 +139,16 @@ export interface GatewayOptions {
    * off without a bus unless `ttlOnly` is set.
    */
   responseCache?: ResponseCacheOptions;
+  /**
+   * Access tokens of disabled or deleted accounts are refused (401) once the user subgraph's
+   * answer, cached per account for `maxAgeMs` (default 30 s), says so (account-status.ts). On
+   * by default when the supergraph has a `user` subgraph; `false` turns it off (stub subgraphs).
+   */
+  accountStatus?: AccountStatusOptions | false;
 }
+
+/** The query the gateway asks the user subgraph about accounts (SERVICE only). */
+const ACCOUNT_STATUSES = `query AccountStatuses($userIds: [ID!]!) { accountStatuses(userIds: $userIds) { userId active } }`;
 
 export interface GatewayUsageOptions {
   bus: EventBus;
@@ -263,6 +275,8 @@ export interface RunningGateway extends RunningHttpServer {
   entityCache: EntityCache | undefined;
   /** The plan executor (`stats`); undefined with `executor: 'apollo'`. */
   planExecutor: PlanExecutor | undefined;
+  /** The account-status cache (`calls`); undefined when `accountStatus: false`. */
+  accountStatus: AccountStatusCache | undefined;
 }
 
 /**
@@ -335,6 +349,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const listSizes = new SupergraphListSizes(options.supergraphSdl);
   // `@maxLength(max:)` of the served supergraph, for the input bounds (limits/input-bounds.ts).
   const inputBounds = new SupergraphInputBounds(options.supergraphSdl);
+  // `@passwordHashing` fields (login, register…): one per operation, counted per IP + email.
+  const passwordFields = new SupergraphPasswordFields(options.supergraphSdl);
   const cacheOptions = options.responseCache;
   const responseCache =
     cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
@@ -369,6 +385,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     } catch (error) {
       console.error(
         '[limits] cannot read @maxLength from the new supergraph; keeping the old bounds',
+        error,
+      );
+    }
+    try {
+      passwordFields.reload(coreSupergraphSdl);
+    } catch (error) {
+      console.error(
+        '[limits] cannot read @passwordHashing from the new supergraph; keeping the old',
         error,
       );
     }
@@ -449,6 +473,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       limitsPlugin<GatewayContext>(options.limits?.operations, listSizes),
       // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
       authDirectivePlugin<GatewayContext>(authRules),
+      // Once every check above passed, before execution: password fields counted (429) and
+      // at most one per operation (400); a successful sign-in resets its own count.
+      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, async (accessToken) => {
+        // Just issued by the user subgraph for an active account: verify it now (the client's
+        // next request then hits the verification cache) and mark its account active.
+        const verified = await verify(accessToken);
+        if (verified.ok && verified.payload.sub) accountStatus?.markActive(verified.payload.sub);
+      }),
       // After the limits and `@auth` (so their refusals still apply), before execution.
       ...(responseCache && publicFields
         ? [responseCachePlugin<GatewayContext>(responseCache, publicFields)]
@@ -457,14 +489,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       graphqlMetricsPlugin<GatewayContext>(metrics),
       ...(tracingEnabled() ? [graphqlTracingPlugin<GatewayContext>()] : []),
       ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
-      ...(limits
-        ? [
-            loginOutcomePlugin<GatewayContext>(
-              limits,
-              requestLimits ? requestLimits.loginFields : undefined,
-            ),
-          ]
-        : []),
     ],
   });
   await apollo.start();
@@ -488,15 +512,41 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { maxEntries: 50_000, maxAgeMs: 30_000 },
   );
 
+  // Disabled or deleted accounts: their tokens are refused within the status cache's max age.
+  const userService = createServiceClient({
+    self: 'gateway',
+    key: options.signingKey,
+    urls: {
+      get user() {
+        return options.subgraphUrls.user ?? (dataSources.user as RemoteGraphQLDataSource)?.url;
+      },
+    } as Record<string, string>,
+    timeoutMs: 1_000,
+  });
+  // Only where a `user` subgraph (the source of truth) is part of the graph.
+  const accountStatus =
+    options.accountStatus === false || !options.supergraphSdl.includes('@join__graph(name: "user"')
+      ? undefined
+      : new AccountStatusCache(async (userIds) => {
+          const data = await userService.call<{
+            accountStatuses: Array<{ userId: string; active: boolean }> | null;
+          }>('user', ACCOUNT_STATUSES, { userIds });
+          return new Map(data.accountStatuses?.map((status) => [status.userId, status.active]));
+        }, options.accountStatus);
+
   const authenticate: Authenticate = async (header) => {
     if (!header) return { identity: null };
     const token = bearerToken(header);
     if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"', 'MALFORMED');
     const result = await verify(token);
     if (result.ok) {
+      const identity = identityFromPayload(result.payload);
+      if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
+        throw unauthenticated('This account is disabled or no longer exists', 'ACCOUNT_INACTIVE');
+      }
       const exp = result.payload.exp;
       return {
-        identity: identityFromPayload(result.payload),
+        identity,
         ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
       };
     }
@@ -568,7 +618,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ip: clientIp,
           userId: identity?.userId ?? null,
           document: query,
-          variables,
         });
         if (limited && !limited.ok) {
           return {
@@ -614,6 +663,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     responseCache,
     entityCache,
     planExecutor,
+    accountStatus,
     async stop(timeoutMs) {
       await invalidation?.stop();
       await ws?.close();

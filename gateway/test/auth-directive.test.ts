@@ -78,6 +78,7 @@ describe('@auth rules of the committed supergraph', () => {
       'Mutation.createProduct',
       'Mutation.deleteProduct',
       'Mutation.deleteVariant',
+      'Mutation.disableUser',
       'Mutation.markOrderDelivered',
       'Mutation.publishProduct',
       'Mutation.refundPayment',
@@ -97,6 +98,7 @@ describe('@auth rules of the committed supergraph', () => {
     expect(byRole('SERVICE')).toEqual([
       'Mutation.releaseStock',
       'Mutation.reserveStock',
+      'Query.accountStatuses',
       'Query.cartForCheckout',
       'Query.orderForPayment',
     ]);
@@ -328,6 +330,8 @@ describe('@auth in the running gateway (stub subgraphs)', () => {
       port: 0,
       host: '127.0.0.1',
       limits: { requests: false },
+      // The stub is no user subgraph: no account-status calls (they would count as calls).
+      accountStatus: false,
       subscriptions: { enabled: false },
     });
   });

@@ -15,7 +15,7 @@ import {
 } from '../src/limits';
 
 // The CommonJS graphql Apollo Server uses (see src/limits/graphql.ts).
-const { buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
+const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 const schema = buildSchema(`
   type Product { id: ID! name: String! related: [Product!]! parent: Product }
@@ -180,37 +180,46 @@ describe('rate limits', () => {
     expect(await limits.checkRequestLimits({ ip: 'a' })).toMatchObject({ status: 429 });
   });
 
-  it('counts each aliased login field: 11 in one document exceed a limit of 10', async () => {
+  it('counts each password field once per attempt: 11 for one email exceed a limit of 10', async () => {
     const limits = createRequestLimits();
-    const logins = (n: number) =>
-      `mutation { ${Array.from(
-        { length: n },
-        (_, i) => `l${i}: login(input: { email: "A@x.io", password: "p${i}" })`,
-      ).join(' ')} }`;
-    expect(await limits.checkRequestLimits({ ip: '1', document: logins(11) })).toMatchObject({
+    const attempts = (n: number, email: string) =>
+      Array.from({ length: n }, () => ({ field: 'login', email, createsAccount: false }));
+    expect(await limits.checkPasswordAttempts('1', attempts(11, 'a@x.io'))).toMatchObject({
       ok: false,
       status: 429,
       code: 'RATE_LIMITED',
     });
-    // Another IP: 10 are fine, the 11th (same email, any case, via a variable) is not.
-    expect(await limits.checkRequestLimits({ ip: '2', document: logins(10) })).toEqual({
-      ok: true,
-    });
-    const one = `mutation($in: LoginInput!) { ...L } fragment L on Mutation { login(input: $in) }`;
-    const result = await limits.checkRequestLimits({
-      ip: '2',
-      document: one,
-      variables: { in: { email: 'a@X.io', password: 'x' } },
-    });
+    // Another IP: 10 are fine, the 11th is not.
+    expect(await limits.checkPasswordAttempts('2', attempts(10, 'a@x.io'))).toEqual({ ok: true });
+    const result = await limits.checkPasswordAttempts('2', attempts(1, 'a@x.io'));
     expect(result).toMatchObject({ ok: false, status: 429 });
     if (!result.ok && result.status === 429) expect(result.retryAfterSeconds).toBe(900);
-    // A different email from that IP still has its own budget.
+    // A different email, or another password field for the same email, has its own budget.
+    expect(await limits.checkPasswordAttempts('2', attempts(1, 'b@x.io'))).toEqual({ ok: true });
     expect(
-      await limits.checkRequestLimits({
-        ip: '2',
-        document: parse(`mutation { login(input: { email: "b@x.io", password: "p" }) }`),
-      }),
+      await limits.checkPasswordAttempts('2', [
+        { field: 'register', email: 'a@x.io', createsAccount: true },
+      ]),
     ).toEqual({ ok: true });
+    // A success resets only its own field + IP + email count.
+    await limits.passwordAttemptSucceeded('2', 'login', 'b@x.io');
+    expect(await limits.checkPasswordAttempts('2', attempts(1, 'a@x.io'))).toMatchObject({
+      status: 429,
+    });
+    await limits.passwordAttemptSucceeded('2', 'login', 'a@x.io');
+    expect(await limits.checkPasswordAttempts('2', attempts(1, 'a@x.io'))).toEqual({ ok: true });
+  });
+
+  it('bounds account creation per IP across emails', async () => {
+    const limits = createRequestLimits({
+      accountCreationPerIp: { points: 3, durationMs: 60_000 },
+    });
+    const register = (email: string) =>
+      limits.checkPasswordAttempts('9', [{ field: 'register', email, createsAccount: true }]);
+    for (const email of ['a@x.io', 'b@x.io', 'c@x.io']) {
+      expect(await register(email)).toEqual({ ok: true });
+    }
+    expect(await register('d@x.io')).toMatchObject({ ok: false, status: 429 });
   });
 
   it('rejects too many tokens before counting', async () => {
@@ -222,7 +231,7 @@ describe('rate limits', () => {
 });
 
 describe('createLimitsIntercept', () => {
-  it('answers 429 with retry-after for a batched login brute force, else hands on', async () => {
+  it('answers 429 with retry-after for a batch over the per-IP budget, else hands on', async () => {
     const written: { status?: number; headers: Record<string, string>; body?: string } = {
       headers: {},
     };
@@ -237,7 +246,7 @@ describe('createLimitsIntercept', () => {
     const req = { socket: { remoteAddress: '10.0.0.1' } } as unknown as IncomingMessage;
     let handedOn = 0;
     const intercept = createLimitsIntercept({
-      limits: createRequestLimits(),
+      limits: createRequestLimits({ perIp: { points: 5, durationMs: 60_000 } }),
       next: async () => {
         handedOn += 1;
         return false;
@@ -254,7 +263,7 @@ describe('createLimitsIntercept', () => {
       ),
     ).toBe(true);
     expect(written.status).toBe(429);
-    expect(written.headers['retry-after']).toBe('900');
+    expect(written.headers['retry-after']).toBe('60');
     expect(JSON.parse(written.body ?? '{}').errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(handedOn).toBe(1);
   });

@@ -24,13 +24,18 @@ import { ApqCache, createPersistedQueries, Safelist } from '../src/persisted';
 const { parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+// `login` is a password field (`@passwordHashing`), as in the user subgraph: the gateway counts it.
 const SDL = `
-extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective"])
+  @link(url: "https://shopgraph.dev/password/v1.0", import: ["@passwordHashing"])
+  @composeDirective(name: "@passwordHashing")
+directive @passwordHashing(email: String, createsAccount: Boolean! = false) on FIELD_DEFINITION
 type Query { product(id: ID!): Product  hello: String! }
 type Product @key(fields: "id") { id: ID! name: String! }
 input LoginInput { email: String!  password: String! }
 type LoginResult { accessToken: String }
-type Mutation { login(input: LoginInput!): LoginResult! }
+type Mutation { login(input: LoginInput!): LoginResult! @passwordHashing(email: "input.email") }
 `;
 
 const PRODUCT = 'query Product($id: ID!) { product(id: $id) { id name } }';

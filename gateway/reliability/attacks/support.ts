@@ -37,6 +37,7 @@ export const HIGH_REQUEST_LIMITS = {
   perUser: { points: 10_000_000, durationMs: 60_000 },
   loginPerIp: { points: 100_000, durationMs: 60_000 },
   loginPerIpEmail: { points: 10_000, durationMs: 60_000 },
+  accountCreationPerIp: { points: 100_000, durationMs: 60_000 },
 } as const;
 
 export interface AttackGraph {

@@ -181,9 +181,12 @@ describe('accounts: hashing, brute force, refresh rotation (C4, C5, C6)', () => 
     const batch = await postGraphQL(t.url, { query: aliased(fresh.email, 15) });
     expect(batch.status).toBe(429);
     expect(await userMutations()).toBe(beforeBatch);
-    // … and 5 aliases use 5 of the 10: five more single attempts pass, the sixth is limited.
+    // … and 5 aliases use 5 of the 10 (counted, then refused: at most one password field per
+    // operation, issue 15): five more single attempts pass, the sixth is limited.
     const third = await t.newCustomer();
-    expect((await postGraphQL(t.url, { query: aliased(third.email, 5) })).status).toBe(200);
+    const fiveAliases = await postGraphQL(t.url, { query: aliased(third.email, 5) });
+    expect(fiveAliases.status).toBe(400);
+    expect(fiveAliases.body.errors?.[0]?.extensions?.code).toBe('TOO_MANY_PASSWORD_FIELDS');
     for (let i = 0; i < 5; i += 1) {
       expect((await login(t.url, third.email, `Wrong-${i}-pass`)).status).toBe(200);
     }

@@ -15,6 +15,7 @@ export function startAuthGraph(): Promise<TestGraph> {
       perUser: { points: 1_000_000, durationMs: 60_000 },
       loginPerIpEmail: { points: LOGIN_BUDGET, durationMs: 60_000 },
       loginPerIp: { points: 10_000, durationMs: 60_000 },
+      accountCreationPerIp: { points: 10_000, durationMs: 60_000 },
     },
     subgraphTimeoutMs: 10_000,
   });

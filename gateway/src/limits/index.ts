@@ -28,7 +28,7 @@ export {
   cachedAnalyzer,
   inputBoundsPlugin,
   limitsPlugin,
-  loginOutcomePlugin,
+  passwordFieldsPlugin,
   hideSuggestionsPlugin,
   stripSuggestions,
   withLimitErrors,
@@ -48,10 +48,8 @@ export {
 export {
   createRequestLimits,
   createLimitsIntercept,
-  loginAttempts,
-  loginSelections,
-  type LoginSelection,
   type LimitRule,
+  type PasswordAttempt,
   type LimitsInterceptOptions,
   type RequestLimitInput,
   type RequestLimitResult,
@@ -64,3 +62,13 @@ export {
   type RedisRateLimitStoreOptions,
 } from './redis-store';
 export { readListSizes, SupergraphListSizes } from './list-sizes';
+export {
+  executedPasswordFields,
+  readPasswordFields,
+  SupergraphPasswordFields,
+  PASSWORD_DIRECTIVE,
+  type ExecutedPasswordField,
+  type PasswordFieldRule,
+  type PasswordFieldRules,
+  type PasswordFieldsResult,
+} from './password-fields';

@@ -1,4 +1,9 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type BaseContext,
+  type GraphQLResponse,
+} from '@apollo/server';
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import {
   analyzeOperation,
@@ -17,7 +22,12 @@ import {
   type InputLimits,
   type SupergraphInputBounds,
 } from './input-bounds';
-import { loginSelections, type RequestLimits } from './request-limits';
+import {
+  executedPasswordFields,
+  type ExecutedPasswordField,
+  type PasswordFieldRules,
+} from './password-fields';
+import type { RequestLimits } from './request-limits';
 import { documentVariables, PerDocumentCache, variablesKey } from '../document-cache';
 
 /**
@@ -203,33 +213,107 @@ export function apolloLimitOptions(options: { production: boolean; maxTokens?: n
 }
 
 /**
- * Turns the IP + email login budget into a budget of consecutive failures: a login field that
- * answered with an access token resets the IP + email counter (the per-IP budget still counts
- * every attempt). Attempts are counted before execution by the rate-limit intercept.
+ * Password fields (`@passwordHashing`: login, register…), once Apollo has resolved the operation
+ * and before anything executes (`responseForOperation`, after every `didResolveOperation` check
+ * passed): the fields the selected operation executes are counted against the sign-in budgets
+ * with their real emails (`executedPasswordFields`: variable defaults, coercion, fragments,
+ * `@skip`/`@include`) — over budget → HTTP 429 `RATE_LIMITED` with `retry-after`; then more than
+ * one such field → HTTP 400 `TOO_MANY_PASSWORD_FIELDS` (each costs an argon2 hash). Variables
+ * that do not coerce → 400 `BAD_USER_INPUT` (nothing would run). After execution, a field whose
+ * payload's `accessToken` is a non-empty string succeeded: only its own IP + email count is
+ * reset (an alias cannot stand in for it: the key is the field's own response key).
  */
-export function loginOutcomePlugin<TContext extends BaseContext & { clientIp?: string }>(
-  limits: RequestLimits,
-  loginFields: readonly string[] = ['login'],
+export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?: string }>(
+  rules: { readonly current: PasswordFieldRules },
+  limits: RequestLimits | undefined,
+  /** Told each access token a password field just issued (the gateway primes caches). */
+  signedIn?: (accessToken: string) => Promise<void>,
 ): ApolloServerPlugin<TContext> {
-  const fields = new Set(loginFields);
   return {
     async requestDidStart() {
+      let executed: ExecutedPasswordField | undefined;
       return {
-        async willSendResponse({ contextValue, document, request, response }) {
-          if (!document || !contextValue.clientIp || response.body.kind !== 'single') return;
-          const data = response.body.singleResult.data;
-          if (!data) return;
-          for (const { responseKey, email } of loginSelections(
+        async responseForOperation({ contextValue, document, operation, request, schema }) {
+          if (!operation || rules.current.size === 0) return null;
+          const result = executedPasswordFields({
+            schema,
             document,
-            fields,
-            request.variables,
-          )) {
-            const payload = data[responseKey] as { accessToken?: unknown } | null | undefined;
-            if (email === '?' || typeof payload?.accessToken !== 'string') continue;
-            await limits.loginSucceeded(contextValue.clientIp, email).catch(() => undefined);
+            operation,
+            variables: request.variables,
+            rules: rules.current,
+          });
+          if (!result.ok) return refusal(400, 'BAD_USER_INPUT', result.message);
+          if (result.fields.length === 0) return null;
+          if (limits && contextValue.clientIp) {
+            const limited = await limits.checkPasswordAttempts(
+              contextValue.clientIp,
+              result.fields.map(({ field, email, rule }) => ({
+                field,
+                email,
+                createsAccount: rule.createsAccount,
+              })),
+            );
+            if (!limited.ok) {
+              return limited.status === 429
+                ? refusal(429, limited.code, limited.message, limited.retryAfterSeconds)
+                : refusal(limited.status, limited.code, limited.message);
+            }
           }
+          if (result.fields.length > 1) {
+            return refusal(
+              400,
+              'TOO_MANY_PASSWORD_FIELDS',
+              `At most one of ${result.fields.map((field) => field.field).join(', ')} per operation (each checks a password)`,
+            );
+          }
+          executed = result.fields[0];
+          return null;
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (!executed || response.body.kind !== 'single') return;
+          const payload = response.body.singleResult.data?.[executed.responseKey];
+          if (!payload || typeof payload !== 'object') return;
+          const token = executed.accessTokenKeys
+            .map((key) => (payload as Record<string, unknown>)[key])
+            .find((value): value is string => typeof value === 'string' && value.length > 0);
+          if (token === undefined) return;
+          const ip = contextValue.clientIp;
+          if (limits && ip && executed.email) {
+            await limits
+              .passwordAttemptSucceeded(ip, executed.field, executed.email)
+              .catch(() => undefined);
+          }
+          await signedIn?.(token).catch(() => undefined);
         },
       };
+    },
+  };
+}
+
+/** A response refusing the operation before it executes (HTTP status, code, `retry-after`). */
+function refusal(
+  status: number,
+  code: string,
+  message: string,
+  retryAfterSeconds?: number,
+): GraphQLResponse {
+  const headers = new HeaderMap();
+  if (retryAfterSeconds !== undefined) headers.set('retry-after', String(retryAfterSeconds));
+  return {
+    http: { status, headers },
+    body: {
+      kind: 'single',
+      singleResult: {
+        errors: [
+          {
+            message,
+            extensions: {
+              code,
+              ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+            },
+          },
+        ],
+      },
     },
   };
 }

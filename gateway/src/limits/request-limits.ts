@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { DEFAULT_LIMITS, parseWithLimit } from './analyze';
-import { Kind } from './graphql';
 import { createRateLimiter, type RateLimiter, type RateLimitStore } from './rate-limiter';
 
 export interface LimitRule {
@@ -14,12 +13,18 @@ export interface RequestLimitsOptions {
   perIp?: LimitRule | false;
   /** Every operation, per signed-in user. Default 300/min. `false` disables. */
   perUser?: LimitRule | false;
-  /** Each executed login field, per IP + email (lower-cased). Default 10 per 15 min. */
+  /**
+   * Each executed password field (`@passwordHashing`: login, register…), per field, IP and
+   * email (normalized). Default 10 per 15 min; a successful sign-in resets it.
+   */
   loginPerIpEmail?: LimitRule | false;
-  /** Each executed login field, per IP, any email. Default 100 per 15 min. */
+  /** Each executed password field, per field and IP, any email. Default 100 per 15 min. */
   loginPerIp?: LimitRule | false;
-  /** Mutation root fields counted as login attempts. Default `['login']`. */
-  loginFields?: string[];
+  /**
+   * Each executed account-creating password field (`register`), per IP. Default 20 per hour:
+   * registration answers `EMAIL_TAKEN`, so this bounds how fast one address can probe emails.
+   */
+  accountCreationPerIp?: LimitRule | false;
   /** Token limit when the document arrives as text. Default 5,000. */
   maxTokens?: number;
   /** Shared store (e.g. `createRedisStore`); default one memory store per limiter. */
@@ -29,9 +34,17 @@ export interface RequestLimitsOptions {
 export interface RequestLimitInput {
   ip: string;
   userId?: string | null | undefined;
-  /** The query text or parsed document; absent (e.g. persisted query hash only) → no login count. */
+  /** The query text or parsed document (for the token limit). */
   document?: string | DocumentNode | null | undefined;
-  variables?: Record<string, unknown> | null | undefined;
+}
+
+/** One password field an operation is about to execute (see password-fields.ts). */
+export interface PasswordAttempt {
+  /** The field's name (`login`); counters are per field. */
+  field: string;
+  /** The normalized email, when the field names one. */
+  email: string | undefined;
+  createsAccount: boolean;
 }
 
 export type RequestLimitResult =
@@ -40,16 +53,19 @@ export type RequestLimitResult =
   | { ok: false; status: 400; code: 'TOO_MANY_TOKENS'; message: string };
 
 export interface RequestLimits {
-  /**
-   * Counts one operation against the IP and user limits and one login attempt per login field
-   * the document would execute (aliases, fragments and every operation in the document count).
-   */
+  /** Counts one operation against the IP and user limits (and applies the token limit). */
   checkRequestLimits(input: RequestLimitInput): Promise<RequestLimitResult>;
   /**
-   * A login from `ip` for `email` succeeded: its IP + email failures start again from zero, so
-   * the IP + email budget counts consecutive failures (the per-IP budget still counts all).
+   * Counts the password fields an operation executes (once each, refused ones too) against
+   * the per IP + email, per IP and account-creation budgets; called once the operation is
+   * resolved, before it executes (passwordFieldsPlugin).
    */
-  loginSucceeded(ip: string, email: string): Promise<void>;
+  checkPasswordAttempts(ip: string, attempts: PasswordAttempt[]): Promise<RequestLimitResult>;
+  /**
+   * `field` for `email` from `ip` succeeded: its IP + email count starts again from zero, so
+   * that budget counts consecutive failures (the per-IP budgets still count all).
+   */
+  passwordAttemptSucceeded(ip: string, field: string, email: string): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -67,17 +83,21 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
   };
   const perIp = make(options.perIp, { points: 600, durationMs: MINUTE }, 'ip:');
   const perUser = make(options.perUser, { points: 300, durationMs: MINUTE }, 'user:');
-  const loginPerIpEmail = make(
+  const passwordPerIpEmail = make(
     options.loginPerIpEmail,
     { points: 10, durationMs: 15 * MINUTE },
     'login:ip-email:',
   );
-  const loginPerIp = make(
+  const passwordPerIp = make(
     options.loginPerIp,
     { points: 100, durationMs: 15 * MINUTE },
     'login:ip:',
   );
-  const loginFields = new Set(options.loginFields ?? ['login']);
+  const accountCreationPerIp = make(
+    options.accountCreationPerIp,
+    { points: 20, durationMs: 60 * MINUTE },
+    'account-creation:ip:',
+  );
   const maxTokens = options.maxTokens ?? DEFAULT_LIMITS.maxTokens;
 
   const consume = async (
@@ -97,128 +117,54 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
       retryAfterSeconds: result.retryAfterSeconds,
     };
   };
+  /** Adds one to `counts[key]`. */
+  const tally = (counts: Map<string, number>, key: string) =>
+    counts.set(key, (counts.get(key) ?? 0) + 1);
 
   return {
-    async loginSucceeded(ip, email) {
-      await loginPerIpEmail?.reset(`${ip}|${email.trim().toLowerCase()}`);
+    async passwordAttemptSucceeded(ip, field, email) {
+      await passwordPerIpEmail?.reset(`${field}|${ip}|${email}`);
+    },
+    async checkPasswordAttempts(ip, attempts) {
+      const byIpEmail = new Map<string, number>();
+      const byIp = new Map<string, number>();
+      let creations = 0;
+      for (const attempt of attempts) {
+        if (attempt.email !== undefined)
+          tally(byIpEmail, `${attempt.field}|${ip}|${attempt.email}`);
+        tally(byIp, `${attempt.field}|${ip}`);
+        if (attempt.createsAccount) creations += 1;
+      }
+      for (const [key, count] of byIpEmail) {
+        const result = await consume(passwordPerIpEmail, key, count, 'sign-in attempts');
+        if (result) return result;
+      }
+      for (const [key, count] of byIp) {
+        const result = await consume(passwordPerIp, key, count, 'sign-in attempts');
+        if (result) return result;
+      }
+      return (
+        (await consume(accountCreationPerIp, ip, creations, 'account registrations')) ?? {
+          ok: true,
+        }
+      );
     },
     async checkRequestLimits(input) {
-      let document: DocumentNode | undefined;
       if (typeof input.document === 'string') {
         const parsed = parseWithLimit(input.document, maxTokens);
         if (!parsed.ok && parsed.code === 'TOO_MANY_TOKENS') {
           return { ok: false, status: 400, code: 'TOO_MANY_TOKENS', message: parsed.message };
         }
         // Other syntax errors: Apollo answers them (GRAPHQL_PARSE_FAILED); nothing executes.
-        document = parsed.ok ? parsed.document : undefined;
-      } else {
-        document = input.document ?? undefined;
-      }
-      const rejected =
-        (await consume(perIp, input.ip, 1, 'requests')) ??
-        (input.userId ? await consume(perUser, input.userId, 1, 'requests') : undefined);
-      if (rejected) return rejected;
-      if (!document) return { ok: true };
-      const emails = loginAttempts(document, loginFields, input.variables ?? undefined);
-      if (emails.length === 0) return { ok: true };
-      const byEmail = new Map<string, number>();
-      for (const email of emails) byEmail.set(email, (byEmail.get(email) ?? 0) + 1);
-      for (const [email, count] of byEmail) {
-        const result = await consume(
-          loginPerIpEmail,
-          `${input.ip}|${email}`,
-          count,
-          'sign-in attempts',
-        );
-        if (result) return result;
       }
       return (
-        (await consume(loginPerIp, input.ip, emails.length, 'sign-in attempts')) ?? { ok: true }
+        (await consume(perIp, input.ip, 1, 'requests')) ??
+        (input.userId ? await consume(perUser, input.userId, 1, 'requests') : undefined) ?? {
+          ok: true,
+        }
       );
     },
   };
-}
-
-/**
- * The email of every login field the document's mutations select (lower-cased; `?` when it
- * cannot be read statically), with fragments expanded and aliases counted one by one.
- */
-export function loginAttempts(
-  document: DocumentNode,
-  loginFields: ReadonlySet<string>,
-  variables: Record<string, unknown> | undefined,
-): string[] {
-  return loginSelections(document, loginFields, variables).map((selection) => selection.email);
-}
-
-/** One login field a document executes: its response key (alias or name) and the email. */
-export interface LoginSelection {
-  responseKey: string;
-  email: string;
-}
-
-/** Like {@link loginAttempts}, with the response key under which each login field answers. */
-export function loginSelections(
-  document: DocumentNode,
-  loginFields: ReadonlySet<string>,
-  variables: Record<string, unknown> | undefined,
-): LoginSelection[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION)
-      fragments.set(definition.name.value, definition);
-  }
-  const emails: LoginSelection[] = [];
-  const valueOf = (value: ValueNode | undefined): unknown => {
-    if (!value) return undefined;
-    if (value.kind === Kind.VARIABLE) return variables?.[value.name.value];
-    if (value.kind === Kind.STRING) return value.value;
-    if (value.kind === Kind.OBJECT) {
-      return Object.fromEntries(
-        value.fields.map((field) => [field.name.value, valueOf(field.value)]),
-      );
-    }
-    return undefined;
-  };
-  const emailOf = (args: Record<string, unknown>): string => {
-    const input = args.input;
-    const candidate =
-      args.email ??
-      (input && typeof input === 'object' ? (input as { email?: unknown }).email : undefined);
-    return typeof candidate === 'string' ? candidate.trim().toLowerCase() : '?';
-  };
-  // Bounded: a fragment bomb of login fields must not loop for ever before the limiter says no.
-  let budget = 10_000;
-  const walk = (selectionSet: SelectionSetNode, path: ReadonlySet<string>) => {
-    for (const selection of selectionSet.selections) {
-      if (--budget < 0) return;
-      if (selection.kind === Kind.FIELD) {
-        if (!loginFields.has(selection.name.value)) continue;
-        const args = Object.fromEntries(
-          (selection.arguments ?? []).map((argument) => [
-            argument.name.value,
-            valueOf(argument.value),
-          ]),
-        );
-        emails.push({
-          responseKey: selection.alias?.value ?? selection.name.value,
-          email: emailOf(args),
-        });
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, path);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment && !path.has(name)) walk(fragment.selectionSet, new Set(path).add(name));
-      }
-    }
-  };
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation') {
-      walk(definition.selectionSet, new Set());
-    }
-  }
-  return emails;
 }
 
 export interface LimitsInterceptOptions {
@@ -243,18 +189,12 @@ export function createLimitsIntercept(options: LimitsInterceptOptions) {
     // A batch counts as one request per operation (Apollo then rejects batches anyway).
     const requests = Array.isArray(body) ? (body as unknown[]) : [body];
     for (const request of requests.slice(0, 100)) {
-      const { query, variables } =
-        request && typeof request === 'object'
-          ? (request as { query?: unknown; variables?: unknown })
-          : {};
+      const { query } =
+        request && typeof request === 'object' ? (request as { query?: unknown }) : {};
       const result = await options.limits.checkRequestLimits({
         ip,
         userId,
         document: typeof query === 'string' ? query : undefined,
-        variables:
-          variables && typeof variables === 'object'
-            ? (variables as Record<string, unknown>)
-            : undefined,
       });
       if (result.ok) continue;
       if (result.status === 429) res.setHeader('retry-after', String(result.retryAfterSeconds));

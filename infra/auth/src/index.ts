@@ -209,6 +209,13 @@ export function mintInternalToken(
   });
 }
 
+/**
+ * An account's email as the user subgraph stores and looks it up (trimmed, lower case), and as
+ * the gateway counts sign-in attempts: one function, so no spelling of an email gets a budget
+ * of its own.
+ */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
 /** Extracts the token from an `Authorization: Bearer …` header value. */
 export function bearerToken(header: string | undefined | null): string | undefined {
   if (!header) return undefined;

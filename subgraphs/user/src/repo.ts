@@ -65,6 +65,37 @@ export function createUserRepo(db: Db) {
       }
     },
 
+    /**
+     * Disables an account (keeps the first `disabled_at`) and revokes every refresh token it
+     * holds, in one transaction. Undefined when there is no such account.
+     */
+    async disableUser(id: string): Promise<UserRow | undefined> {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(users)
+          .set({ disabledAt: sql`coalesce(${users.disabledAt}, now())`, updatedAt: sql`now()` })
+          .where(eq(users.id, id))
+          .returning();
+        if (!row) return undefined;
+        await tx
+          .update(refreshTokens)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(refreshTokens.userId, id), isNull(refreshTokens.revokedAt)));
+        return row;
+      });
+    },
+
+    /** Id and `disabled_at` of the accounts among `ids` that exist, in one query. */
+    async findAccountStatuses(
+      ids: string[],
+    ): Promise<Array<{ id: string; disabledAt: Date | null }>> {
+      if (ids.length === 0) return [];
+      return db
+        .select({ id: users.id, disabledAt: users.disabledAt })
+        .from(users)
+        .where(inArray(users.id, ids));
+    },
+
     async updateUserName(id: string, name: string): Promise<UserRow | undefined> {
       const [row] = await db
         .update(users)

@@ -1,4 +1,5 @@
 import {
+  badUserInput,
   DateTimeScalar,
   decodeCursor,
   pageSize,
@@ -76,12 +77,20 @@ export const resolvers: Resolvers = {
         hasPreviousPage: !!after,
       });
     },
+
+    accountStatuses: async (_parent, { userIds }, context) => {
+      requireRole(context, 'SERVICE');
+      const result = await context.service.accountStatuses(userIds);
+      if (!result.ok) throw badUserInput(result.message);
+      return result.statuses;
+    },
   },
 
   User: {
     __resolveReference: (reference, context) => context.loadUser(reference.id),
     email: (user, _args, context) => (canSee(user, context) ? user.email : null),
     roles: (user, _args, context) => (canSee(user, context) ? user.roles : []),
+    disabledAt: (user, _args, context) => (canSee(user, context) ? user.disabledAt : null),
     addresses: (user, _args, context) =>
       canSee(user, context) ? context.loadAddresses(user.id) : [],
   },
@@ -100,6 +109,14 @@ export const resolvers: Resolvers = {
       return result.ok
         ? { success: true, userErrors: [] }
         : { success: false, userErrors: userErrors(result) };
+    },
+
+    disableUser: async (_parent, { input }, context) => {
+      requireRole(context, 'ADMIN');
+      const result = await context.service.disableUser(input.userId);
+      return result.ok
+        ? { user: result.user, userErrors: [] }
+        : { user: null, userErrors: userErrors(result) };
     },
 
     updateProfile: async (_parent, { input }, context) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Identity, Role } from '@shop/auth';
+import { normalizeEmail, type Identity, type Role } from '@shop/auth';
 import {
   burnPasswordVerification,
   hashPassword,
@@ -18,7 +18,8 @@ export type AccountErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   | 'REFRESH_TOKEN_REUSED'
   | 'INVALID_INPUT'
-  | 'ADDRESS_NOT_FOUND';
+  | 'ADDRESS_NOT_FOUND'
+  | 'USER_NOT_FOUND';
 
 /** An expected failure, shown to the client as an `AccountUserError`. */
 export interface AccountFailure {
@@ -57,9 +58,8 @@ const INVALID_CREDENTIALS = 'Invalid email or password';
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME_MAX_LENGTH = 100;
-
-/** Lower-cased, trimmed email. */
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+/** Most ids one `accountStatuses` call may ask about. */
+export const MAX_ACCOUNT_STATUS_IDS = 100;
 
 /** True for a syntactically valid uuid (anything else cannot name a row). */
 export const isUuid = (value: string) => UUID_PATTERN.test(value);
@@ -169,9 +169,9 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
         await burnPasswordVerification(input.password);
         return fail('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
       }
-      if (!(await verifyPassword(user.passwordHash, input.password))) {
-        return fail('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
-      }
+      // A disabled account answers like a wrong password, after the same verification.
+      const matches = await verifyPassword(user.passwordHash, input.password);
+      if (!matches || user.disabledAt) return fail('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
       return { ok: true, ...(await signIn(user)) };
     },
 
@@ -190,7 +190,12 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
             ]);
       }
       const user = await repo.findUserById(rotated.userId);
-      if (!user) return fail('INVALID_REFRESH_TOKEN', 'The account no longer exists');
+      if (!user || user.disabledAt) {
+        return fail('INVALID_REFRESH_TOKEN', 'The account no longer exists or is disabled', [
+          'input',
+          'refreshToken',
+        ]);
+      }
       const access = await tokens.signAccessToken(user);
       return {
         ok: true,
@@ -207,6 +212,28 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
         ]);
       }
       return { ok: true };
+    },
+
+    /**
+     * Disables an account (ADMIN): no more sign-ins or refreshes, every session revoked; the
+     * gateway refuses its access tokens once its status cache expires (≤ 30 s).
+     */
+    async disableUser(id: string): Promise<Result<{ user: User }>> {
+      const row = isUuid(id) ? await repo.disableUser(id) : undefined;
+      if (!row) return fail('USER_NOT_FOUND', 'No account has this id', ['input', 'userId']);
+      return { ok: true, user: toUser(row) };
+    },
+
+    /** For each id, in order: true when the account exists and is not disabled. */
+    async accountStatuses(
+      ids: string[],
+    ): Promise<Result<{ statuses: Array<{ userId: string; active: boolean }> }>> {
+      if (ids.length > MAX_ACCOUNT_STATUS_IDS) {
+        return fail('INVALID_INPUT', `At most ${MAX_ACCOUNT_STATUS_IDS} ids per call`, ['userIds']);
+      }
+      const rows = await repo.findAccountStatuses([...new Set(ids.filter(isUuid))]);
+      const active = new Set(rows.filter((row) => !row.disabledAt).map((row) => row.id));
+      return { ok: true, statuses: ids.map((userId) => ({ userId, active: active.has(userId) })) };
     },
 
     async userById(id: string): Promise<User | undefined> {

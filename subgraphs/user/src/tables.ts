@@ -15,6 +15,7 @@ export const users = userSchema.table(
     roles: text('roles').array().notNull().$type<Array<'CUSTOMER' | 'ADMIN'>>(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    disabledAt: timestamptz('disabled_at'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),

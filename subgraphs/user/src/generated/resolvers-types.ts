@@ -32,8 +32,19 @@ export type AccountErrorCode =
   | 'INVALID_REFRESH_TOKEN'
   /** The refresh token was already used; its whole session has been revoked. */
   | 'REFRESH_TOKEN_REUSED'
+  /** No account has this id. */
+  | 'USER_NOT_FOUND'
   /** The password is shorter than 10 or longer than 128 characters, or uses only one character class. */
   | 'WEAK_PASSWORD';
+
+/** Whether an account may still act (for the gateway's access-token check). */
+export type AccountStatus = {
+  __typename?: 'AccountStatus';
+  /** True when the account exists and is not disabled. */
+  active: Scalars['Boolean']['output'];
+  /** The account's id, as asked. */
+  userId: Scalars['ID']['output'];
+};
 
 /** An expected failure of an account mutation. */
 export type AccountUserError = {
@@ -120,6 +131,21 @@ export type AuthPayload = {
   userErrors: Array<AccountUserError>;
 };
 
+/** Input of `disableUser`. */
+export type DisableUserInput = {
+  /** Id of the account to disable. */
+  userId: Scalars['ID']['input'];
+};
+
+/** Result of `disableUser`. */
+export type DisableUserPayload = {
+  __typename?: 'DisableUserPayload';
+  /** The disabled account (with `disabledAt` set), or null on failure. */
+  user?: Maybe<User>;
+  /** Why the operation failed; empty on success. */
+  userErrors: Array<AccountUserError>;
+};
+
 /** Input of `login`. */
 export type LoginInput = {
   /** Sign-in email (case-insensitive). */
@@ -148,6 +174,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Saves a new address for the signed-in user. */
   addAddress?: Maybe<AddressPayload>;
+  /**
+   * Disables an account at once: it can no longer sign in or refresh its tokens (every session is
+   * revoked), and the gateway refuses its access tokens within 30 seconds. ADMIN only.
+   */
+  disableUser?: Maybe<DisableUserPayload>;
   /** Signs in with email and password, starting a new session. */
   login?: Maybe<AuthPayload>;
   /** Ends the session of a refresh token (all tokens rotated from the same sign-in). */
@@ -157,7 +188,11 @@ export type Mutation = {
    * an already-used refresh token revokes the whole session.
    */
   refreshToken?: Maybe<AuthPayload>;
-  /** Creates a CUSTOMER account and signs it in. */
+  /**
+   * Creates a CUSTOMER account and signs it in. An email that already has an account answers
+   * `EMAIL_TAKEN` (like Shopify's and Saleor's storefront APIs); the gateway counts every call
+   * against tight per-IP budgets (README "Sign-in and account limits").
+   */
   register?: Maybe<AuthPayload>;
   /**
    * Deletes one of the signed-in user's addresses; if it was the default, the oldest remaining
@@ -173,6 +208,11 @@ export type Mutation = {
 /** Account mutations. Those acting on the caller's own account require a signed-in user. */
 export type MutationAddAddressArgs = {
   input: AddressInput;
+};
+
+/** Account mutations. Those acting on the caller's own account require a signed-in user. */
+export type MutationDisableUserArgs = {
+  input: DisableUserInput;
 };
 
 /** Account mutations. Those acting on the caller's own account require a signed-in user. */
@@ -227,6 +267,12 @@ export type PageInfo = {
 /** Account queries. */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Whether each account exists and is not disabled, in the order asked (at most 100 ids). Only
+   * for the gateway, which refuses the access tokens of inactive accounts. SERVICE only; null when
+   * the user service cannot answer.
+   */
+  accountStatuses?: Maybe<Array<AccountStatus>>;
   /** The signed-in user, or null for anonymous callers. */
   me?: Maybe<User>;
   /**
@@ -234,6 +280,11 @@ export type Query = {
    * answer.
    */
   users?: Maybe<UserConnection>;
+};
+
+/** Account queries. */
+export type QueryAccountStatusesArgs = {
+  userIds: Array<Scalars['ID']['input']>;
 };
 
 /** Account queries. */
@@ -300,6 +351,11 @@ export type User = {
   addresses: Array<Address>;
   /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
+  /**
+   * When an ADMIN disabled the account (it can no longer sign in, and its tokens are refused);
+   * null while it is active. Null unless the caller is this user or an ADMIN.
+   */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Sign-in email, lower case. Null unless the caller is this user or an ADMIN. */
   email?: Maybe<Scalars['String']['output']>;
   /** Stable identifier (a UUID). */
@@ -451,16 +507,20 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AccountErrorCode: AccountErrorCode;
+  AccountStatus: ResolverTypeWrapper<AccountStatus>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountUserError: ResolverTypeWrapper<AccountUserError>;
   Address: ResolverTypeWrapper<Address>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AddressInput: AddressInput;
   AddressPayload: ResolverTypeWrapper<AddressPayload>;
   AuthPayload: ResolverTypeWrapper<
     Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }
   >;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DisableUserInput: DisableUserInput;
+  DisableUserPayload: ResolverTypeWrapper<
+    Omit<DisableUserPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }
+  >;
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
@@ -482,18 +542,23 @@ export type ResolversTypes = ResolversObject<{
   >;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AccountStatus: AccountStatus;
+  ID: Scalars['ID']['output'];
   AccountUserError: AccountUserError;
   Address: Address;
-  ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   AddressInput: AddressInput;
   AddressPayload: AddressPayload;
   AuthPayload: Omit<AuthPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   DateTime: Scalars['DateTime']['output'];
+  DisableUserInput: DisableUserInput;
+  DisableUserPayload: Omit<DisableUserPayload, 'user'> & {
+    user?: Maybe<ResolversParentTypes['User']>;
+  };
   LoginInput: LoginInput;
   LogoutInput: LogoutInput;
   LogoutPayload: LogoutPayload;
@@ -514,6 +579,7 @@ export type ResolversParentTypes = ResolversObject<{
   };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
   String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type AuthDirectiveArgs = {
@@ -526,6 +592,26 @@ export type AuthDirectiveResolver<
   ContextType = UserContext,
   Args = AuthDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PasswordHashingDirectiveArgs = {
+  createsAccount?: Scalars['Boolean']['input'];
+  email?: Maybe<Scalars['String']['input']>;
+};
+
+export type PasswordHashingDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = UserContext,
+  Args = PasswordHashingDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccountStatusResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['AccountStatus'] = ResolversParentTypes['AccountStatus'],
+> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
 
 export type AccountUserErrorResolvers<
   ContextType = UserContext,
@@ -580,6 +666,15 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
   name: 'DateTime';
 }
 
+export type DisableUserPayloadResolvers<
+  ContextType = UserContext,
+  ParentType extends ResolversParentTypes['DisableUserPayload'] =
+    ResolversParentTypes['DisableUserPayload'],
+> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+}>;
+
 export type LogoutPayloadResolvers<
   ContextType = UserContext,
   ParentType extends ResolversParentTypes['LogoutPayload'] = ResolversParentTypes['LogoutPayload'],
@@ -597,6 +692,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationAddAddressArgs, 'input'>
+  >;
+  disableUser?: Resolver<
+    Maybe<ResolversTypes['DisableUserPayload']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationDisableUserArgs, 'input'>
   >;
   login?: Resolver<
     Maybe<ResolversTypes['AuthPayload']>,
@@ -656,6 +757,12 @@ export type QueryResolvers<
   ContextType = UserContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
+  accountStatuses?: Resolver<
+    Maybe<Array<ResolversTypes['AccountStatus']>>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryAccountStatusesArgs, 'userIds'>
+  >;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   users?: Resolver<
     Maybe<ResolversTypes['UserConnection']>,
@@ -696,6 +803,7 @@ export type UserResolvers<
   >;
   addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -720,11 +828,13 @@ export type UserEdgeResolvers<
 }>;
 
 export type Resolvers<ContextType = UserContext> = ResolversObject<{
+  AccountStatus?: AccountStatusResolvers<ContextType>;
   AccountUserError?: AccountUserErrorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AddressPayload?: AddressPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DisableUserPayload?: DisableUserPayloadResolvers<ContextType>;
   LogoutPayload?: LogoutPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -738,4 +848,5 @@ export type Resolvers<ContextType = UserContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = UserContext> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  passwordHashing?: PasswordHashingDirectiveResolver<any, any, ContextType>;
 }>;
