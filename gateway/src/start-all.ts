@@ -29,6 +29,7 @@ const graph = await startEmbeddedGraph({
   persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events.
   responseCache: {},
+  ...(env.RATE_LIMITS ? {} : { requestLimits: false as const }),
 });
 onShutdownSignal(async () => {
   await graph.stop();
