@@ -79,6 +79,7 @@ import {
 } from './subscriptions';
 import { usagePlugin, UsageReporter, type UsageContext } from './usage';
 import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
+import { apolloLogger, log } from '@shop/log';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
 export interface GatewayContext extends UsageContext {
@@ -273,6 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    logger: apolloLogger,
     buildService: ({ name, url }) =>
       (dataSources[name] = Object.assign(
         new InternalAuthDataSource(
@@ -344,7 +346,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       planExecutor?.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
+      log.error(
         "[execution] cannot plan the new supergraph; @apollo/gateway's executor runs every operation until one loads",
         error,
       );
@@ -352,18 +354,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       listSizes.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
-        '[limits] cannot read @listSize from the new supergraph; keeping the old',
-        error,
-      );
+      log.error('[limits] cannot read @listSize from the new supergraph; keeping the old', error);
     }
     try {
       authRules.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
-        '[auth] cannot read @auth from the new supergraph; keeping the old rules',
-        error,
-      );
+      log.error('[auth] cannot read @auth from the new supergraph; keeping the old rules', error);
     }
     if (publicFields && coreSupergraphSdl !== initialSdl) {
       // A new supergraph may shape or route the cached fields differently.
@@ -371,7 +367,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       try {
         publicFields.reload(coreSupergraphSdl);
       } catch (error) {
-        console.error('[response-cache] cannot read the new supergraph; caching off', error);
+        log.error('[response-cache] cannot read the new supergraph; caching off', error);
       }
     }
     // The first call is the initial load of the SDL the engine already serves.
@@ -381,7 +377,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       engine.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error('[subscriptions] cannot load the new supergraph', error);
+      log.error('[subscriptions] cannot load the new supergraph', error);
     }
   });
   const metrics = new HttpMetrics('gateway');
@@ -417,6 +413,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    // Apollo's own messages go through the redacting logger too.
+    logger: apolloLogger,
     includeStacktraceInErrorResponses: false,
     // The process's signal handler (`onShutdownSignal`) stops the graph in order; see there.
     stopOnTerminationSignals: false,

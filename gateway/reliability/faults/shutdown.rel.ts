@@ -67,9 +67,7 @@ describe('shutdown of pnpm start (issue 15 finding 7)', () => {
       query: `query { products(first: 1) { edges { node { variants { id } } } } }`,
     });
     const variantId = products.body.data?.products.edges[0].node.variants[0].id as string;
-    const tokens = await Promise.all(
-      Array.from({ length: CUSTOMERS }, (_, n) => register(url, n)),
-    );
+    const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, n) => register(url, n)));
     let signalledAt = Number.POSITIVE_INFINITY;
     const answers: Array<{
       sentAt: number;

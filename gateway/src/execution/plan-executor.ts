@@ -42,6 +42,7 @@ import {
   Unsupported,
   type Shaper,
 } from './shape';
+import { log } from '@shop/log';
 
 type Executor = ApolloGateway['executor'];
 type RequestContext = Parameters<Executor>[0];
@@ -145,7 +146,7 @@ export class PlanExecutor {
       // exceptions). A query only reads: @apollo/gateway's executor answers it, now and from
       // now on. A mutation may already have run some fetches: it fails rather than run twice.
       if (compiled.operation.operation !== 'query') throw error;
-      console.error(
+      log.error(
         '[execution] the plan executor failed; @apollo/gateway runs this operation from now on',
         error,
       );

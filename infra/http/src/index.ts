@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpMetrics } from './metrics';
+import { log } from '@shop/log';
 
 export { HttpMetrics, errorCodesOf, graphqlMetricsPlugin } from './metrics';
 
@@ -264,7 +265,7 @@ export async function startHttpServer<TContext extends BaseContext>(
         res.setHeader('connection', 'close');
         return sendGraphQLError(res, error.status, error.code, error.message);
       }
-      console.error('[http] unhandled error', error);
+      log.error('[http] unhandled error', error);
       sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     });
   });
@@ -309,11 +310,11 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[shutdown] ${signal} received, draining`);
+    log.info(`[shutdown] ${signal} received, draining`);
     stop()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
-        console.error('[shutdown] failed', error);
+        log.error('[shutdown] failed', error);
         process.exit(1);
       });
   };

@@ -32,6 +32,7 @@ import { jitExecutorGateway } from './jit';
 import { isTransientDatabaseError } from './transient';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 import { graphqlTracingPlugin, traceGraphQLServer, tracingEnabled } from './tracing';
+import { apolloLogger, log } from '@shop/log';
 
 export * from './errors';
 export * from './auth-directive';
@@ -91,7 +92,7 @@ export function formatError(
   }
   const original = unwrapResolverError(error);
   if (isTransientDatabaseError(original)) {
-    console.warn('[graphql] database unavailable', (original as Error).message);
+    log.warn('[graphql] database unavailable', original);
     return {
       message: 'The service is temporarily unavailable; retry the request',
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -99,7 +100,7 @@ export function formatError(
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
     };
   }
-  console.error('[graphql] internal error', original);
+  log.error('[graphql] internal error', original);
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
@@ -143,6 +144,8 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
   const apollo = new ApolloServer<TContext>({
     ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitExecutorGateway(schema) }),
     formatError,
+    // Apollo's own messages go through the redacting logger too.
+    logger: apolloLogger,
     includeStacktraceInErrorResponses: false,
     // The process's signal handler (`onShutdownSignal`) stops the servers in order; see there.
     stopOnTerminationSignals: false,

@@ -6,6 +6,7 @@ import type { ProductCatalog, VariantInfo } from './products';
 import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
 import type { CartLineRow, CartRow } from './tables';
 import { isUuid, type CartTokens } from './tokens';
+import { log } from '@shop/log';
 
 export type CartErrorCode =
   | 'VARIANT_NOT_FOUND'
@@ -245,7 +246,7 @@ export function createCartService(deps: CartServiceDeps) {
     try {
       return await catalog.fetchVariants(ids);
     } catch (error) {
-      console.warn(`[cart] product unavailable while editing a cart: ${String(error)}`);
+      log.warn(`[cart] product unavailable while editing a cart: ${String(error)}`);
       return undefined;
     }
   };
@@ -679,7 +680,7 @@ export function createCartService(deps: CartServiceDeps) {
     const events: NewEvent[] = [];
     let target = await tx.lockActiveCartForUser(userId);
     if (target && target.currencyCode && target.currencyCode !== currency) {
-      console.warn(
+      log.warn(
         `[cart] cannot carry lines of cart ${converted.id} over: the active cart is in ${target.currencyCode}`,
       );
       return [];
