@@ -16,6 +16,8 @@ import { childEnv, SHARED_DATABASE_URL, SHARED_REDIS_URL } from './env';
 export interface EmbeddedProcess {
   /** The gateway's GraphQL endpoint. */
   readonly url: string;
+  /** The scratch Postgres database the graph runs on (undefined on PGlite). */
+  readonly databaseUrl: string | undefined;
   readonly pid: number | undefined;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -96,6 +98,7 @@ export async function startEmbeddedProcess(
 
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    databaseUrl: scratch?.url,
     pid: child.pid,
     output: () => log,
     async signal(signal, waitMs) {
