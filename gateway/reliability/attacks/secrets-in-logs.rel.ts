@@ -309,7 +309,6 @@ describe('secrets in logs (issue 15 finding 6)', () => {
     const exit = await graph.signal('SIGTERM', 20_000);
     expect(exit).toBeDefined();
     log = graph.output();
-    (await import('node:fs')).writeFileSync('/tmp/ops-secrets.log', log);
     expect(log).toContain('ShopGraph is running'); // the capture works
 
     const leaked = [...secrets].filter((value) => log.includes(value));
