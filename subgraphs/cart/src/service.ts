@@ -297,11 +297,20 @@ export function createCartService(deps: CartServiceDeps) {
     /** The signed guest token of a guest cart; null for a user's cart. */
     tokenFor: (cart: Pick<CartRow, 'id' | 'userId'>) => (cart.userId ? null : tokens.sign(cart.id)),
 
-    /** A cart by guest token: null when the token is forged or the cart belongs to someone else. */
-    async cartByToken(caller: Caller, cartToken: string): Promise<CartSnapshot | null> {
+    /**
+     * A cart by guest token: null when the token is forged or the cart belongs to someone else.
+     * `load` reads the cart by id: resolvers pass the request's batch loader, so any number of
+     * `cart(cartToken)` fields in one operation (aliases) cost one read, not one each.
+     */
+    async cartByToken(
+      caller: Caller,
+      cartToken: string,
+      load: (cartId: string) => Promise<CartSnapshot | null | undefined> = async (cartId) =>
+        readSnapshot(await repo.findHead(cartId)),
+    ): Promise<CartSnapshot | null> {
       const cartId = tokens.verify(cartToken);
       if (!cartId) return null;
-      const cart = await readSnapshot(await repo.findHead(cartId));
+      const cart = await load(cartId);
       if (!cart || (cart.userId !== null && cart.userId !== caller?.userId)) return null;
       return cart;
     },
