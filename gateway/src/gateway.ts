@@ -296,6 +296,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           supergraphSdl: options.supergraphSdl,
           dataSources,
           fallback: gateway.executor,
+          // Planning a new operation shape costs the client's IP budget (see `limits` below).
+          onPlanned: (requestContext) => {
+            const ip = (requestContext.context as GatewayContext).clientIp;
+            if (ip && limits) void limits.chargePlanning(ip).catch(() => undefined);
+          },
         });
   // Apollo Server takes the executor from `gateway.load()`, which returns this property.
   if (planExecutor) gateway.executor = planExecutor.execute;

@@ -24,6 +24,11 @@ export interface RequestLimitsOptions {
   maxTokens?: number;
   /** Shared store (e.g. `createRedisStore`); default one memory store per limiter. */
   store?: RateLimitStore;
+  /**
+   * Points of the per-IP budget an operation planned for the first time costs on top of its
+   * request (`chargePlanning`). Default 10: 600/min buys 60 new operation shapes a minute.
+   */
+  planningPoints?: number;
 }
 
 export interface RequestLimitInput {
@@ -50,6 +55,11 @@ export interface RequestLimits {
    * the IP + email budget counts consecutive failures (the per-IP budget still counts all).
    */
   loginSucceeded(ip: string, email: string): Promise<void>;
+  /**
+   * An operation from `ip` had to be planned (a plan-cache miss): its cost is taken from the
+   * IP's budget, so later requests are refused once new shapes used it up.
+   */
+  chargePlanning(ip: string): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -98,7 +108,12 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
     };
   };
 
+  const planningPoints = options.planningPoints ?? 10;
+
   return {
+    async chargePlanning(ip) {
+      await consume(perIp, ip, planningPoints, 'new operations');
+    },
     async loginSucceeded(ip, email) {
       await loginPerIpEmail?.reset(`${ip}|${email.trim().toLowerCase()}`);
     },
