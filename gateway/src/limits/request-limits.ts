@@ -26,7 +26,8 @@ export interface RequestLimitsOptions {
   store?: RateLimitStore;
   /**
    * Points of the per-IP budget an operation planned for the first time costs on top of its
-   * request (`chargePlanning`). Default 10: 600/min buys 60 new operation shapes a minute.
+   * request (`chargePlanning`). Default 20: 600/min buys ~28 new operation shapes a minute (an
+   * app sends a fixed set of operations; each shape is planned once for every client).
    */
   planningPoints?: number;
 }
@@ -108,7 +109,7 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
     };
   };
 
-  const planningPoints = options.planningPoints ?? 10;
+  const planningPoints = options.planningPoints ?? 20;
 
   return {
     async chargePlanning(ip) {
