@@ -1,3 +1,4 @@
+import { setLogSink } from '@shop/log';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { formatError, isTransientDatabaseError, ServiceCallError } from '../src';
@@ -60,8 +61,7 @@ describe('transient database errors', () => {
       const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
       await client.connect();
     });
-    const warn = console.warn;
-    console.warn = () => {};
+    const silenced = setLogSink(() => {});
     try {
       expect(formatError({ message: 'connect ECONNREFUSED', path: ['checkout'] }, refused)).toEqual(
         {
@@ -71,16 +71,15 @@ describe('transient database errors', () => {
         },
       );
     } finally {
-      console.warn = warn;
+      setLogSink(silenced);
     }
-    const error = console.error;
-    console.error = () => {};
+    setLogSink(() => {});
     try {
       expect(formatError({ message: 'boom' }, new Error('boom')).extensions?.code).toBe(
         'INTERNAL_SERVER_ERROR',
       );
     } finally {
-      console.error = error;
+      setLogSink(silenced);
     }
   });
 });
