@@ -63,6 +63,13 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // Production code logs through @shop/log, which redacts secrets (SQL parameters, password
+    // hashes, tokens, emails) at the logger. Command-line tools print to their terminal.
+    files: ['gateway/src/**/*.ts', 'subgraphs/*/src/**/*.ts', 'infra/*/src/**/*.ts'],
+    ignores: ['infra/codegen/**', 'infra/scaffold/**', 'infra/packaging/**', '**/*cli.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -21,6 +21,7 @@ import { startGateway, type RunningGateway } from './gateway';
 import type { RequestLimitsOptions } from './limits';
 import type { GatewayPersistedQueryOptions } from './persisted';
 import type { SubscriptionLimits } from './subscriptions';
+import { log } from '@shop/log';
 
 export interface EmbeddedGraphOptions {
   /** Postgres URL; PGlite when absent. */
@@ -229,14 +230,14 @@ async function bounded(step: string, work: Promise<unknown>, ms = 15_000): Promi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      console.warn(`[shutdown] ${step} did not stop within ${ms} ms; continuing`);
+      log.warn(`[shutdown] ${step} did not stop within ${ms} ms; continuing`);
       resolve();
     }, ms);
     timer.unref();
   });
   const settled = work.then(
     () => undefined,
-    (error: unknown) => console.warn(`[shutdown] ${step} failed while stopping`, error),
+    (error: unknown) => log.warn(`[shutdown] ${step} failed while stopping`, error),
   );
   await Promise.race([settled, timeout]);
   clearTimeout(timer);

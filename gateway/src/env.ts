@@ -92,6 +92,8 @@ export const EmbeddedEnv = z.object({
   REDIS_URL: optionalUrl(),
   /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
   CART_TOKEN_SECRET: optionalString(),
+  /** The gateway's rate limits (per IP, per user, login attempts); `off` only for test rigs. */
+  RATE_LIMITS: flag(true),
   /** Share of operations reported to the analytics subgraph (0..1). */
   USAGE_SAMPLE_RATE: z.preprocess(
     (value) => (value === '' ? undefined : value),

@@ -85,6 +85,7 @@ import {
 } from './subscriptions';
 import { usagePlugin, UsageReporter, type UsageContext } from './usage';
 import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
+import { apolloLogger, log } from '@shop/log';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
 export interface GatewayContext extends UsageContext {
@@ -292,6 +293,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    logger: apolloLogger,
     buildService: ({ name, url }) =>
       (dataSources[name] = Object.assign(
         new InternalAuthDataSource(
@@ -313,6 +315,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           supergraphSdl: options.supergraphSdl,
           dataSources,
           fallback: gateway.executor,
+          // Planning a new operation shape costs the client's IP budget (see `limits` below).
+          onPlanned: (requestContext) => {
+            const ip = (requestContext.context as GatewayContext).clientIp;
+            if (ip && limits) void limits.chargePlanning(ip).catch(() => undefined);
+          },
         });
   // Apollo Server takes the executor from `gateway.load()`, which returns this property.
   if (planExecutor) gateway.executor = planExecutor.execute;
@@ -367,7 +374,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       planExecutor?.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
+      log.error(
         "[execution] cannot plan the new supergraph; @apollo/gateway's executor runs every operation until one loads",
         error,
       );
@@ -375,10 +382,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       listSizes.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
-        '[limits] cannot read @listSize from the new supergraph; keeping the old',
-        error,
-      );
+      log.error('[limits] cannot read @listSize from the new supergraph; keeping the old', error);
     }
     try {
       inputBounds.reload(coreSupergraphSdl);
@@ -399,10 +403,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       authRules.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
-        '[auth] cannot read @auth from the new supergraph; keeping the old rules',
-        error,
-      );
+      log.error('[auth] cannot read @auth from the new supergraph; keeping the old rules', error);
     }
     if (publicFields && coreSupergraphSdl !== initialSdl) {
       // A new supergraph may shape or route the cached fields differently.
@@ -410,7 +411,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       try {
         publicFields.reload(coreSupergraphSdl);
       } catch (error) {
-        console.error('[response-cache] cannot read the new supergraph; caching off', error);
+        log.error('[response-cache] cannot read the new supergraph; caching off', error);
       }
     }
     // The first call is the initial load of the SDL the engine already serves.
@@ -420,7 +421,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       engine.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error('[subscriptions] cannot load the new supergraph', error);
+      log.error('[subscriptions] cannot load the new supergraph', error);
     }
   });
   const metrics = new HttpMetrics('gateway');
@@ -456,7 +457,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
+    // Apollo's own messages go through the redacting logger too.
+    logger: apolloLogger,
     includeStacktraceInErrorResponses: false,
+    // The process's signal handler (`onShutdownSignal`) stops the graph in order; see there.
+    stopOnTerminationSignals: false,
     // Compact JSON: Apollo Server pretty-prints results by default (~6 % of the gateway's CPU on
     // large responses in bench/gateway's profile, and bigger bodies on every hop).
     stringifyResult: (result) => JSON.stringify(result),

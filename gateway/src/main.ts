@@ -8,6 +8,7 @@ import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
 import { startGateway } from './gateway';
 import { isWorkerPrimary, superviseWorkers } from './workers';
+import { log } from '@shop/log';
 
 // The gateway alone, in front of subgraphs running as their own processes; with
 // GATEWAY_WORKERS > 1 this process only supervises that many gateway processes (workers.ts).
@@ -18,7 +19,7 @@ if (isWorkerPrimary(env.GATEWAY_WORKERS)) {
     ? {}
     : { GATEWAY_PRIVATE_JWK: JSON.stringify(await exportPrivateJwk(await loadSigningKey())) };
   if (!env.GATEWAY_PRIVATE_JWK) {
-    console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: one ephemeral key for all workers');
+    log.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: one ephemeral key for all workers');
   }
   await superviseWorkers({ workers: env.GATEWAY_WORKERS, env: sharedKey });
   process.exit();
@@ -26,7 +27,7 @@ if (isWorkerPrimary(env.GATEWAY_WORKERS)) {
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'gateway' });
 if (!env.GATEWAY_PRIVATE_JWK) {
-  console.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
+  log.warn('[gateway] GATEWAY_PRIVATE_JWK is not set: using an ephemeral key (dev only)');
 }
 // Events (usage out, catalog changes in): Kafka when configured, else the event log in the
 // Postgres shared with the subgraphs when DATABASE_URL is set, else none.
@@ -43,7 +44,7 @@ const usageBus = env.KAFKA_BROKERS
     ? await createEventBus({ database, clientId: 'gateway' })
     : undefined;
 if (!usageBus) {
-  console.warn(
+  log.warn(
     '[gateway] neither KAFKA_BROKERS nor DATABASE_URL is set: no usage events, no response cache',
   );
 }
@@ -76,4 +77,4 @@ onShutdownSignal(async () => {
   await database?.close();
   await shutdownTelemetry();
 });
-console.log(`[gateway] listening on ${gateway.url}`);
+log.info(`[gateway] listening on ${gateway.url}`);

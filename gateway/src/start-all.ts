@@ -1,9 +1,9 @@
 import { loadSigningKey } from '@shop/auth';
 import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
-import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startEmbeddedGraph } from './embedded';
 import { loadEmbeddedEnv } from './env';
+import { log } from '@shop/log';
 
 // `pnpm start`: the whole graph in one process on embedded defaults.
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing"): one provider for
@@ -29,6 +29,7 @@ const graph = await startEmbeddedGraph({
   persistedQueries: { mode: env.PERSISTED_QUERIES, dir: env.PERSISTED_QUERIES_DIR },
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events.
   responseCache: {},
+  ...(env.RATE_LIMITS ? {} : { requestLimits: false as const }),
 });
 onShutdownSignal(async () => {
   await graph.stop();
@@ -41,15 +42,11 @@ const storage = env.DATABASE_URL
 const events = env.KAFKA_BROKERS
   ? `Kafka (${env.KAFKA_BROKERS})`
   : 'the embedded Postgres event log';
-console.log(`
-ShopGraph is running on ${storage}, events through ${events}.
-
-  GraphQL endpoint and GraphiQL:  ${graph.gatewayUrl}
-${Object.values(graph.subgraphs)
-  .map((s) => `  subgraph ${s.name.padEnd(9)}  ${s.url}`)
-  .join('\n')}
-
-  Demo admin:     ${DEMO_ACCOUNTS.admin.email} / ${DEMO_ACCOUNTS.admin.password}
-  Demo customer:  ${DEMO_ACCOUNTS.customer.email} / ${DEMO_ACCOUNTS.customer.password}
-
-Press Ctrl+C to stop.`);
+// One line per entry (the logger escapes line breaks). Demo accounts: README "Quick start"
+// (the logger never prints an email address or a password).
+log.info(`ShopGraph is running on ${storage}, events through ${events}.`);
+log.info(`  GraphQL endpoint and GraphiQL:  ${graph.gatewayUrl}`);
+for (const subgraph of Object.values(graph.subgraphs)) {
+  log.info(`  subgraph ${subgraph.name.padEnd(9)}  ${subgraph.url}`);
+}
+log.info('  Demo accounts (admin, customer): see README.md "Quick start". Press Ctrl+C to stop.');

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { log as sharedLog } from '@shop/log';
 
 export interface SuperviseOptions {
   /** Worker processes to keep running (≥ 2; one process needs no supervisor). */
@@ -24,7 +25,7 @@ export interface SuperviseOptions {
  * Redis (`REDIS_URL`), as with several gateway instances.
  */
 export function superviseWorkers(options: SuperviseOptions): Promise<void> {
-  const log = options.log ?? ((message: string) => console.log(`[gateway] ${message}`));
+  const log = options.log ?? ((message: string) => sharedLog.info(`[gateway] ${message}`));
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const maxRestarts = options.maxRestartsPerMinute ?? 10;
   const restarts: number[] = [];

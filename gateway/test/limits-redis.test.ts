@@ -1,3 +1,4 @@
+import { setLogSink } from '@shop/log';
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,8 +78,7 @@ describe('rate limits in Redis', () => {
     const protectedStore = store();
     const failOpenStore = store();
     await eventually(() => protectedStore.isReady() && failOpenStore.isReady());
-    const error = console.error;
-    console.error = () => {};
+    const silenced = setLogSink(() => {});
     try {
       const limiter = createRateLimiter({ points: 3, durationMs: 60_000, store: protectedStore });
       // The unprotected configuration: no fallback, so a store failure lets everything through.
@@ -114,7 +114,7 @@ describe('rate limits in Redis', () => {
       expect((await limiter.consume(fresh)).ok).toBe(true);
       expect(await reader.get(`ratelimit:${fresh}`)).toBe('1');
     } finally {
-      console.error = error;
+      setLogSink(silenced);
     }
   });
 });

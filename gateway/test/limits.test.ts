@@ -1,3 +1,4 @@
+import { setLogSink } from '@shop/log';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -155,13 +156,12 @@ describe('rate limits', () => {
       reset: () => Promise.reject(new Error('down')),
     };
     const limiter = createRateLimiter({ points: 1, durationMs: 1000, store: broken });
-    const error = console.error;
-    console.error = () => {};
+    const silenced = setLogSink(() => {});
     try {
       expect((await limiter.consume('k')).ok).toBe(true);
       expect((await limiter.consume('k')).ok).toBe(false);
     } finally {
-      console.error = error;
+      setLogSink(silenced);
     }
   });
 

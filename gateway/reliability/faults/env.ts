@@ -15,3 +15,6 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   delete env.NODE_OPTIONS;
   return env;
 }
+
+/** `REDIS_URL`: Redis for child processes that use it (the embedded graph's caches and limits). */
+export const SHARED_REDIS_URL: string | undefined = process.env.REDIS_URL || undefined;

@@ -8,7 +8,9 @@
  * same data sources (so internal tokens, the entity cache, usage timing and tracing are
  * unchanged), same response. What it saves, per request (bench/gateway/profile.md):
  * - no federation-internals `Operation` rebuilt from the document: plan, variable handling and
- *   the result shaper are compiled once per (document, operation name);
+ *   the result shaper are compiled once per operation SHAPE: the selected operation without its
+ *   name, plus the fragments (`operationShape`), so a client renaming its operation per request
+ *   (or sending it in different documents) does not buy a new plan each time;
  * - result shaping over plain arrays of steps (shape.ts) instead of federation-internals
  *   selection objects walked through getters;
  * - representations built and results merged by small loops without per-fetch spans or
@@ -31,6 +33,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  print,
 } from 'graphql';
 import { Lru } from '@shop/auth';
 import { getVariableValues, GraphQLError } from './graphql-cjs';
@@ -42,6 +45,7 @@ import {
   Unsupported,
   type Shaper,
 } from './shape';
+import { log } from '@shop/log';
 
 type Executor = ApolloGateway['executor'];
 type RequestContext = Parameters<Executor>[0];
@@ -79,17 +83,25 @@ export interface PlanExecutorOptions {
   dataSources: Record<string, GraphQLDataSource>;
   /** @apollo/gateway's executor, for what is not run here. */
   fallback: Executor;
+  /**
+   * Called when a request's operation shape was not compiled yet and is planned now (the
+   * costly step: ~10–20 ms for 20 root fields): the gateway charges it to the client's rate
+   * limit, so sending new shapes (e.g. new aliases per request) cannot buy unbounded planning.
+   */
+  onPlanned?: (requestContext: RequestContext) => void;
 }
 
-/** Compiled operations kept (LRU by query hash and operation name). */
+/** Compiled operations kept (LRU by operation shape), and shape keys of recent texts. */
 const MAX_COMPILED = 2_000;
 
 export class PlanExecutor {
   readonly stats: PlanExecutorStats = { executed: 0, fallbacks: {} };
   /** Undefined after a supergraph failed to load: everything goes to @apollo/gateway. */
   private state: SupergraphState | undefined;
-  /** Compiled per query text (Apollo's `queryHash`) and operation name. */
+  /** Compiled per operation shape (`operationShape`). */
   private readonly compiled = new Lru<Compiled | Fallback>(MAX_COMPILED);
+  /** The shape of each recent (query text, operation name): repeated requests skip printing. */
+  private readonly shapes = new Lru<OperationShape | Fallback>(MAX_COMPILED);
 
   constructor(private readonly options: PlanExecutorOptions) {
     this.state = PlanExecutor.load(options.supergraphSdl);
@@ -118,8 +130,8 @@ export class PlanExecutor {
 
   /** The executor to install as the gateway's. */
   readonly execute: Executor = async (requestContext) => {
-    const key = `${requestContext.queryHash}\u0000${requestContext.request.operationName ?? ''}`;
-    const compiled = this.compile(key, requestContext);
+    const textKey = `${requestContext.queryHash}\u0000${requestContext.request.operationName ?? ''}`;
+    const compiled = this.compile(textKey, requestContext);
     if ('fallback' in compiled) {
       this.stats.fallbacks[compiled.fallback] = (this.stats.fallbacks[compiled.fallback] ?? 0) + 1;
       return this.options.fallback(requestContext);
@@ -145,59 +157,89 @@ export class PlanExecutor {
       // exceptions). A query only reads: @apollo/gateway's executor answers it, now and from
       // now on. A mutation may already have run some fetches: it fails rather than run twice.
       if (compiled.operation.operation !== 'query') throw error;
-      console.error(
+      log.error(
         '[execution] the plan executor failed; @apollo/gateway runs this operation from now on',
         error,
       );
-      this.compiled.set(key, { fallback: 'runtime error' });
+      const shape = this.shapes.get(textKey);
+      if (shape && 'key' in shape) this.compiled.set(shape.key, { fallback: 'runtime error' });
       this.stats.fallbacks['runtime error'] = (this.stats.fallbacks['runtime error'] ?? 0) + 1;
       return this.options.fallback(requestContext);
     }
   };
 
-  private compile(key: string, requestContext: RequestContext): Compiled | Fallback {
+  private compile(textKey: string, requestContext: RequestContext): Compiled | Fallback {
     const { document, request } = requestContext;
     if (!this.state) return { fallback: 'supergraph' };
-    const known = this.compiled.get(key);
+    let shape = this.shapes.get(textKey);
+    if (!shape) {
+      shape = operationShape(document, request.operationName ?? undefined);
+      this.shapes.set(textKey, shape);
+    }
+    if ('fallback' in shape) return shape;
+    const known = this.compiled.get(shape.key);
     if (known) return known;
     let compiled: Compiled | Fallback;
     try {
-      compiled = this.build(document, request.operationName ?? undefined, requestContext.schema);
+      compiled = this.build(shape, requestContext.schema);
     } catch (error) {
       compiled = { fallback: error instanceof Unsupported ? error.message : 'planning failed' };
     }
-    this.compiled.set(key, compiled);
+    this.compiled.set(shape.key, compiled);
+    this.options.onPlanned?.(requestContext);
     return compiled;
   }
 
-  private build(
-    document: DocumentNode,
-    operationName: string | undefined,
-    schema: GraphQLSchema,
-  ): Compiled | Fallback {
-    let operation: OperationDefinitionNode | undefined;
-    let operations = 0;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.OPERATION_DEFINITION) {
-        operations += 1;
-        if (!operationName || definition.name?.value === operationName) operation = definition;
-      } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        fragments.set(definition.name.value, definition);
-      }
-    }
-    // Missing or ambiguous operations: @apollo/gateway's error.
-    if (!operation || (!operationName && operations > 1)) return { fallback: 'operation' };
+  private build(shape: OperationShape, schema: GraphQLSchema): Compiled | Fallback {
+    const { operation, fragments, document } = shape;
     if (operation.operation === 'subscription') return { fallback: 'subscription' };
     const shaper = compileShaper(schema, operation, fragments);
     const state = this.state!;
-    const plan = state.planner.buildQueryPlan(
-      operationFromDocument(state.apiSchema, document, { operationName }),
-    );
+    const plan = state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, document));
     const reason = plan.node ? unsupportedNode(plan.node as PlanNode) : undefined;
     if (reason) return { fallback: reason };
     return { plan, shaper, operation, defaults: booleanDefaults(operation) };
   }
+}
+
+/**
+ * What a plan depends on: the selected operation WITHOUT its name, and the document's fragments.
+ * Two requests with the same shape get the same plan, whatever their operation names or the
+ * other operations of their documents (so a new name per request is not a new plan, and the
+ * subgraphs receive the same anonymous fetch text, which their compiled-query caches reuse).
+ */
+interface OperationShape {
+  /** The printed shape: the cache key. */
+  key: string;
+  /** The shape as a document of one anonymous operation plus the fragments. */
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  fragments: Map<string, FragmentDefinitionNode>;
+}
+
+function operationShape(
+  document: DocumentNode,
+  operationName: string | undefined,
+): OperationShape | Fallback {
+  let selected: OperationDefinitionNode | undefined;
+  let operations = 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) {
+      operations += 1;
+      if (!operationName || definition.name?.value === operationName) selected = definition;
+    } else if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  // Missing or ambiguous operations: @apollo/gateway's error.
+  if (!selected || (!operationName && operations > 1)) return { fallback: 'operation' };
+  const operation: OperationDefinitionNode = { ...selected, name: undefined };
+  const shape: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [operation, ...fragments.values()],
+  };
+  return { key: print(shape), document: shape, operation, fragments };
 }
 
 /** Why a plan is left to @apollo/gateway, or undefined when it runs here. */

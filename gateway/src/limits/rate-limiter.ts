@@ -1,3 +1,4 @@
+import { log } from '@shop/log';
 /** One fixed-window counter update: the count after adding, and when the window ends. */
 export interface WindowHit {
   count: number;
@@ -139,7 +140,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       } catch (error) {
         if (!warned) {
           warned = true;
-          console.error('[limits] rate-limit store failed; using the fallback', error);
+          log.error('[limits] rate-limit store failed; using the fallback', error);
         }
         if (!fallback) return { ok: true, remaining: options.points };
         hit = await fallback.hit(prefix + key, points, options.durationMs);

@@ -1,5 +1,6 @@
 import { closeRedis, createFailFastRedis, withTimeout } from '@shop/redis';
 import { createRedisStore, type RateLimitStore } from './rate-limiter';
+import { log as sharedLog } from '@shop/log';
 
 export interface RedisRateLimitStoreOptions {
   /** Each Redis call fails after this long (the limiter then uses its memory fallback). */
@@ -28,7 +29,7 @@ export function createRedisRateLimitStore(
   options: RedisRateLimitStoreOptions = {},
 ): RedisRateLimitStore {
   const timeoutMs = options.commandTimeoutMs ?? 100;
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? ((message: string) => sharedLog.warn(message));
   const client = createFailFastRedis(url, {
     label: '[limits]',
     fallback: 'counting in memory',

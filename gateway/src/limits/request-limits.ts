@@ -29,6 +29,12 @@ export interface RequestLimitsOptions {
   maxTokens?: number;
   /** Shared store (e.g. `createRedisStore`); default one memory store per limiter. */
   store?: RateLimitStore;
+  /**
+   * Points of the per-IP budget an operation planned for the first time costs on top of its
+   * request (`chargePlanning`). Default 20: 600/min buys ~28 new operation shapes a minute (an
+   * app sends a fixed set of operations; each shape is planned once for every client).
+   */
+  planningPoints?: number;
 }
 
 export interface RequestLimitInput {
@@ -66,6 +72,11 @@ export interface RequestLimits {
    * that budget counts consecutive failures (the per-IP budgets still count all).
    */
   passwordAttemptSucceeded(ip: string, field: string, email: string): Promise<void>;
+  /**
+   * An operation from `ip` had to be planned (a plan-cache miss): its cost is taken from the
+   * IP's budget, so later requests are refused once new shapes used it up.
+   */
+  chargePlanning(ip: string): Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -121,7 +132,12 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
   const tally = (counts: Map<string, number>, key: string) =>
     counts.set(key, (counts.get(key) ?? 0) + 1);
 
+  const planningPoints = options.planningPoints ?? 20;
+
   return {
+    async chargePlanning(ip) {
+      await consume(perIp, ip, planningPoints, 'new operations');
+    },
     async passwordAttemptSucceeded(ip, field, email) {
       await passwordPerIpEmail?.reset(`${field}|${ip}|${email}`);
     },

@@ -23,6 +23,7 @@ import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
 import { toWebSocketUrl, UpstreamSocket } from './upstream';
+import { apolloLogger } from '@shop/log';
 
 /** Name of the synthetic fetch that hands each upstream event to `executeQueryPlan`. */
 const SEED_SERVICE = '__subscription_event__';
@@ -230,7 +231,7 @@ export class FederatedSubscriptionEngine {
 
   constructor(private readonly options: FederatedSubscriptionEngineOptions) {
     this.limits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.limits };
-    this.logger = options.logger ?? console;
+    this.logger = options.logger ?? apolloLogger;
     this.state = this.buildState(options.supergraphSdl);
   }
 

@@ -1,4 +1,5 @@
 import { createEnvelope, TOPICS, type EventBus, type EventEnvelope } from '@shop/events';
+import { log } from '@shop/log';
 
 /** One subgraph fetch made while executing an operation. */
 export interface SubgraphFetch {
@@ -88,7 +89,7 @@ export class UsageReporter {
     this.batchSize = Math.max(1, options.batchSize ?? 200);
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.random = options.random ?? Math.random;
-    this.logger = options.logger ?? console;
+    this.logger = options.logger ?? log;
     this.logIntervalMs = options.logIntervalMs ?? 30_000;
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 250);
     this.timer.unref();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { log } from '@shop/log';
 
 /**
  * Environment parsing shared by every deployable. Each package composes its own zod object
@@ -67,8 +68,8 @@ export function loadEnv<TSchema extends z.ZodType>(
 ): z.infer<TSchema> {
   const result = parseEnv(schema, source);
   if (result.ok) return result.value;
-  console.error('Invalid configuration:');
-  for (const problem of result.problems) console.error(`  - ${problem}`);
+  log.error('Invalid configuration:');
+  for (const problem of result.problems) log.error(`  - ${problem}`);
   process.exit(1);
 }
 

@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { openPgliteWorker, type PgliteWorkerClient } from './pglite-worker-client';
+import { log } from '@shop/log';
 
 /** The drizzle handle every subgraph uses; the same type over `pg` and PGlite. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -218,7 +219,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // and checked-out clients between two queries (client 'error') both emit an error event.
   const onError = (error: Error) => {
     if (options.onPoolError) options.onPoolError(error);
-    else console.warn(`[db] connection error: ${error.message}`);
+    else log.warn(`[db] connection error: ${error.message}`);
   };
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));

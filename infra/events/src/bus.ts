@@ -52,7 +52,7 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** Minimal logger; defaults to `console`. */
+/** Minimal logger; defaults to the shared redacting logger (`@shop/log`). */
 export interface EventLogger {
   warn(message: string): void;
   error(message: string): void;

@@ -12,6 +12,7 @@ import {
 } from './bus';
 import { parseEnvelope, TOPICS, type EventEnvelope } from './envelope';
 import { publishTraced, traceHandler } from './tracing';
+import { log } from '@shop/log';
 
 const { Kafka, Partitioners, logLevel: LogLevel } = kafkajs;
 
@@ -66,7 +67,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * skipped. Short client retries make `publish` fail within seconds while brokers are down.
  */
 export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus> {
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
   const threshold = {
     nothing: LogLevel.NOTHING,
     error: LogLevel.ERROR,

@@ -12,6 +12,7 @@ import {
 } from './bus';
 import { parseEnvelope, uuidv7, type EventEnvelope } from './envelope';
 import { publishTraced, traceHandler } from './tracing';
+import { log } from '@shop/log';
 
 /** Options of {@link createLogBus}. */
 export interface LogBusOptions {
@@ -89,7 +90,7 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
   const pollIntervalMs = options.pollIntervalMs ?? 25;
   const leaseMs = options.leaseMs ?? 10_000;
   const maxBackoffMs = options.maxBackoffMs ?? 1_500;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
   await migrate(database, { schema: 'events', migrations: LOG_BUS_MIGRATIONS });
   const subscriptions = new Set<Subscription>();
 

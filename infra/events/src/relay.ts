@@ -2,6 +2,7 @@ import type { Database, RawQuerier } from '@shop/db';
 import { backoffMs, errorMessage, type EventBus, type EventLogger } from './bus';
 import type { EventEnvelope } from './envelope';
 import { assertSchemaName } from './outbox';
+import { log } from '@shop/log';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -68,7 +69,7 @@ export function startRelay(options: RelayOptions): Relay {
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 25;
   const maxBackoffMs = options.maxBackoffMs ?? 1_500;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
   const table = `"${schema}".outbox`;
   const selectSql = `select position::text as position, envelope from ${table}
     where published_at is null order by position limit $1`;

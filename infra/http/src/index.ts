@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { HttpMetrics } from './metrics';
+import { log } from '@shop/log';
 
 export { HttpMetrics, errorCodesOf, graphqlMetricsPlugin } from './metrics';
 
@@ -236,6 +237,20 @@ export async function startHttpServer<TContext extends BaseContext>(
       if (draining && inFlight === 0) drained?.();
     });
     const handle = async () => {
+      if (draining && url.pathname === '/graphql') {
+        // A request that arrives on a kept-alive connection while draining: not started, so
+        // the client may safely send it again (to another instance, or after the restart).
+        res.setHeader('connection', 'close');
+        res.setHeader('retry-after', '1');
+        return sendJson(res, 503, {
+          errors: [
+            {
+              message: 'The server is shutting down; retry the request',
+              extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+            },
+          ],
+        });
+      }
       if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
       const route = routes[key];
       if (route) return route(req, res);
@@ -250,7 +265,7 @@ export async function startHttpServer<TContext extends BaseContext>(
         res.setHeader('connection', 'close');
         return sendGraphQLError(res, error.status, error.code, error.message);
       }
-      console.error('[http] unhandled error', error);
+      log.error('[http] unhandled error', error);
       sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     });
   });
@@ -295,18 +310,21 @@ export function onShutdownSignal(stop: () => Promise<void>): void {
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[shutdown] ${signal} received, draining`);
+    log.info(`[shutdown] ${signal} received, draining`);
     stop()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
-        console.error('[shutdown] failed', error);
+        log.error('[shutdown] failed', error);
         process.exit(1);
       });
   };
-  // `on`, not `once`: while draining, a repeated signal must be ignored, not kill the process.
-  // Apollo Server (its `stopOnTerminationSignals` is on outside NODE_ENV=test) stops itself on
-  // the same signal and then re-sends it with `process.kill`; with `once` that re-sent signal
-  // met the default action and every process exited 143 in the middle of its drain.
+  // `on`, not `once`: while draining, a repeated signal (a second Ctrl+C) is ignored instead of
+  // killing the process mid-drain. Every ApolloServer here is built with
+  // `stopOnTerminationSignals: false`: Apollo's own handler stopped each server of a process at
+  // once on the signal (in the embedded graph the cart subgraph before the gateway, so in-flight
+  // checkouts failed), and its `stop()` never resolves for a second caller that arrives while the
+  // first is still stopping (5.5.1 leaves that barrier unresolved on success), which hung
+  // `pnpm start`'s shutdown for the full 15 s step bound.
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
 }

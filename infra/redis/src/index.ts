@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+import { log as sharedLog } from '@shop/log';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -20,7 +21,7 @@ export interface FailFastRedisOptions {
  * call with {@link withTimeout}.
  */
 export function createFailFastRedis(url: string, options: FailFastRedisOptions): RedisClient {
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const log = options.log ?? ((message: string) => sharedLog.warn(message));
   let connectionErrors = 0;
   const client = createClient({
     url,

@@ -33,6 +33,7 @@ import { isTransientDatabaseError } from './transient';
 import { isInvalidTextDatabaseError } from './invalid-text';
 import { attachWebSocketEndpoint, type WsAuthResult } from './websocket';
 import { graphqlTracingPlugin, traceGraphQLServer, tracingEnabled } from './tracing';
+import { apolloLogger, log } from '@shop/log';
 
 export * from './errors';
 export * from './auth-directive';
@@ -93,7 +94,7 @@ export function formatError(
   }
   const original = unwrapResolverError(error);
   if (isTransientDatabaseError(original)) {
-    console.warn('[graphql] database unavailable', (original as Error).message);
+    log.warn('[graphql] database unavailable', original);
     return {
       message: 'The service is temporarily unavailable; retry the request',
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -103,7 +104,7 @@ export function formatError(
   }
   if (isInvalidTextDatabaseError(original)) {
     // Not logged with the error: its message carries the statement's parameters.
-    console.warn('[graphql] the database refused a text value (invalid byte sequence)');
+    log.warn('[graphql] the database refused a text value (invalid byte sequence)');
     return {
       message: 'A text value contains characters that cannot be stored (e.g. NUL)',
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -111,7 +112,7 @@ export function formatError(
       extensions: { code: 'BAD_USER_INPUT' },
     };
   }
-  console.error('[graphql] internal error', original);
+  log.error('[graphql] internal error', original);
   return {
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
@@ -155,7 +156,11 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
   const apollo = new ApolloServer<TContext>({
     ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitExecutorGateway(schema) }),
     formatError,
+    // Apollo's own messages go through the redacting logger too.
+    logger: apolloLogger,
     includeStacktraceInErrorResponses: false,
+    // The process's signal handler (`onShutdownSignal`) stops the servers in order; see there.
+    stopOnTerminationSignals: false,
     // Compact JSON: Apollo Server pretty-prints results by default (~6 % of the gateway's CPU on
     // large responses in bench/gateway's profile, and bigger bodies on every hop).
     stringifyResult: (result) => JSON.stringify(result),

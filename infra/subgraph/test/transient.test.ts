@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as GraphQL from 'graphql';
+import { setLogSink } from '@shop/log';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadSigningKey, mintInternalToken } from '@shop/auth';
@@ -72,8 +73,7 @@ describe('transient database errors', () => {
       const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:1/x' });
       await client.connect();
     });
-    const warn = console.warn;
-    console.warn = () => {};
+    const silenced = setLogSink(() => {});
     try {
       expect(formatError({ message: 'connect ECONNREFUSED', path: ['checkout'] }, refused)).toEqual(
         {
@@ -83,16 +83,15 @@ describe('transient database errors', () => {
         },
       );
     } finally {
-      console.warn = warn;
+      setLogSink(silenced);
     }
-    const error = console.error;
-    console.error = () => {};
+    setLogSink(() => {});
     try {
       expect(formatError({ message: 'boom' }, new Error('boom')).extensions?.code).toBe(
         'INTERNAL_SERVER_ERROR',
       );
     } finally {
-      console.error = error;
+      setLogSink(silenced);
     }
   });
 
@@ -114,9 +113,8 @@ describe('transient database errors', () => {
         context: (base) => base,
         host: '127.0.0.1',
       });
-      const warn = console.warn;
-      const logged: unknown[][] = [];
-      console.warn = (...args: unknown[]) => logged.push(args);
+      const logged: string[] = [];
+      const previousSink = setLogSink((level, line) => logged.push(`${level} ${line}`));
       try {
         const response = await fetch(new URL('/graphql', subgraph.url), {
           method: 'POST',
@@ -142,7 +140,7 @@ describe('transient database errors', () => {
         ]);
         expect(JSON.stringify(logged)).toMatch(/statement timeout/);
       } finally {
-        console.warn = warn;
+        setLogSink(previousSink);
         await subgraph.stop();
         await pool.end();
       }

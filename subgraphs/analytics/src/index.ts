@@ -38,7 +38,7 @@ export interface AnalyticsSubgraphOptions {
   host?: string;
   /** The current time for `apiUsageUpdated` snapshots; default `() => new Date()`. */
   clock?: () => Date;
-  /** Warnings about skipped (malformed) events; default `console`. */
+  /** Warnings about skipped (malformed) events; default the shared redacting logger (`@shop/log`). */
   logger?: Logger;
 }
 

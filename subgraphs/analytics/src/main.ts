@@ -7,6 +7,7 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { ANALYTICS_SUBGRAPH, prepareAnalyticsDatabase, startAnalyticsSubgraph } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'analytics' });
@@ -42,10 +43,10 @@ const subgraph = await startAnalyticsSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(`[analytics] subgraph ready at ${subgraph.url} (HTTP and WebSocket, ${database.kind})`);
+log.info(`[analytics] subgraph ready at ${subgraph.url} (HTTP and WebSocket, ${database.kind})`);
 if (devToken) {
-  console.log('[analytics] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Admin');
-  console.log(`[analytics] internal token (expires in 60 s): Bearer ${devToken}`);
+  log.info('[analytics] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Admin');
+  printDevCredential(`[analytics] internal token (expires in 60 s): Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {

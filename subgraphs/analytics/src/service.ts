@@ -9,6 +9,7 @@ import type {
   UsageWrite,
 } from './repo';
 import { createIntervalStream, type IntervalStream } from './stream';
+import { log } from '@shop/log';
 
 // ---------------------------------------------------------------------------------------------
 // The usage event (analytics.api-usage.v1, type graphql.operation.completed, source gateway)
@@ -434,7 +435,7 @@ export interface AnalyticsServiceDeps {
 /** The analytics domain: projects usage and business events into rollups and reads them. */
 export function createAnalyticsService(deps: AnalyticsServiceDeps) {
   const { reads, clock } = deps;
-  const logger = deps.logger ?? console;
+  const logger = deps.logger ?? log;
   const skip = (envelope: EventEnvelope, reason: string) =>
     logger.warn(`[analytics] ${envelope.type} ${envelope.id}: ${reason}, skipped`);
 

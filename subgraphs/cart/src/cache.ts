@@ -1,5 +1,6 @@
 import { closeRedis, createFailFastRedis, withTimeout } from '@shop/redis';
 import type { CartSnapshot } from './repo';
+import { log as sharedLog } from '@shop/log';
 
 /** Read-through cache of cart snapshots keyed by version; never fails a request. */
 export interface CartCache {
@@ -47,7 +48,7 @@ function revive(text: string): CartSnapshot {
  */
 export function createRedisCache(
   url: string,
-  log: (message: string) => void = (message) => console.warn(message),
+  log: (message: string) => void = (message) => sharedLog.warn(message),
 ): CartCache {
   let hits = 0;
   let misses = 0;

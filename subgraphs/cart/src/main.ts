@@ -8,6 +8,7 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { CART_SUBGRAPH, prepareCartDatabase, startCartSubgraph } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'cart' });
@@ -18,16 +19,14 @@ const database = await createDatabase({ url: env.DATABASE_URL, dataDir });
 await prepareCartDatabase(database);
 
 if (!env.INTERNAL_PRIVATE_JWK) {
-  console.warn('[cart] INTERNAL_PRIVATE_JWK is unset: ephemeral service key (product will reject');
-  console.warn('[cart] it unless product trusts the same key)');
+  log.warn('[cart] INTERNAL_PRIVATE_JWK is unset: ephemeral service key (product will reject');
+  log.warn('[cart] it unless product trusts the same key)');
 }
 const serviceKey = await loadSigningKey(env.INTERNAL_PRIVATE_JWK);
 
 let cartTokenSecret = env.CART_TOKEN_SECRET;
 if (!cartTokenSecret) {
-  console.warn(
-    '[cart] CART_TOKEN_SECRET is unset: generated one; guest cart tokens die on restart',
-  );
+  log.warn('[cart] CART_TOKEN_SECRET is unset: generated one; guest cart tokens die on restart');
   cartTokenSecret = randomBytes(32).toString('base64url');
 }
 
@@ -58,10 +57,10 @@ const subgraph = await startCartSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(`[cart] subgraph ready at ${subgraph.url} (${database.kind})`);
+log.info(`[cart] subgraph ready at ${subgraph.url} (${database.kind})`);
 if (devToken) {
-  console.log('[cart] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
-  console.log(`[cart] (expires in 60 s): Authorization: Bearer ${devToken}`);
+  log.info('[cart] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
+  printDevCredential(`[cart] (expires in 60 s): Authorization: Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {

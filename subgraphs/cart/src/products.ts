@@ -1,4 +1,5 @@
 import type { ServiceClient } from '@shop/subgraph';
+import { log as sharedLog } from '@shop/log';
 
 /** What the cart needs to know about a variant, as product answers it. */
 export interface VariantInfo {
@@ -58,7 +59,7 @@ type Entry = VariantInfo | null | typeof UNAVAILABLE;
 
 export function createVariantLoader(
   catalog: ProductCatalog,
-  log: (message: string) => void = (message) => console.warn(message),
+  log: (message: string) => void = (message) => sharedLog.warn(message),
 ): VariantLoader {
   const memo = new Map<string, Promise<Entry>>();
   let queue: Map<string, (entry: Entry) => void> | undefined;

@@ -61,7 +61,9 @@ export const resolvers: Resolvers = {
 
   Query: {
     cart: (_parent, args, context) => {
-      if (args.cartToken) return context.service.cartByToken(callerOf(context), args.cartToken);
+      if (args.cartToken) {
+        return context.service.cartByToken(callerOf(context), args.cartToken, context.loadCart);
+      }
       return context.identity ? context.service.activeCartOf(context.identity.userId) : null;
     },
     cartForCheckout: (_parent, args, context) => {

@@ -6,6 +6,7 @@ import type { ProductCatalog, VariantInfo } from './products';
 import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
 import type { CartLineRow, CartRow } from './tables';
 import { isUuid, type CartTokens } from './tokens';
+import { log } from '@shop/log';
 
 export type CartErrorCode =
   | 'VARIANT_NOT_FOUND'
@@ -245,7 +246,7 @@ export function createCartService(deps: CartServiceDeps) {
     try {
       return await catalog.fetchVariants(ids);
     } catch (error) {
-      console.warn(`[cart] product unavailable while editing a cart: ${String(error)}`);
+      log.warn(`[cart] product unavailable while editing a cart: ${String(error)}`);
       return undefined;
     }
   };
@@ -296,11 +297,20 @@ export function createCartService(deps: CartServiceDeps) {
     /** The signed guest token of a guest cart; null for a user's cart. */
     tokenFor: (cart: Pick<CartRow, 'id' | 'userId'>) => (cart.userId ? null : tokens.sign(cart.id)),
 
-    /** A cart by guest token: null when the token is forged or the cart belongs to someone else. */
-    async cartByToken(caller: Caller, cartToken: string): Promise<CartSnapshot | null> {
+    /**
+     * A cart by guest token: null when the token is forged or the cart belongs to someone else.
+     * `load` reads the cart by id: resolvers pass the request's batch loader, so any number of
+     * `cart(cartToken)` fields in one operation (aliases) cost one read, not one each.
+     */
+    async cartByToken(
+      caller: Caller,
+      cartToken: string,
+      load: (cartId: string) => Promise<CartSnapshot | null | undefined> = async (cartId) =>
+        readSnapshot(await repo.findHead(cartId)),
+    ): Promise<CartSnapshot | null> {
       const cartId = tokens.verify(cartToken);
       if (!cartId) return null;
-      const cart = await readSnapshot(await repo.findHead(cartId));
+      const cart = await load(cartId);
       if (!cart || (cart.userId !== null && cart.userId !== caller?.userId)) return null;
       return cart;
     },
@@ -679,7 +689,7 @@ export function createCartService(deps: CartServiceDeps) {
     const events: NewEvent[] = [];
     let target = await tx.lockActiveCartForUser(userId);
     if (target && target.currencyCode && target.currencyCode !== currency) {
-      console.warn(
+      log.warn(
         `[cart] cannot carry lines of cart ${converted.id} over: the active cart is in ${target.currencyCode}`,
       );
       return [];

@@ -61,6 +61,22 @@ describe.each(testDatabaseTargets())('cart SQL per operation on $name', (target)
     expect(fifty.queries).toBeLessThanOrEqual(3); // heads, carts, lines
   });
 
+  it('should read a guest cart once for any number of aliased cart(cartToken) roots', async () => {
+    const variant = h.product.add({ sku: 'SQL-COUNT-GUEST' });
+    const added = await h.mutate(null, ADD, { lines: [{ variantId: variant.id, quantity: 1 }] });
+    const cartToken = added.cartToken!;
+    const roots = (n: number) =>
+      `query ($t: String) { ${Array.from({ length: n }, (_, i) => `c${i}: cart(cartToken: $t) { id totalQuantity }`).join(' ')} }`;
+    const one = await sqlOf(() => h.call(null, roots(1), { t: cartToken }));
+    const twenty = await sqlOf(() => h.call(null, roots(20), { t: cartToken }));
+    console.log(`[sql] cart(cartToken) roots: 1 → ${one.queries}, 20 → ${twenty.queries}`);
+    expect(twenty.result.errors).toBeUndefined();
+    expect(Object.values(twenty.result.data).map((cart: any) => cart.id)).toEqual(
+      Array.from({ length: 20 }, () => added.cart!.id),
+    );
+    expect(twenty.queries).toBe(one.queries);
+  });
+
   it('should still show a customer only their own cart, one by one, within one batch', async () => {
     const one = await sqlOf(() =>
       h.call(owners[0]!, CART_ENTITIES, { representations: refs(cartIds.slice(0, 1)) }),

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createNotificationQueries } from './repo';
 import type { NotificationChannel } from './service';
 import type { StreamLogger } from './pubsub';
+import { log } from '@shop/log';
 
 /**
  * The default channel: queues an email in `notification.email_outbox` in the consumer's
  * transaction (at most one per event) and logs it. A mailer process sends the queued rows.
  */
 export function createEmailOutboxChannel(
-  logger: { info(message: string): void } = console,
+  logger: { info(message: string): void } = log,
 ): NotificationChannel {
   return {
     async send(notification, tx) {
@@ -30,7 +31,7 @@ export function createEmailOutboxChannel(
 }
 
 /** A channel that only logs (e.g. when email is disabled). */
-export function createLogChannel(logger: StreamLogger = console): NotificationChannel {
+export function createLogChannel(logger: StreamLogger = log): NotificationChannel {
   return {
     async send(notification) {
       logger.warn(`[notification] ${notification.userId}: ${notification.title}`);

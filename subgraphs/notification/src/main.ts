@@ -11,6 +11,7 @@ import {
   prepareNotificationDatabase,
   startNotificationSubgraph,
 } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'notification' });
@@ -30,7 +31,7 @@ if (env.GATEWAY_JWKS_URL) {
   devToken = await mintInternalToken(gatewayKey, NOTIFICATION_SUBGRAPH, null);
 }
 if (!env.CART_TOKEN_SECRET) {
-  console.warn('[notification] CART_TOKEN_SECRET is unset: guest carts cannot use cartUpdated');
+  log.warn('[notification] CART_TOKEN_SECRET is unset: guest carts cannot use cartUpdated');
 }
 
 const bus = await createEventBus({
@@ -47,12 +48,10 @@ const subgraph = await startNotificationSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(
-  `[notification] subgraph ready at ${subgraph.url} (HTTP and WebSocket, ${database.kind})`,
-);
+log.info(`[notification] subgraph ready at ${subgraph.url} (HTTP and WebSocket, ${database.kind})`);
 if (devToken) {
-  console.log('[notification] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous');
-  console.log(`[notification] internal token (expires in 60 s): Bearer ${devToken}`);
+  log.info('[notification] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous');
+  printDevCredential(`[notification] internal token (expires in 60 s): Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {

@@ -1,4 +1,5 @@
-/** Minimal logger; defaults to `console`. */
+import { log } from '@shop/log';
+/** Minimal logger; defaults to the shared redacting logger (`@shop/log`). */
 export interface StreamLogger {
   warn(message: string): void;
 }
@@ -16,7 +17,7 @@ export interface PubSub {
   listenerCount(topic?: string): number;
 }
 
-export function createPubSub(logger: StreamLogger = console): PubSub {
+export function createPubSub(logger: StreamLogger = log): PubSub {
   const topics = new Map<string, Set<(payload: unknown) => void>>();
   return {
     publish(topic, payload) {
@@ -90,7 +91,7 @@ export interface LiveStream<T> extends AsyncIterableIterator<T> {
  */
 export function createLiveStream<T>(options: LiveStreamOptions<T>): LiveStream<T> {
   const maxBuffer = options.maxBuffer ?? 1_000;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
   let last = options.start;
   let needsLoad = true;
   let closed = false;

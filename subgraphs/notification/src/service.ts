@@ -6,6 +6,7 @@ import { orderMessage, paymentMessage, text, type MessageDraft } from './message
 import { createLiveStream, type LiveStream, type PubSub, type StreamLogger } from './pubsub';
 import type { NotificationQueries } from './repo';
 import type { CartStateRow, NotificationRow, OrderStateRow, PaymentStateRow } from './tables';
+import { log } from '@shop/log';
 
 /** Where a new notification is sent (email, push…), inside the consumer's transaction. */
 export interface NotificationChannel {
@@ -125,7 +126,7 @@ const cartSnapshot = (row: CartStateRow): CartUpdatedEvent => ({
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
   const { reads, pubsub, channel } = deps;
-  const logger = deps.logger ?? console;
+  const logger = deps.logger ?? log;
   const streamOptions = {
     pubsub,
     logger,

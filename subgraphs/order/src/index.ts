@@ -16,6 +16,7 @@ import { createOrderLoaders } from './loaders';
 import { createOrderRepo, ORDER_SCHEMA } from './repo';
 import { resolvers, type OrderContext } from './resolvers';
 import { createOrderService, type Logger } from './service';
+import { log } from '@shop/log';
 
 export {
   ORDER_STATUSES,
@@ -69,7 +70,7 @@ export async function startOrderSubgraph(
   options: OrderSubgraphOptions,
 ): Promise<RunningSubgraph & { expireOverdueOrders(): Promise<number> }> {
   const { database, bus } = options;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
   const client = createServiceClient({
     self: ORDER_SUBGRAPH,
     key: options.serviceKey,

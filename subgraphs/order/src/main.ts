@@ -7,6 +7,7 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { ORDER_SUBGRAPH, prepareOrderDatabase, startOrderSubgraph } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'order' });
@@ -22,7 +23,7 @@ const bus = await createEventBus({
 });
 
 if (!env.INTERNAL_PRIVATE_JWK) {
-  console.warn('[order] INTERNAL_PRIVATE_JWK is unset: using an ephemeral internal key');
+  log.warn('[order] INTERNAL_PRIVATE_JWK is unset: using an ephemeral internal key');
 }
 const internalKey = await loadSigningKey(env.INTERNAL_PRIVATE_JWK);
 
@@ -45,10 +46,10 @@ const subgraph = await startOrderSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(`[order] subgraph ready at ${subgraph.url} (${database.kind})`);
+log.info(`[order] subgraph ready at ${subgraph.url} (${database.kind})`);
 if (devToken) {
-  console.log('[order] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
-  console.log(`[order] (expires in 60 s): Authorization: Bearer ${devToken}`);
+  log.info('[order] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
+  printDevCredential(`[order] (expires in 60 s): Authorization: Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {

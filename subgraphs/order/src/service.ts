@@ -12,6 +12,7 @@ import {
   type OrderStatus,
 } from './state-machine';
 import type { OrderHistoryRow, OrderLineRow, OrderRow, ShippingAddress } from './tables';
+import { log } from '@shop/log';
 
 // ---------------------------------------------------------------------------------------------
 // Ports to other subgraphs (implemented with service calls in `clients.ts`)
@@ -318,7 +319,7 @@ export interface OrderServiceOptions {
 /** Checkout, reads, status changes and the reactions to payment events. */
 export function createOrderService(options: OrderServiceOptions) {
   const { database, repo, cart, stock, paymentTtlSeconds } = options;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? log;
 
   const releaseQuietly = async (orderId: string) => {
     try {

@@ -18,6 +18,7 @@ import { TestPaymentProvider, type PaymentProvider } from './provider';
 import { createPaymentRepo, PAYMENT_SCHEMA } from './repo';
 import { resolvers, type PaymentContext } from './resolvers';
 import { createPaymentService } from './service';
+import { log } from '@shop/log';
 
 export { TEST_CARDS, checkCard, luhnValid } from './cards';
 export { TestPaymentProvider } from './provider';
@@ -108,7 +109,7 @@ export async function startPaymentSubgraph(
 
   const purge = setInterval(() => {
     purgeExpiredKeys(database, PAYMENT_SCHEMA).catch((error: unknown) =>
-      console.warn('[payment] idempotency key purge failed', error),
+      log.warn('[payment] idempotency key purge failed', error),
     );
   }, PURGE_INTERVAL_MS);
   purge.unref();

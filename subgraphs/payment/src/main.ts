@@ -7,6 +7,7 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { PAYMENT_SUBGRAPH, preparePaymentDatabase, startPaymentSubgraph } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'payment' });
@@ -23,7 +24,7 @@ const bus = await createEventBus({
 });
 
 if (!env.INTERNAL_PRIVATE_JWK) {
-  console.warn('[payment] INTERNAL_PRIVATE_JWK is unset: service calls use an ephemeral key');
+  log.warn('[payment] INTERNAL_PRIVATE_JWK is unset: service calls use an ephemeral key');
 }
 const serviceKey = await loadSigningKey(env.INTERNAL_PRIVATE_JWK);
 
@@ -49,12 +50,12 @@ const subgraph = await startPaymentSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(
+log.info(
   `[payment] subgraph ready at ${subgraph.url} (${database.kind}, ${env.KAFKA_BROKERS.length > 0 ? 'kafka' : 'log bus'})`,
 );
 if (devToken) {
-  console.log('[payment] GATEWAY_JWKS_URL is unset: ephemeral gateway key. ADMIN internal token');
-  console.log(`[payment] (expires in 60 s): Authorization: Bearer ${devToken}`);
+  log.info('[payment] GATEWAY_JWKS_URL is unset: ephemeral gateway key. ADMIN internal token');
+  printDevCredential(`[payment] (expires in 60 s): Authorization: Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {

@@ -25,6 +25,7 @@ import { resolvers, type ProductContext } from './resolvers';
 import { applyEventToSearch, reindexSearch } from './search-documents';
 import { buildSeedCatalog } from './seed';
 import { createCatalogService } from './service';
+import { log } from '@shop/log';
 
 export const PRODUCT_SUBGRAPH = 'product';
 
@@ -73,7 +74,7 @@ export async function prepareProductDatabase(
     if (seeded || (await search.count()) === 0) await reindexSearch(database, search);
   } catch (error) {
     if (!(error instanceof SearchUnavailableError)) throw error;
-    console.warn(`[product] search index not prepared: ${error.message}`);
+    log.warn(`[product] search index not prepared: ${error.message}`);
   }
 }
 
@@ -128,7 +129,7 @@ export async function startProductSubgraph(
   const sweeper = setInterval(() => {
     releaseExpiredReservations(database)
       .then((count) => count > 0 && relay?.wake())
-      .catch((error: unknown) => console.warn('[product] reservation sweep failed', error));
+      .catch((error: unknown) => log.warn('[product] reservation sweep failed', error));
   }, options.reservationSweepIntervalMs ?? 30_000);
   sweeper.unref();
 

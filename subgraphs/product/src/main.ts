@@ -6,6 +6,7 @@ import { createSearchIndex } from '@shop/search';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { PRODUCT_SUBGRAPH, prepareProductDatabase, startProductSubgraph } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'product' });
@@ -44,11 +45,13 @@ const subgraph = await startProductSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(
+log.info(
   `[product] listening on ${subgraph.url} (${database.kind}${env.DATABASE_URL ? '' : ` at ${env.PGLITE_DIR}`})`,
 );
 if (devToken) {
-  console.log(`[product] dev ADMIN token (expires in 60 s):\nAuthorization: Bearer ${devToken}`);
+  printDevCredential(
+    `[product] dev ADMIN token (expires in 60 s):\nAuthorization: Bearer ${devToken}`,
+  );
 }
 
 onShutdownSignal(async () => {

@@ -7,6 +7,7 @@ import { createDatabase } from '@shop/db';
 import { createSearchIndex } from '@shop/search';
 import { env } from './env';
 import { prepareProductDatabase, reindexSearch } from './index';
+import { log } from '@shop/log';
 
 const database = await createDatabase({ url: env.DATABASE_URL, dataDir: env.PGLITE_DIR });
 const search = createSearchIndex({ database, opensearchUrl: env.OPENSEARCH_URL });
@@ -15,7 +16,7 @@ try {
   await search.init();
   const started = performance.now();
   const written = await reindexSearch(database, search);
-  console.log(
+  log.info(
     `[product] reindexed ${written} products into ${search.kind} in ${Math.round(performance.now() - started)} ms`,
   );
 } finally {

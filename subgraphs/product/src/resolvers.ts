@@ -25,6 +25,7 @@ import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from 
 import type { Resolvers, SearchHighlightField } from './generated/resolvers-types';
 import type { ReserveResult } from './inventory';
 import { isUuid } from './validation';
+import { log } from '@shop/log';
 
 export interface ProductContext extends BaseSubgraphContext {
   catalog: CatalogService;
@@ -82,7 +83,7 @@ async function searchProducts(args: SearchArgs, context: ProductContext) {
       throw badUserInput('Invalid cursor', { argument: 'after' });
     }
     if (error instanceof SearchUnavailableError) {
-      console.warn(`[product] search unavailable: ${error.message}`);
+      log.warn(`[product] search unavailable: ${error.message}`);
       throw searchUnavailable();
     }
     throw error;

@@ -6,6 +6,7 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { prepareUserDatabase, startUserSubgraph, USER_SUBGRAPH } from './index';
+import { log, printDevCredential } from '@shop/log';
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'user' });
@@ -16,7 +17,7 @@ const database = await createDatabase({ url: env.DATABASE_URL, dataDir });
 await prepareUserDatabase(database, { seed: true });
 
 if (!env.AUTH_PRIVATE_JWK) {
-  console.warn('[user] AUTH_PRIVATE_JWK is unset: using an ephemeral access-token key');
+  log.warn('[user] AUTH_PRIVATE_JWK is unset: using an ephemeral access-token key');
 }
 const accessTokenKey = await loadSigningKey(env.AUTH_PRIVATE_JWK);
 
@@ -37,10 +38,10 @@ const subgraph = await startUserSubgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(`[user] subgraph ready at ${subgraph.url} (${database.kind})`);
+log.info(`[user] subgraph ready at ${subgraph.url} (${database.kind})`);
 if (devToken) {
-  console.log('[user] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
-  console.log(`[user] (expires in 60 s): Authorization: Bearer ${devToken}`);
+  log.info('[user] GATEWAY_JWKS_URL is unset: ephemeral gateway key. Anonymous internal token');
+  printDevCredential(`[user] (expires in 60 s): Authorization: Bearer ${devToken}`);
 }
 
 onShutdownSignal(async () => {
