@@ -1,4 +1,5 @@
 import { Lru } from '@shop/auth';
+import { log } from '@shop/log';
 
 /**
  * Whether the account behind a verified access token may still act. Access tokens are
@@ -108,7 +109,7 @@ export class AccountStatusCache {
       } catch (error) {
         // Sparse: the first failure and every 100th after it.
         if (this.failures++ % 100 === 0) {
-          console.error('[auth] cannot read account statuses; keeping the last known', error);
+          log.error('[auth] cannot read account statuses; keeping the last known', error);
         }
       }
       const at = this.now();

@@ -387,7 +387,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       inputBounds.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
+      log.error(
         '[limits] cannot read @maxLength from the new supergraph; keeping the old bounds',
         error,
       );
@@ -395,7 +395,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     try {
       passwordFields.reload(coreSupergraphSdl);
     } catch (error) {
-      console.error(
+      log.error(
         '[limits] cannot read @passwordHashing from the new supergraph; keeping the old',
         error,
       );
