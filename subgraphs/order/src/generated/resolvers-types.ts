@@ -53,7 +53,10 @@ export type CheckoutBreakdownLine = {
 
 /** Why a checkout failed. */
 export type CheckoutErrorCode =
-  /** The order total (or `expectedTotal`) is above the largest total a checkout accepts. */
+  /**
+   * A unit price or the order total at current prices is above the largest amount a checkout
+   * accepts (see the README's money bounds); nothing was reserved or charged.
+   */
   | 'AMOUNT_TOO_LARGE'
   /**
    * The cart was already checked out (or is being checked out) by another checkout; `orderId` names
@@ -70,8 +73,6 @@ export type CheckoutErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The shipping address is incomplete or malformed (see `field`). */
   | 'INVALID_ADDRESS'
-  /** `expectedTotal.amount` is negative. */
-  | 'INVALID_AMOUNT'
   /** `expectedTotal.currencyCode` is not an active ISO 4217 code (upper case, e.g. USD). */
   | 'INVALID_CURRENCY'
   /** A checkout with this idempotency key is still running; retry shortly. */
