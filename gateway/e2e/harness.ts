@@ -205,7 +205,8 @@ export async function placeOrder(
     cartId: added.cart.id,
     shippingAddress: ADDRESS,
     idempotencyKey: randomUUID(),
-    expectedTotal: await shownTotal(t, token),
+    // The total the customer is shown: the cart's subtotal after the add.
+    expectedTotal: added.cart.subtotal,
   });
   const orderId = checkout.order.id as string;
   if (options.pay) {
