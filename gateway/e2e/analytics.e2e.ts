@@ -124,6 +124,7 @@ describe.each(graphTargets())(
             cartId: added.body.data?.addCartLines.cart.id,
             shippingAddress: ADDRESS,
             idempotencyKey: randomUUID(),
+            expectedTotal: added.body.data?.addCartLines.cart.subtotal,
           },
         },
         customer.token,

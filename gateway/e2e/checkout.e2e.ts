@@ -39,11 +39,13 @@ async function cartWith(
   token: string,
   variantId: string,
   quantity = 1,
-): Promise<string> {
+): Promise<{ cartId: string; total: { amount: number; currencyCode: string } }> {
   const added = await t.gql(ADD_LINES, { input: { lines: [{ variantId, quantity }] } }, token);
   expect(added.body.errors).toBeUndefined();
   expect(added.body.data?.addCartLines.userErrors).toEqual([]);
-  return added.body.data?.addCartLines.cart.id as string;
+  // The cart's subtotal: the total the customer is shown and confirms at checkout.
+  const cart = added.body.data?.addCartLines.cart;
+  return { cartId: cart.id as string, total: cart.subtotal };
 }
 
 describe.each(graphTargets())(
@@ -99,7 +101,14 @@ describe.each(graphTargets())(
       // Checkout freezes totals in minor units and reserves stock.
       const checkout = await t.gql(
         CHECKOUT,
-        { input: { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+        {
+          input: {
+            cartId: cart.id,
+            shippingAddress: ADDRESS,
+            idempotencyKey: randomUUID(),
+            expectedTotal: cart.subtotal,
+          },
+        },
         customer.token,
       );
       expect(checkout.body.errors).toBeUndefined();
@@ -176,10 +185,17 @@ describe.each(graphTargets())(
       const stockBefore = (await t.gql(VARIANT_STOCK, { id: variantId })).body.data?.variant
         .stockOnHand as number;
       const customer = await t.newCustomer();
-      const cartId = await cartWith(t, customer.token, variantId!, 3);
+      const { cartId, total } = await cartWith(t, customer.token, variantId!, 3);
       const checkout = await t.gql(
         CHECKOUT,
-        { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+        {
+          input: {
+            cartId,
+            shippingAddress: ADDRESS,
+            idempotencyKey: randomUUID(),
+            expectedTotal: total,
+          },
+        },
         customer.token,
       );
       const orderId = checkout.body.data?.checkout.order.id as string;
@@ -220,7 +236,14 @@ describe.each(graphTargets())(
         customers.map((c, i) =>
           t.gql(
             CHECKOUT,
-            { input: { cartId: carts[i], shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+            {
+              input: {
+                cartId: carts[i]!.cartId,
+                shippingAddress: ADDRESS,
+                idempotencyKey: randomUUID(),
+                expectedTotal: carts[i]!.total,
+              },
+            },
             c.token,
           ),
         ),
@@ -257,9 +280,9 @@ describe.each(graphTargets())(
     it('should run a checkout and a charge once for 100 concurrent replays of their keys', async () => {
       const [variantId, other] = await pickVariants(t, 2);
       const customer = await t.newCustomer();
-      const cartId = await cartWith(t, customer.token, variantId!, 1);
+      const { cartId, total } = await cartWith(t, customer.token, variantId!, 1);
       const key = randomUUID();
-      const input = { cartId, shippingAddress: ADDRESS, idempotencyKey: key };
+      const input = { cartId, shippingAddress: ADDRESS, idempotencyKey: key, expectedTotal: total };
       const replays = await Promise.all(
         Array.from({ length: 100 }, () => t.gql(CHECKOUT, { input }, customer.token)),
       );
@@ -269,7 +292,7 @@ describe.each(graphTargets())(
       expect(orderId).toEqual(expect.any(String));
 
       // The same key with a different cart is refused.
-      const otherCustomerCart = await cartWith(t, customer.token, other!, 1);
+      const { cartId: otherCustomerCart } = await cartWith(t, customer.token, other!, 1);
       const reused = await t.gql(
         CHECKOUT,
         {
@@ -277,6 +300,7 @@ describe.each(graphTargets())(
             cartId: otherCustomerCart,
             shippingAddress: { ...ADDRESS, city: 'Paris' },
             idempotencyKey: key,
+            expectedTotal: input.expectedTotal,
           },
         },
         customer.token,
@@ -331,10 +355,17 @@ describe.each(graphTargets())('unpaid order expiry through the gateway on %s', (
     const stockBefore = (await t.gql(VARIANT_STOCK, { id: variantId })).body.data?.variant
       .stockOnHand as number;
     const customer = await t.newCustomer();
-    const cartId = await cartWith(t, customer.token, variantId!, 2);
+    const { cartId, total } = await cartWith(t, customer.token, variantId!, 2);
     const checkout = await t.gql(
       CHECKOUT,
-      { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+      {
+        input: {
+          cartId,
+          shippingAddress: ADDRESS,
+          idempotencyKey: randomUUID(),
+          expectedTotal: total,
+        },
+      },
       customer.token,
     );
     const orderId = checkout.body.data?.checkout.order.id as string;

@@ -29,15 +29,29 @@ async function prepareShoppers(t: TestGraph, count: number) {
       { input: { lines: [{ variantId, quantity: 1 }] } },
       customer.token,
     );
-    shoppers.push({ ...customer, cartId: added.body.data?.addCartLines.cart.id as string });
+    shoppers.push({
+      ...customer,
+      cartId: added.body.data?.addCartLines.cart.id as string,
+      total: added.body.data?.addCartLines.cart.subtotal,
+    });
   }
   return shoppers;
 }
 
-const checkout = (t: TestGraph, shopper: { token: string; cartId: string }) =>
+const checkout = (
+  t: TestGraph,
+  shopper: { token: string; cartId: string; total: { amount: number; currencyCode: string } },
+) =>
   t.gql(
     CHECKOUT,
-    { input: { cartId: shopper.cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+    {
+      input: {
+        cartId: shopper.cartId,
+        shippingAddress: ADDRESS,
+        idempotencyKey: randomUUID(),
+        expectedTotal: shopper.total,
+      },
+    },
     shopper.token,
   );
 

@@ -169,8 +169,8 @@ export async function gatewayMetric(t: TestGraph, name: string): Promise<number>
 }
 
 /**
- * A real order through the gateway: `lines` into the customer's cart, `checkout` with a fresh
- * idempotency key and, with `pay`, `payOrder` with the test card. Throws on any user error;
+ * A real order through the gateway: `lines` into the customer's cart, `checkout` of the shown
+ * total (the cart's subtotal) with a fresh idempotency key and, with `pay`, `payOrder` with the test card. Throws on any user error;
  * waits until the cart is converted, so the next order starts a new cart. Returns the order id.
  */
 export async function placeOrder(
@@ -192,6 +192,8 @@ export async function placeOrder(
     cartId: added.cart.id,
     shippingAddress: ADDRESS,
     idempotencyKey: randomUUID(),
+    // The total the customer is shown: the cart's subtotal after the add.
+    expectedTotal: added.cart.subtotal,
   });
   const orderId = checkout.order.id as string;
   if (options.pay) {

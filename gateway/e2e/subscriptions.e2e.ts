@@ -79,7 +79,14 @@ async function placeOrder(t: TestGraph, customer: { token: string }) {
   const cartId = added.body.data?.addCartLines.cart.id as string;
   const checkout = await t.gql(
     CHECKOUT,
-    { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+    {
+      input: {
+        cartId,
+        shippingAddress: ADDRESS,
+        idempotencyKey: randomUUID(),
+        expectedTotal: added.body.data?.addCartLines.cart.subtotal,
+      },
+    },
     customer.token,
   );
   return checkout.body.data?.checkout.order as { id: string; number: string };

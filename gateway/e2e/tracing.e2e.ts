@@ -38,6 +38,7 @@ async function checkoutFlow(t: TestGraph, token: string, headers: Record<string,
       cartId: added.body.data?.addCartLines.cart.id,
       shippingAddress: ADDRESS,
       idempotencyKey: randomUUID(),
+      expectedTotal: added.body.data?.addCartLines.cart.subtotal,
     },
   });
   expect(checkout.body.errors).toBeUndefined();

@@ -38,6 +38,7 @@ import { apolloLogger, log } from '@shop/log';
 export * from './errors';
 export * from './auth-directive';
 export * from './scalars';
+export * from './money';
 export * from './connections';
 export * from './service-client';
 export * from './batch-loader';

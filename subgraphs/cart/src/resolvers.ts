@@ -66,10 +66,6 @@ export const resolvers: Resolvers = {
       }
       return context.identity ? context.service.activeCartOf(context.identity.userId) : null;
     },
-    cartForCheckout: (_parent, args, context) => {
-      requireRole(context, 'SERVICE');
-      return context.service.cartForCheckout(args.cartId, args.userId);
-    },
   },
 
   Mutation: {
@@ -82,6 +78,18 @@ export const resolvers: Resolvers = {
     mergeGuestCart: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       return payload(await context.service.mergeGuestCart(userId, input), context);
+    },
+    claimCartForCheckout: async (_parent, args, context) => {
+      requireRole(context, 'SERVICE');
+      const claim = await context.service.claimForCheckout(args.cartId, args.userId, args.orderId);
+      if (!claim) return null;
+      return claim.claimed
+        ? { cart: claim.cart, claimedByOrderId: null }
+        : { cart: null, claimedByOrderId: claim.orderId };
+    },
+    releaseCartClaim: (_parent, args, context) => {
+      requireRole(context, 'SERVICE');
+      return context.service.releaseCheckoutClaim(args.cartId, args.orderId);
     },
   },
 
