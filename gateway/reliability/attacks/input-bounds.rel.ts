@@ -21,10 +21,10 @@ const a = (n: number) => 'a'.repeat(n);
 
 /**
  * Median time to refuse a 900,000-character argument, client and graph in one process (measured
- * 12–30 ms quiet, ~80 ms at load average 12; before the fix: ~0.7 s on Postgres, 2.2 s and a
+ * 12–45 ms quiet, ~190 ms at load average 20; before the fix: ~0.7 s on Postgres, 2.2 s and a
  * SUBGRAPH_TIMEOUT on PGlite).
  */
-const REFUSAL_P50_MS = 250;
+const REFUSAL_P50_MS = 500;
 
 let t: AttackGraph;
 
@@ -89,15 +89,16 @@ const NAME_FILTER =
 describe('input bounds at the gateway (issue 15: findings 4, 6, 7)', () => {
   it('finding 4: 900,000 × "a" in nameContains → 400 BAD_USER_INPUT naming $q, 0 subgraph requests', async () => {
     const latencies: number[] = [];
+    const before = await subgraphRequests(t.graph);
     for (let i = 0; i < 10; i += 1) {
-      const response = await expectRefused(
-        `900k #${i}`,
-        () => post({ query: NAME_FILTER, variables: { q: a(900_000) } }),
-        'BAD_USER_INPUT',
-        '$q',
-      );
+      const response = await post({ query: NAME_FILTER, variables: { q: a(900_000) } });
+      expect([response.status, firstError(response)?.extensions]).toEqual([
+        400,
+        { code: 'BAD_USER_INPUT', argumentPath: '$q' },
+      ]);
       latencies.push(response.ms);
     }
+    expect((await subgraphRequests(t.graph)) - before).toBe(0);
     const p50 = percentile(latencies, 50);
     console.log(
       `[input-bounds] 900k refusal p50 ${round(p50)} ms (body transfer and JSON included)`,

@@ -119,7 +119,7 @@ export function inputBoundsPlugin<TContext extends BaseContext>(
           if (!operation) {
             throw new GraphQLError(
               request.operationName
-                ? `Unknown operation named "${request.operationName}"`
+                ? `Unknown operation named "${request.operationName.slice(0, 100)}"`
                 : 'Must provide operationName when the document contains several operations',
               { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
             );
