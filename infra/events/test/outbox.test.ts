@@ -84,6 +84,9 @@ describe.each(testDatabaseTargets())('outbox → relay → idempotent consumer o
 
     // Duplicates: the relay "crashed" before marking (republish everything), and the consumer
     // lost its offset (redelivery of everything), and a handler is called twice directly.
+    // The relays' loops stop first: a pass of theirs could otherwise republish the rows before
+    // `flush` does (database calls interleave with timers, on Postgres and PGlite alike).
+    await Promise.all(relays.map((relay) => relay.stop()));
     await database.query('update shop_order.outbox set published_at = null');
     expect(await relays[0]!.flush()).toBe(26);
     await database.query(
@@ -93,7 +96,6 @@ describe.each(testDatabaseTargets())('outbox → relay → idempotent consumer o
     await effect(committed[3]!);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
-    await Promise.all(relays.map((relay) => relay.stop()));
     await sub.stop();
     const sent = await database.query<{ event_id: string; order_id: string }>(
       'select event_id::text, order_id from shop_notify.sent',
