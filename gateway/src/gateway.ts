@@ -618,6 +618,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ? { keepAliveMs: options.subscriptions.keepAliveMs }
         : {}),
       execute: async ({ query, variables, operationName, identity, clientIp }) => {
+        // The socket was authenticated once: its queries and mutations stop with the account.
+        if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
+          return {
+            errors: [
+              {
+                message: 'This account is disabled or no longer exists',
+                extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_INACTIVE' },
+              },
+            ],
+          };
+        }
         // The socket's queries and mutations count against the same limits as HTTP ones.
         const limited = await limits?.checkRequestLimits({
           ip: clientIp,

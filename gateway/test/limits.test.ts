@@ -210,6 +210,24 @@ describe('rate limits', () => {
     expect(await limits.checkPasswordAttempts('2', attempts(1, 'a@x.io'))).toEqual({ ok: true });
   });
 
+  it('keys an over-long email by its hash: still counted, never a huge key', async () => {
+    const keys: string[] = [];
+    const store = createMemoryStore();
+    const limits = createRequestLimits({
+      store: {
+        hit: (key, points, windowMs) => (keys.push(key), store.hit(key, points, windowMs)),
+        reset: (key) => store.reset(key),
+      },
+    });
+    const email = `${'a'.repeat(1_000_000)}@x.io`;
+    const attempt = [{ field: 'login', email, createsAccount: false }];
+    for (let i = 0; i < 10; i += 1) {
+      expect(await limits.checkPasswordAttempts('3', attempt)).toEqual({ ok: true });
+    }
+    expect(await limits.checkPasswordAttempts('3', attempt)).toMatchObject({ status: 429 });
+    expect(Math.max(...keys.map((key) => key.length))).toBeLessThan(200);
+  });
+
   it('bounds account creation per IP across emails', async () => {
     const limits = createRequestLimits({
       accountCreationPerIp: { points: 3, durationMs: 60_000 },

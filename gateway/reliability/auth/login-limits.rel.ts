@@ -1,4 +1,6 @@
+import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { readCommittedSupergraph } from '@shop/schema';
 import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
@@ -57,7 +59,6 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
         },
       },
       accountStatus: { maxAgeMs: STATUS_MAX_AGE_MS },
-      subscriptions: { enabled: false },
       subgraphTimeoutMs: 10_000,
     });
   });
@@ -85,6 +86,18 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
     }
     expect((await login(t.url, email, 'Wrong-last-pass')).status).toBe(429);
   };
+
+  /** One query over a graphql-ws socket: its result (data or errors). */
+  const overSocket = (client: Client, query: string) =>
+    new Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>(
+      (resolve, reject) => {
+        let last = {};
+        client.subscribe(
+          { query },
+          { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
+        );
+      },
+    );
 
   const expectRateLimited = (result: GraphQLHttpResult, label: string) => {
     expect(result.status, label).toBe(429);
@@ -340,6 +353,14 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
     const refresh = signedIn.body.data!.login.refreshToken!;
     const catalog = `query { products(first: 1) { totalCount } }`;
     expect((await postGraphQL(tight.url, { query: ME, token: access })).status).toBe(200);
+    // A socket authenticated before the account is disabled.
+    const socket = createClient({
+      url: tight.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false, // stays open between operations
+      connectionParams: { authorization: `Bearer ${access}` },
+    });
 
     // Steady state: 30 requests with the token cost one status call per max age, not per request.
     const calls = tight.accountStatus?.calls ?? 0;
@@ -352,6 +373,8 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
     expect((tight.accountStatus?.calls ?? 0) - calls).toBeLessThanOrEqual(expiries);
     expect((await subgraphRequests(t, 'user')) - userRequests).toBeLessThanOrEqual(expiries);
     expect(expiries).toBeLessThan(10);
+
+    expect((await overSocket(socket, ME)).data).toMatchObject({ me: { id: customer.id } });
 
     // Only an admin may disable.
     const denied = await postGraphQL(t.url, {
@@ -396,6 +419,14 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
     console.log('[7] disabled token refused after ms', Date.now() - disabledAt);
     expect(refused?.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(refused?.body.data ?? null).toBeNull();
+    // The open socket's operations stop too.
+    try {
+      const late = await overSocket(socket, ME);
+      expect(late.data ?? null).toBeNull();
+      expect(late.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('7: a deleted account’s validly signed token → 401 within the status max age', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { DEFAULT_LIMITS, parseWithLimit } from './analyze';
@@ -81,6 +82,13 @@ export interface RequestLimits {
 
 const MINUTE = 60_000;
 
+/**
+ * An email as a counter key: itself, or its SHA-256 when longer than any real address (254
+ * characters), so a megabyte of "email" cannot become a megabyte of key in memory or Redis.
+ */
+const emailKey = (email: string) =>
+  email.length <= 254 ? email : `sha256:${createHash('sha256').update(email).digest('hex')}`;
+
 export function createRequestLimits(options: RequestLimitsOptions = {}): RequestLimits {
   const make = (rule: LimitRule | false | undefined, fallback: LimitRule, prefix: string) => {
     if (rule === false) return undefined;
@@ -139,15 +147,16 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
       await consume(perIp, ip, planningPoints, 'new operations');
     },
     async passwordAttemptSucceeded(ip, field, email) {
-      await passwordPerIpEmail?.reset(`${field}|${ip}|${email}`);
+      await passwordPerIpEmail?.reset(`${field}|${ip}|${emailKey(email)}`);
     },
     async checkPasswordAttempts(ip, attempts) {
       const byIpEmail = new Map<string, number>();
       const byIp = new Map<string, number>();
       let creations = 0;
       for (const attempt of attempts) {
-        if (attempt.email !== undefined)
-          tally(byIpEmail, `${attempt.field}|${ip}|${attempt.email}`);
+        if (attempt.email !== undefined) {
+          tally(byIpEmail, `${attempt.field}|${ip}|${emailKey(attempt.email)}`);
+        }
         tally(byIp, `${attempt.field}|${ip}`);
         if (attempt.createsAccount) creations += 1;
       }
