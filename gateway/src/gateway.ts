@@ -71,8 +71,10 @@ import {
 } from './response-cache';
 import {
   attachGraphqlWs,
+  ConnectionsPerIp,
   createMultipartHandler,
   FederatedSubscriptionEngine,
+  registerSubscriptionMetrics,
   type Authenticate,
   type GraphqlWsServer,
   type SubscriptionLimits,
@@ -306,6 +308,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           signingKey: options.signingKey,
           dataSources,
           ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
+          // Subscriptions get the static checks of HTTP operations (depth, aliases, tokens…).
+          ...(options.limits?.operations ? { operationLimits: options.limits.operations } : {}),
           // One usage event per subscription, when it ends (its duration is its lifetime).
           onSubscriptionEnd: (info) => {
             if (!usage?.sample()) return;
@@ -496,11 +500,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clientIp: req.socket.remoteAddress ?? 'unknown',
   });
 
+  // Open graphql-ws sockets + multipart streams per client IP (SubscriptionLimits).
+  const subscriptionConnections = engine
+    ? new ConnectionsPerIp(engine.limits.maxConnectionsPerIp)
+    : undefined;
+  if (engine && subscriptionConnections) {
+    registerSubscriptionMetrics(metrics, engine, subscriptionConnections);
+  }
   const multipart = engine
     ? createMultipartHandler({
         engine,
         authenticate,
         formatError,
+        ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
+        maxMessageBytes: engine.limits.maxMessageBytes,
         ...(options.subscriptions?.heartbeatMs
           ? { heartbeatMs: options.subscriptions.heartbeatMs }
           : {}),
@@ -540,33 +553,33 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authenticate,
       formatError,
       checkOperation: (payload) => persisted.checkSubscribePayload(payload),
-      ...(options.maxBodyBytes ? { maxPayload: options.maxBodyBytes } : {}),
+      ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
+      maxPayload: engine.limits.maxMessageBytes,
+      connectionInitTimeoutMs: engine.limits.connectionInitTimeoutMs,
       ...(options.subscriptions?.keepAliveMs
         ? { keepAliveMs: options.subscriptions.keepAliveMs }
         : {}),
-      execute: async ({ query, variables, operationName, identity, clientIp }) => {
-        // The socket's queries and mutations count against the same limits as HTTP ones.
-        const limited = await limits?.checkRequestLimits({
-          ip: clientIp,
-          userId: identity?.userId ?? null,
-          document: query,
-          variables,
-        });
-        if (limited && !limited.ok) {
-          return {
-            errors: [
-              {
+      // Each new socket and each subscribe message (subscription, query or mutation) counts
+      // against the same per-IP / per-user / login limits as an HTTP request, in the same store.
+      ...(limits
+        ? {
+            rateLimit: async ({ ip, identity, query, variables }) => {
+              const limited = await limits.checkRequestLimits({
+                ip,
+                userId: identity?.userId ?? null,
+                document: query,
+                variables,
+              });
+              if (limited.ok) return undefined;
+              return {
                 message: limited.message,
-                extensions: {
-                  code: limited.code,
-                  ...(limited.status === 429
-                    ? { retryAfterSeconds: limited.retryAfterSeconds }
-                    : {}),
-                },
-              },
-            ],
-          };
-        }
+                code: limited.code,
+                ...(limited.status === 429 ? { retryAfterSeconds: limited.retryAfterSeconds } : {}),
+              };
+            },
+          }
+        : {}),
+      execute: async ({ query, variables, operationName, identity, clientIp }) => {
         const response = await apollo.executeOperation(
           {
             query,
