@@ -29,10 +29,14 @@ import { canonicalize, reshape, stableJson, type CanonicalOperation, type Shape 
 import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
+import { TurnQueue } from './turns';
 import { toWebSocketUrl, UpstreamSocket } from './upstream';
 
 /** Name of the synthetic fetch that hands each upstream event to `executeQueryPlan`. */
 const SEED_SERVICE = '__subscription_event__';
+
+/** Subscribers served per event-loop turn when one event fans out (see TurnQueue). */
+const FAN_OUT_SLICE = 100;
 
 export interface SubscriptionLimits {
   /** Active subscriptions on one client connection (a WebSocket). Default 25. */
@@ -229,6 +233,7 @@ export class FederatedSubscriptionEngine {
   private readonly logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
   private readonly planCache = new Map<string, PreparedOperation>();
   private readonly documents = new Map<string, ValidatedOperation>();
+  private readonly turns = new TurnQueue();
   private readonly upstreams = new Map<string, Upstream>();
   private readonly sockets = new Map<string, UpstreamSocket>();
   private readonly active = new Set<ClientSubscription>();
@@ -293,6 +298,15 @@ export class FederatedSubscriptionEngine {
     const maxTokens = this.options.operationLimits?.maxTokens ?? DEFAULT_LIMITS.maxTokens;
     const parsed = parseWithLimit(query, maxTokens);
     return parsed.ok ? parsed.document : [limitError(parsed)];
+  }
+
+  /**
+   * Resolves in this caller's own event-loop turn (FIFO, shared with large fan-outs): the
+   * transports wait for it before parsing and subscribing, so a burst of subscribe messages is
+   * spread over the loop and never holds it for more than one subscribe's work.
+   */
+  nextTurn(): Promise<void> {
+    return this.turns.wait();
   }
 
   /**
@@ -687,7 +701,11 @@ export class FederatedSubscriptionEngine {
         const result = await this.hydrate(group, event);
         if (group.replaysLatest && !result.errors?.length) group.latest = result;
         group.waiting.clear();
-        for (const [subscription, shape] of [...group.subscribers]) {
+        // Large fan-outs are served a slice per event-loop turn (I/O runs in between).
+        const subscribers = [...group.subscribers];
+        for (let index = 0; index < subscribers.length; index += 1) {
+          if (index > 0 && index % FAN_OUT_SLICE === 0) await this.turns.wait();
+          const [subscription, shape] = subscribers[index]!;
           subscription.push(reshape(result, shape));
         }
       })

@@ -125,6 +125,7 @@ export function createMultipartHandler(
       return true;
     }
 
+    await options.engine.nextTurn();
     const outcome = options.engine.subscribe({ ...request, identity: auth.identity });
 
     res.writeHead(200, {

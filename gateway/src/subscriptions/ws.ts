@@ -189,6 +189,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           const { message, code, ...extensions } = limited;
           return [codedError(message, code, extensions)];
         }
+        await options.engine.nextTurn();
         const checked = options.checkOperation?.(payload) ?? { query: payload.query };
         if ('errors' in checked) return checked.errors;
         const query = checked.query;

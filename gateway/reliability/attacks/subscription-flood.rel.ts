@@ -1,0 +1,486 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { readCommittedSupergraph } from '@shop/schema';
+import { startGateway, type RunningGateway } from '../../src/gateway';
+import { createRedisRateLimitStore, type RedisRateLimitStore } from '../../src/limits';
+import { DEFAULT_SUBSCRIPTION_LIMITS } from '../../src/subscriptions';
+import {
+  gql,
+  percentile,
+  retainedMb,
+  round,
+  sleep,
+  startAttackGraph,
+  startProbe,
+  subgraphUrls,
+  type AttackGraph,
+} from './support';
+
+// Issue 15, finding 3: anonymous clients open many WebSockets and subscribe to one guest cart's
+// `cartUpdated` with a different alias (and fragments, operation names, literal vs variable
+// arguments) every time, then drop the sockets. Before the fix every variant was its own plan,
+// upstream subscription and hydration (100 × 25 → RSS +133 MB, /healthz stalled 8.7 s).
+// The attack graph raises the per-IP request budget, so what holds here is the connection cap
+// and the canonical form, not the rate limiter (F3c tests that one).
+
+/** /healthz p99 while the flood runs (the issue's bound). */
+const HEALTH_P99_MS = 50;
+/** A products query during the flood (quiet box: ~10–30 ms). */
+const PRODUCTS_P99_MS = 500;
+/**
+ * Memory still held after a full GC once the sockets are dropped and released, compared with
+ * before the flood: the caches it may fill (validated documents, ≤ 1,000 small entries) and
+ * allocator slack only.
+ */
+const RETAINED_GROWTH_MB = 15;
+
+const CONNECTIONS = 100;
+const PER_CONNECTION = 25;
+
+interface Received {
+  data?: Record<string, Record<string, unknown> | null> | null;
+  errors?: Array<{ message?: string; extensions?: Record<string, unknown> }>;
+}
+
+/** One raw graphql-transport-ws socket: its close code, and what each subscription received. */
+interface FloodSocket {
+  socket: WebSocket;
+  acked: boolean;
+  closeCode: number | undefined;
+  nexts: Map<string, Received[]>;
+  errors: Map<string, Received['errors']>;
+}
+
+/**
+ * The attacker's address: another loopback address than the one health probes and product
+ * queries come from (127.0.0.1), so per-IP limits tell them apart as they would real clients.
+ */
+const ATTACKER = '127.0.0.2';
+
+/** Opens a socket and sends `connection_init`; resolves once acknowledged or closed. */
+function openSocket(url: string, localAddress = ATTACKER): Promise<FloodSocket> {
+  const socket = new WebSocket(url, 'graphql-transport-ws', { localAddress });
+  const state: FloodSocket = {
+    socket,
+    acked: false,
+    closeCode: undefined,
+    nexts: new Map(),
+    errors: new Map(),
+  };
+  return new Promise((resolve) => {
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    socket.on('message', (raw: Buffer) => {
+      const message = JSON.parse(String(raw)) as { type: string; id?: string; payload?: unknown };
+      if (message.type === 'connection_ack') {
+        state.acked = true;
+        resolve(state);
+      } else if (message.type === 'next' && message.id) {
+        const list = state.nexts.get(message.id) ?? [];
+        list.push(message.payload as Received);
+        state.nexts.set(message.id, list);
+      } else if (message.type === 'error' && message.id) {
+        state.errors.set(message.id, message.payload as Received['errors']);
+      }
+    });
+    socket.on('close', (code) => {
+      state.closeCode = code;
+      resolve(state);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+function send(state: FloodSocket, id: string, payload: Record<string, unknown>): void {
+  state.socket.send(JSON.stringify({ id, type: 'subscribe', payload }));
+}
+
+interface Variant {
+  payload: Record<string, unknown>;
+  /** Reads the cart id from a result in the variant's own shape (aliases included). */
+  cartIdOf: (result: Received) => unknown;
+}
+
+/**
+ * The same subscription (one guest cart's `cartUpdated { cartId }`) written four ways, each with
+ * names unique to (c, i): aliases (the issue's repro), a named fragment + variables + operation
+ * name + root alias, an inline fragment with arguments reordered, and a variable default.
+ */
+function variant(c: number, i: number, cartId: string, cartToken: string): Variant {
+  const n = `${c}_${i}`;
+  switch (i % 4) {
+    case 0:
+      return {
+        payload: {
+          query: `subscription { cartUpdated(cartId: "${cartId}", cartToken: "${cartToken}") { x${n}: cartId } }`,
+        },
+        cartIdOf: (r) => r.data?.cartUpdated?.[`x${n}`],
+      };
+    case 1:
+      return {
+        payload: {
+          query: `subscription S${n}($id: ID!, $t: String) { a${n}: cartUpdated(cartId: $id, cartToken: $t) { ...F${n} } } fragment F${n} on CartUpdatedEvent { y${n}: cartId }`,
+          variables: { id: cartId, t: cartToken },
+          operationName: `S${n}`,
+        },
+        cartIdOf: (r) => r.data?.[`a${n}`]?.[`y${n}`],
+      };
+    case 2:
+      return {
+        payload: {
+          query: `subscription { cartUpdated(cartToken: "${cartToken}", cartId: "${cartId}") { ... on CartUpdatedEvent { z${n}: cartId } } }`,
+        },
+        cartIdOf: (r) => r.data?.cartUpdated?.[`z${n}`],
+      };
+    default:
+      return {
+        payload: {
+          query: `subscription N${n}($t: String = "${cartToken}") { r${n}: cartUpdated(cartId: "${cartId}", cartToken: $t) { w${n}: cartId t${n}: __typename } }`,
+        },
+        cartIdOf: (r) =>
+          r.data?.[`r${n}`]?.[`t${n}`] === 'CartUpdatedEvent' ? r.data[`r${n}`]?.[`w${n}`] : null,
+      };
+  }
+}
+
+/** A multipart HTTP subscription from the attacker: its first payload, and `close()`. */
+function multipartSubscription(
+  url: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; first: Received | undefined; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, {
+      method: 'POST',
+      localAddress: ATTACKER,
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json',
+      },
+    });
+    const timer = setTimeout(() => request.destroy(new Error('no first part in 15 s')), 15_000);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.on('response', (response) => {
+      let text = '';
+      const close = () => request.destroy();
+      response.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const multipart = response.headers['content-type']?.startsWith('multipart/mixed');
+        const part = multipart
+          ? text.split('\r\n\r\n').find((piece) => piece.startsWith('{"payload":{'))
+          : undefined;
+        if (part && part.includes('\r\n--graphql')) {
+          clearTimeout(timer);
+          const json = part.slice(0, part.indexOf('\r\n--graphql'));
+          resolve({
+            status: response.statusCode ?? 0,
+            first: (JSON.parse(json) as { payload: Received }).payload,
+            close,
+          });
+        }
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        let first: Received | undefined;
+        try {
+          first = JSON.parse(text) as Received;
+        } catch {
+          first = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, first, close });
+      });
+    });
+    request.end(JSON.stringify(body));
+  });
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+const PRODUCTS = '{ products(first: 5) { edges { node { name } } } }';
+
+describe('subscription flood (issue 15, finding 3)', () => {
+  let attack: AttackGraph;
+  let wsUrl: string;
+  let cartId: string;
+  let cartToken: string;
+  let variantId: string;
+
+  const addLine = async () => {
+    const added = await gql(
+      attack.url,
+      `mutation($input: AddCartLinesInput!) { addCartLines(input: $input) { cart { id } cartToken userErrors { code } } }`,
+      { input: { lines: [{ variantId, quantity: 1 }], ...(cartToken ? { cartToken } : {}) } },
+    );
+    const payload = added.json?.data?.addCartLines as
+      | { cart: { id: string }; cartToken: string | null }
+      | undefined;
+    if (!payload?.cart) throw new Error(`addCartLines failed: ${added.text}`);
+    return payload;
+  };
+
+  beforeAll(async () => {
+    attack = await startAttackGraph();
+    wsUrl = attack.url.replace(/^http/, 'ws');
+    const products = await gql(
+      attack.url,
+      '{ products(first: 5) { edges { node { variants { id stockOnHand } } } } }',
+    );
+    const edges = (products.json?.data?.products as {
+      edges: Array<{ node: { variants: Array<{ id: string; stockOnHand: number }> } }>;
+    }).edges;
+    variantId = edges.flatMap((edge) => edge.node.variants).find((v) => v.stockOnHand > 20)!.id;
+    const guest = await addLine();
+    cartId = guest.cart.id;
+    cartToken = guest.cartToken!;
+  }, 120_000);
+
+  afterAll(async () => {
+    await attack?.stop();
+  });
+
+  it('F3a: 100 anonymous sockets × 25 variants of one cartUpdated + multipart, then dropped: 4429 past 50 sockets, one upstream subscription, each result in its own shape, /healthz p99 < 50 ms, products fast, everything released, retained memory < 15 MB', async () => {
+    const engine = attack.graph.gateway.subscriptions!;
+    const cap = DEFAULT_SUBSCRIPTION_LIMITS.maxConnectionsPerIp;
+    // Warm-up (first plan, first upstream socket, JIT), then the baseline.
+    const warm = await openSocket(wsUrl);
+    send(warm, 'warm', variant(999, 0, cartId, cartToken).payload);
+    await waitFor(() => (warm.nexts.get('warm')?.length ?? 0) > 0, 15_000);
+    warm.socket.terminate();
+    await waitFor(() => engine.stats().upstreamSockets === 0, 10_000);
+    await gql(attack.url, PRODUCTS);
+    const retainedBefore = retainedMb();
+    // The box's own latency, with nothing else running in this process.
+    const quiet = await startProbe(attack.healthUrl, { intervalMs: 50 });
+    await sleep(2_000);
+    const quietHealth = await quiet.stop();
+
+    const cpuBefore = process.cpuUsage();
+    const t0 = performance.now();
+    const phases: Record<string, number> = {};
+    const mark = (name: string) => (phases[name] = round(performance.now() - t0));
+    const probe = startProbe(attack.healthUrl, { intervalMs: 50 });
+    const productTimes: number[] = [];
+    let flooding = true;
+    const productsLoop = (async () => {
+      while (flooding) {
+        const response = await gql(attack.url, PRODUCTS);
+        if (response.status !== 200 || !response.json?.data?.products) {
+          throw new Error(`products failed during the flood: ${response.text}`);
+        }
+        productTimes.push(response.ms);
+        await sleep(100);
+      }
+    })();
+
+    const sockets = await Promise.all(
+      Array.from({ length: CONNECTIONS }, () => openSocket(wsUrl)),
+    );
+    mark('opened');
+    const accepted = sockets.filter((s) => s.acked);
+    const expected = new Map<FloodSocket, Variant[]>();
+    accepted.forEach((state, c) => {
+      const variants = Array.from({ length: PER_CONNECTION }, (_, i) =>
+        variant(c, i, cartId, cartToken),
+      );
+      variants.forEach((v, i) => send(state, String(i), v.payload));
+      expected.set(state, variants);
+    });
+    const allSnapshots = await waitFor(
+      () => accepted.every((s) => s.nexts.size === PER_CONNECTION),
+      30_000,
+    );
+    const atPeak = engine.stats();
+    mark('snapshots');
+
+    // The stream cap counts multipart streams too: this IP is full.
+    const overCap = await multipartSubscription(attack.url, variant(500, 0, cartId, cartToken).payload);
+    overCap.close();
+
+    // A live change: one hydration, fanned out to every subscriber in its own shape.
+    const hydrationsBefore = engine.stats().hydrations;
+    await addLine();
+    const allLive = await waitFor(
+      () => accepted.every((s) => [...s.nexts.values()].every((list) => list.length >= 2)),
+      30_000,
+    );
+    const hydrations = engine.stats().hydrations - hydrationsBefore;
+    mark('live');
+    const misshaped = accepted.flatMap((state) =>
+      expected
+        .get(state)!
+        .map((v, i) => ({ v, results: state.nexts.get(String(i)) ?? [] }))
+        .filter(({ v, results }) => results.length === 0 || results.some((r) => v.cartIdOf(r) !== cartId))
+        .map(({ results }) => JSON.stringify(results[0])),
+    );
+
+    // Drop every socket without a goodbye.
+    for (const state of sockets) state.socket.terminate();
+    const releasedWs = await waitFor(() => {
+      const stats = engine.stats();
+      return stats.clientSubscriptions === 0 && stats.upstreamSubscriptions === 0;
+    }, 15_000);
+
+    mark('dropped');
+    // Multipart over HTTP: 40 streams with their own aliases share the same upstream.
+    const streams = await Promise.all(
+      Array.from({ length: 40 }, (_, k) =>
+        multipartSubscription(attack.url, variant(600 + k, k, cartId, cartToken).payload),
+      ),
+    );
+    const multipartStats = engine.stats();
+    const multipartMisshaped = streams.filter(
+      (stream, k) => !stream.first || variant(600 + k, k, cartId, cartToken).cartIdOf(stream.first) !== cartId,
+    ).length;
+    for (const stream of streams) stream.close();
+    const released = await waitFor(() => {
+      const stats = engine.stats();
+      return (
+        stats.clientSubscriptions === 0 &&
+        stats.upstreamSubscriptions === 0 &&
+        stats.upstreamSockets === 0
+      );
+    }, 15_000);
+
+    mark('multipart');
+    flooding = false;
+    await productsLoop;
+    const health = await probe.stop();
+    await sleep(200);
+    const retainedGrowthMb = round(retainedMb() - retainedBefore);
+    const cpu = process.cpuUsage(cpuBefore);
+    const summary = {
+      cpuMs: round((cpu.user + cpu.system) / 1000),
+      phases,
+      accepted: accepted.length,
+      closed4429: sockets.filter((s) => s.closeCode === 4429).length,
+      atPeak,
+      allSnapshots,
+      allLive,
+      hydrations,
+      misshaped: misshaped.length,
+      overCap: { status: overCap.status, code: overCap.first?.errors?.[0]?.extensions?.code },
+      multipart: {
+        upstreamSubscriptions: multipartStats.upstreamSubscriptions,
+        clientSubscriptions: multipartStats.clientSubscriptions,
+        misshaped: multipartMisshaped,
+      },
+      releasedWs,
+      released,
+      quietHealthP99: round(percentile(quietHealth.latencies, 99)),
+      healthP50: round(percentile(health.latencies, 50)),
+      healthP99: round(percentile(health.latencies, 99)),
+      healthMax: round(health.max),
+      healthFailures: health.failures.length,
+      productsP99: round(percentile(productTimes, 99)),
+      retainedGrowthMb,
+    };
+    console.log('[F3a]', JSON.stringify(summary));
+
+    expect(summary.healthP99).toBeLessThan(HEALTH_P99_MS);
+    expect(summary.healthFailures).toBe(0);
+    expect(summary.productsP99).toBeLessThan(PRODUCTS_P99_MS);
+    expect(summary.accepted).toBe(cap);
+    expect(summary.closed4429).toBe(CONNECTIONS - cap);
+    expect(allSnapshots).toBe(true);
+    expect(atPeak).toMatchObject({
+      clientSubscriptions: cap * PER_CONNECTION,
+      upstreamSubscriptions: 1,
+      upstreamSockets: 1,
+    });
+    expect(allLive).toBe(true);
+    expect(hydrations).toBe(1);
+    expect(misshaped.slice(0, 3)).toEqual([]);
+    expect(summary.overCap).toEqual({ status: 429, code: 'SUBSCRIPTION_LIMIT' });
+    expect(summary.multipart).toEqual({
+      upstreamSubscriptions: 1,
+      clientSubscriptions: 40,
+      misshaped: 0,
+    });
+    expect(releasedWs).toBe(true);
+    expect(released).toBe(true);
+    expect(retainedGrowthMb).toBeLessThan(RETAINED_GROWTH_MB);
+  }, 180_000);
+
+  it('F3b: the same 100 sockets at a gateway whose per-IP cap is lifted are all accepted (the cap is what refuses them)', async () => {
+    const open = await startGateway({
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls: subgraphUrls(attack.graph),
+      accessTokenKeys: new URL('/.well-known/jwks.json', attack.graph.subgraphs.user!.url),
+      signingKey: attack.graph.gatewayKey,
+      port: 0,
+      host: '127.0.0.1',
+      subscriptions: { limits: { maxConnectionsPerIp: 1_000_000 } },
+    });
+    try {
+      const sockets = await Promise.all(
+        Array.from({ length: CONNECTIONS }, () => openSocket(open.url.replace(/^http/, 'ws'))),
+      );
+      const accepted = sockets.filter((s) => s.acked).length;
+      for (const state of sockets) state.socket.terminate();
+      expect(accepted).toBe(CONNECTIONS);
+    } finally {
+      await open.stop(2_000);
+    }
+  }, 60_000);
+
+  it('F3c: subscribe messages count in the HTTP rate limiter (per IP and per user), shared by two gateway replicas through Redis', async () => {
+    // A private key prefix: other suites on the same Redis do not touch these counters.
+    // eslint-disable-next-line no-restricted-syntax -- tests pick their targets from the environment
+    const redisUrl = process.env.REDIS_URL;
+    const store: RedisRateLimitStore | undefined = redisUrl
+      ? createRedisRateLimitStore(redisUrl, { prefix: `rel-ws-${process.pid}-${Date.now()}:` })
+      : undefined;
+    const replica = () =>
+      startGateway({
+        supergraphSdl: readCommittedSupergraph(),
+        subgraphUrls: subgraphUrls(attack.graph),
+        accessTokenKeys: new URL('/.well-known/jwks.json', attack.graph.subgraphs.user!.url),
+        signingKey: attack.graph.gatewayKey,
+        port: 0,
+        host: '127.0.0.1',
+        limits: {
+          requests: { perIp: { points: 30, durationMs: 60_000 }, ...(store ? { store } : {}) },
+        },
+      });
+    const gateways: RunningGateway[] = [await replica()];
+    if (store) gateways.push(await replica());
+    try {
+      if (store) await waitFor(() => store.isReady(), 5_000);
+      // 10 HTTP requests at the first replica…
+      for (let k = 0; k < 10; k += 1) await gql(gateways[0]!.url, PRODUCTS);
+      // …then subscribe messages at the last one (each socket connection counts once too).
+      const socket = await openSocket(gateways.at(-1)!.url.replace(/^http/, 'ws'), '127.0.0.1');
+      expect(socket.acked).toBe(true);
+      const codes: unknown[] = [];
+      for (let k = 0; k < 25; k += 1) {
+        send(socket, `s${k}`, variant(700, k, cartId, cartToken).payload);
+      }
+      await waitFor(() => socket.errors.size + socket.nexts.size === 25, 15_000);
+      for (let k = 0; k < 25; k += 1) {
+        codes.push(socket.errors.get(`s${k}`)?.[0]?.extensions?.code ?? 'OK');
+      }
+      socket.socket.terminate();
+      // 30 points: 10 HTTP + 1 connection + 19 subscribes; the other 6 are refused.
+      expect(codes.filter((code) => code === 'OK')).toHaveLength(19);
+      expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(6);
+      const http = await gql(gateways[0]!.url, PRODUCTS);
+      expect(http.status).toBe(429);
+      // A refused connection attempt closes with 4429.
+      const late = await openSocket(gateways[0]!.url.replace(/^http/, 'ws'), '127.0.0.1');
+      expect(late.closeCode).toBe(4429);
+    } finally {
+      for (const gateway of gateways) await gateway.stop(2_000);
+      await store?.close();
+    }
+  }, 60_000);
+});
