@@ -1,10 +1,13 @@
+import { fork } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { readCommittedSupergraph } from '@shop/schema';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { createRedisRateLimitStore, type RedisRateLimitStore } from '../../src/limits';
 import { DEFAULT_SUBSCRIPTION_LIMITS } from '../../src/subscriptions';
+import type { AttackerCommand, AttackerReport } from './subscription-attacker';
+import { ATTACKER, openSocket, send, variant, type Received } from './subscription-clients';
 import {
   gql,
   percentile,
@@ -37,111 +40,6 @@ const RETAINED_GROWTH_MB = 15;
 
 const CONNECTIONS = 100;
 const PER_CONNECTION = 25;
-
-interface Received {
-  data?: Record<string, Record<string, unknown> | null> | null;
-  errors?: Array<{ message?: string; extensions?: Record<string, unknown> }>;
-}
-
-/** One raw graphql-transport-ws socket: its close code, and what each subscription received. */
-interface FloodSocket {
-  socket: WebSocket;
-  acked: boolean;
-  closeCode: number | undefined;
-  nexts: Map<string, Received[]>;
-  errors: Map<string, Received['errors']>;
-}
-
-/**
- * The attacker's address: another loopback address than the one health probes and product
- * queries come from (127.0.0.1), so per-IP limits tell them apart as they would real clients.
- */
-const ATTACKER = '127.0.0.2';
-
-/** Opens a socket and sends `connection_init`; resolves once acknowledged or closed. */
-function openSocket(url: string, localAddress = ATTACKER): Promise<FloodSocket> {
-  const socket = new WebSocket(url, 'graphql-transport-ws', { localAddress });
-  const state: FloodSocket = {
-    socket,
-    acked: false,
-    closeCode: undefined,
-    nexts: new Map(),
-    errors: new Map(),
-  };
-  return new Promise((resolve) => {
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
-    socket.on('message', (raw: Buffer) => {
-      const message = JSON.parse(String(raw)) as { type: string; id?: string; payload?: unknown };
-      if (message.type === 'connection_ack') {
-        state.acked = true;
-        resolve(state);
-      } else if (message.type === 'next' && message.id) {
-        const list = state.nexts.get(message.id) ?? [];
-        list.push(message.payload as Received);
-        state.nexts.set(message.id, list);
-      } else if (message.type === 'error' && message.id) {
-        state.errors.set(message.id, message.payload as Received['errors']);
-      }
-    });
-    socket.on('close', (code) => {
-      state.closeCode = code;
-      resolve(state);
-    });
-    socket.on('error', () => undefined);
-  });
-}
-
-function send(state: FloodSocket, id: string, payload: Record<string, unknown>): void {
-  state.socket.send(JSON.stringify({ id, type: 'subscribe', payload }));
-}
-
-interface Variant {
-  payload: Record<string, unknown>;
-  /** Reads the cart id from a result in the variant's own shape (aliases included). */
-  cartIdOf: (result: Received) => unknown;
-}
-
-/**
- * The same subscription (one guest cart's `cartUpdated { cartId }`) written four ways, each with
- * names unique to (c, i): aliases (the issue's repro), a named fragment + variables + operation
- * name + root alias, an inline fragment with arguments reordered, and a variable default.
- */
-function variant(c: number, i: number, cartId: string, cartToken: string): Variant {
-  const n = `${c}_${i}`;
-  switch (i % 4) {
-    case 0:
-      return {
-        payload: {
-          query: `subscription { cartUpdated(cartId: "${cartId}", cartToken: "${cartToken}") { x${n}: cartId } }`,
-        },
-        cartIdOf: (r) => r.data?.cartUpdated?.[`x${n}`],
-      };
-    case 1:
-      return {
-        payload: {
-          query: `subscription S${n}($id: ID!, $t: String) { a${n}: cartUpdated(cartId: $id, cartToken: $t) { ...F${n} } } fragment F${n} on CartUpdatedEvent { y${n}: cartId }`,
-          variables: { id: cartId, t: cartToken },
-          operationName: `S${n}`,
-        },
-        cartIdOf: (r) => r.data?.[`a${n}`]?.[`y${n}`],
-      };
-    case 2:
-      return {
-        payload: {
-          query: `subscription { cartUpdated(cartToken: "${cartToken}", cartId: "${cartId}") { ... on CartUpdatedEvent { z${n}: cartId } } }`,
-        },
-        cartIdOf: (r) => r.data?.cartUpdated?.[`z${n}`],
-      };
-    default:
-      return {
-        payload: {
-          query: `subscription N${n}($t: String = "${cartToken}") { r${n}: cartUpdated(cartId: "${cartId}", cartToken: $t) { w${n}: cartId t${n}: __typename } }`,
-        },
-        cartIdOf: (r) =>
-          r.data?.[`r${n}`]?.[`t${n}`] === 'CartUpdatedEvent' ? r.data[`r${n}`]?.[`w${n}`] : null,
-      };
-  }
-}
 
 /** A multipart HTTP subscription from the attacker: its first payload, and `close()`. */
 function multipartSubscription(
@@ -208,12 +106,31 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 
 const PRODUCTS = '{ products(first: 5) { edges { node { name } } } }';
 
+/** The attacker child process (subscription-attacker.ts): `run` sends a command, awaits its report. */
+function startAttacker() {
+  const child = fork(fileURLToPath(new URL('./subscription-attacker.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    run(command: AttackerCommand): Promise<AttackerReport> {
+      return new Promise((resolve, reject) => {
+        child.once('message', (message) => resolve(message as AttackerReport));
+        child.once('exit', (code) => reject(new Error(`attacker exited (${code})`)));
+        child.send(command);
+      });
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
 describe('subscription flood (issue 15, finding 3)', () => {
   let attack: AttackGraph;
   let wsUrl: string;
   let cartId: string;
   let cartToken: string;
   let variantId: string;
+  let attacker: ReturnType<typeof startAttacker> | undefined;
 
   const addLine = async () => {
     const added = await gql(
@@ -245,6 +162,7 @@ describe('subscription flood (issue 15, finding 3)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    attacker?.kill();
     await attack?.stop();
   });
 
@@ -282,54 +200,39 @@ describe('subscription flood (issue 15, finding 3)', () => {
       }
     })();
 
-    const sockets = await Promise.all(
-      Array.from({ length: CONNECTIONS }, () => openSocket(wsUrl)),
-    );
-    mark('opened');
-    const accepted = sockets.filter((s) => s.acked);
-    const expected = new Map<FloodSocket, Variant[]>();
-    accepted.forEach((state, c) => {
-      const variants = Array.from({ length: PER_CONNECTION }, (_, i) =>
-        variant(c, i, cartId, cartToken),
-      );
-      variants.forEach((v, i) => send(state, String(i), v.payload));
-      expected.set(state, variants);
+    attacker = startAttacker();
+    const subscribed = await attacker.run({
+      type: 'flood',
+      url: wsUrl,
+      cartId,
+      cartToken,
+      connections: CONNECTIONS,
+      perConnection: PER_CONNECTION,
     });
-    const allSnapshots = await waitFor(
-      () => accepted.every((s) => s.nexts.size === PER_CONNECTION),
-      30_000,
-    );
+    mark('opened');
     const atPeak = engine.stats();
     mark('snapshots');
 
     // The stream cap counts multipart streams too: this IP is full.
-    const overCap = await multipartSubscription(attack.url, variant(500, 0, cartId, cartToken).payload);
+    const overCap = await multipartSubscription(
+      attack.url,
+      variant(500, 0, cartId, cartToken).payload,
+    );
     overCap.close();
 
     // A live change: one hydration, fanned out to every subscriber in its own shape.
     const hydrationsBefore = engine.stats().hydrations;
     await addLine();
-    const allLive = await waitFor(
-      () => accepted.every((s) => [...s.nexts.values()].every((list) => list.length >= 2)),
-      30_000,
-    );
+    const live = await attacker.run({ type: 'await-live' });
     const hydrations = engine.stats().hydrations - hydrationsBefore;
     mark('live');
-    const misshaped = accepted.flatMap((state) =>
-      expected
-        .get(state)!
-        .map((v, i) => ({ v, results: state.nexts.get(String(i)) ?? [] }))
-        .filter(({ v, results }) => results.length === 0 || results.some((r) => v.cartIdOf(r) !== cartId))
-        .map(({ results }) => JSON.stringify(results[0])),
-    );
 
     // Drop every socket without a goodbye.
-    for (const state of sockets) state.socket.terminate();
+    await attacker.run({ type: 'drop' });
     const releasedWs = await waitFor(() => {
       const stats = engine.stats();
       return stats.clientSubscriptions === 0 && stats.upstreamSubscriptions === 0;
     }, 15_000);
-
     mark('dropped');
     // Multipart over HTTP: 40 streams with their own aliases share the same upstream.
     const streams = await Promise.all(
@@ -361,13 +264,13 @@ describe('subscription flood (issue 15, finding 3)', () => {
     const summary = {
       cpuMs: round((cpu.user + cpu.system) / 1000),
       phases,
-      accepted: accepted.length,
-      closed4429: sockets.filter((s) => s.closeCode === 4429).length,
+      accepted: subscribed.type === 'subscribed' ? subscribed.accepted : -1,
+      closed4429: subscribed.type === 'subscribed' ? subscribed.closed4429 : -1,
       atPeak,
-      allSnapshots,
-      allLive,
+      allSnapshots: subscribed.type === 'subscribed' && subscribed.allSnapshots,
+      allLive: live.type === 'live' && live.allLive,
       hydrations,
-      misshaped: misshaped.length,
+      misshaped: live.type === 'live' ? live.misshaped : ['no report'],
       overCap: { status: overCap.status, code: overCap.first?.errors?.[0]?.extensions?.code },
       multipart: {
         upstreamSubscriptions: multipartStats.upstreamSubscriptions,
@@ -380,6 +283,9 @@ describe('subscription flood (issue 15, finding 3)', () => {
       healthP50: round(percentile(health.latencies, 50)),
       healthP99: round(percentile(health.latencies, 99)),
       healthMax: round(health.max),
+      slowProbes: health.latencies
+        .map((ms, i) => [i * 50, round(ms)])
+        .filter(([, ms]) => ms! > 100),
       healthFailures: health.failures.length,
       productsP99: round(percentile(productTimes, 99)),
       retainedGrowthMb,
@@ -391,15 +297,15 @@ describe('subscription flood (issue 15, finding 3)', () => {
     expect(summary.productsP99).toBeLessThan(PRODUCTS_P99_MS);
     expect(summary.accepted).toBe(cap);
     expect(summary.closed4429).toBe(CONNECTIONS - cap);
-    expect(allSnapshots).toBe(true);
+    expect(summary.allSnapshots).toBe(true);
     expect(atPeak).toMatchObject({
       clientSubscriptions: cap * PER_CONNECTION,
       upstreamSubscriptions: 1,
       upstreamSockets: 1,
     });
-    expect(allLive).toBe(true);
+    expect(summary.allLive).toBe(true);
     expect(hydrations).toBe(1);
-    expect(misshaped.slice(0, 3)).toEqual([]);
+    expect(summary.misshaped.slice(0, 3)).toEqual([]);
     expect(summary.overCap).toEqual({ status: 429, code: 'SUBSCRIPTION_LIMIT' });
     expect(summary.multipart).toEqual({
       upstreamSubscriptions: 1,

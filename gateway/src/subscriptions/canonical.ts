@@ -31,8 +31,8 @@ type ShapeEntry =
       kind: 'field';
       /** The client's response key (its alias, or the field name). */
       responseKey: string;
-      /** The canonical operation's response key for the same field and arguments. */
-      from: string;
+      /** The canonical operation's field with the same name and arguments (its `alias`). */
+      field: { readonly alias: string };
       shape?: Shape;
     }
   | {
@@ -54,7 +54,12 @@ export interface CanonicalOperation {
 }
 
 interface CanonicalField {
+  /** Response key in the canonical text (see `assignAliases`). */
   alias: string;
+  /** `<name>_<hash of parent type, name and argument names>`. */
+  base: string;
+  /** The argument values, as JSON: fields with the same `base` differ by these. */
+  values: string;
   name: string;
   args: ReadonlyArray<{ name: string; type: GraphQLInputType; value: unknown }>;
   selection?: CanonicalSelection;
@@ -84,8 +89,10 @@ const newSelection = (): CanonicalSelection => ({ fields: new Map(), fragments: 
 /**
  * The canonical form of a (validated) subscription operation for the given coerced variables:
  * aliases, selection order, fragments (named or inline), the operation and variable names, and
- * literal-versus-variable arguments make no difference to it. Each field gets the alias
- * `<name>_<hash of its parent type, name and argument values>`, every argument becomes a variable,
+ * literal-versus-variable arguments make no difference to it, and neither do argument values
+ * (they become the variables, so one text — one plan — serves every cart). Each field gets the
+ * alias `<name>_<hash of its parent type, name and argument names>` (with `_<n>` when the same
+ * field is selected with other argument values), every argument becomes a variable,
  * `@include`/`@skip` are applied, and every object selection also selects `__typename` (so the
  * client's fragments can be applied to results). Subscribers whose operations mean the same
  * thing share one plan, one upstream subscription and one hydration per event; `reshape` gives
@@ -141,8 +148,7 @@ export function canonicalize(
         const name = selection.name.value;
         const responseKey = selection.alias?.value ?? name;
         if (name === '__typename') {
-          if (!into.fields.has(name)) into.fields.set(name, { alias: name, name, args: [] });
-          shape.push({ kind: 'field', responseKey, from: name });
+          shape.push({ kind: 'field', responseKey, field: typenameOf(into) });
           continue;
         }
         const fieldDef = 'getFields' in scope ? scope.getFields()[name] : undefined;
@@ -155,14 +161,16 @@ export function canonicalize(
           if (value !== undefined) args.push({ name: argDef.name, type: argDef.type, value });
         }
         args.sort((a, b) => (a.name < b.name ? -1 : 1));
-        const key = stableJson(args.map(({ name: argName, value }) => [argName, value]));
-        const alias = `${name}_${hash(`${scope.name}\n${name}\n${key}`)}`;
-        let field = into.fields.get(alias);
+        const names = args.map((arg) => arg.name).join(',');
+        const base = `${name}_${hash(`${scope.name}\n${name}\n${names}`)}`;
+        const values = stableJson(args.map((arg) => arg.value));
+        const key = `${base}\n${values}`;
+        let field = into.fields.get(key);
         if (!field) {
-          field = { alias, name, args };
-          into.fields.set(alias, field);
+          field = { alias: base, base, values, name, args };
+          into.fields.set(key, field);
         }
-        const entry: ShapeEntry = { kind: 'field', responseKey, from: alias };
+        const entry: ShapeEntry = { kind: 'field', responseKey, field };
         const named = getNamedType(fieldDef.type);
         if (selection.selectionSet && isCompositeType(named)) {
           field.selection ??= withTypename(newSelection());
@@ -200,12 +208,13 @@ export function canonicalize(
   const top = newSelection();
   const shape: ShapeEntry[] = [];
   walk(operation.selectionSet, root, top, shape);
+  assignAliases(top);
 
   const definitions: string[] = [];
   const values: Record<string, unknown> = {};
   const print = (selection: CanonicalSelection): string => {
     const parts: string[] = [];
-    for (const field of [...selection.fields.values()].sort(byAlias)) {
+    for (const field of sortedFields(selection)) {
       let head = field.name === '__typename' ? field.name : `${field.alias}: ${field.name}`;
       if (field.args.length) {
         const args = field.args.map((arg) => {
@@ -260,7 +269,7 @@ function reshapeObject(
       if (entry.types.has(source.__typename as string)) reshapeObject(source, entry.shape, out);
       continue;
     }
-    const value = source[entry.from];
+    const value = source[entry.field.alias];
     if (value === undefined) continue;
     out[entry.responseKey] = entry.shape
       ? reshapeValue(value, entry.shape, out[entry.responseKey])
@@ -297,7 +306,7 @@ type FieldEntry = Extract<ShapeEntry, { kind: 'field' }>;
 
 function findField(shape: Shape, from: string): FieldEntry | undefined {
   for (const entry of shape) {
-    if (entry.kind === 'field' && entry.from === from) return entry;
+    if (entry.kind === 'field' && entry.field.alias === from) return entry;
     if (entry.kind === 'fragment') {
       const found = findField(entry.shape, from);
       if (found) return found;
@@ -306,12 +315,46 @@ function findField(shape: Shape, from: string): FieldEntry | undefined {
   return undefined;
 }
 
+/** The selection's `__typename` field (added once). */
+function typenameOf(selection: CanonicalSelection): CanonicalField {
+  let field = selection.fields.get('__typename');
+  if (!field) {
+    const name = '__typename';
+    field = { alias: name, base: name, values: '[]', name, args: [] };
+    selection.fields.set(name, field);
+  }
+  return field;
+}
+
 function withTypename(selection: CanonicalSelection): CanonicalSelection {
-  selection.fields.set('__typename', { alias: '__typename', name: '__typename', args: [] });
+  typenameOf(selection);
   return selection;
 }
 
-const byAlias = (a: CanonicalField, b: CanonicalField) => (a.alias < b.alias ? -1 : 1);
+/**
+ * Fields selected with the same name and argument names but other values (`a: weight(unit: G)
+ * b: weight(unit: KG)`) get `<base>_0`, `<base>_1`… in the order of their values, so the text
+ * does not depend on the values or on the client's order.
+ */
+function assignAliases(selection: CanonicalSelection): void {
+  const byBase = new Map<string, CanonicalField[]>();
+  for (const field of selection.fields.values()) {
+    const group = byBase.get(field.base) ?? [];
+    group.push(field);
+    byBase.set(field.base, group);
+    if (field.selection) assignAliases(field.selection);
+  }
+  for (const group of byBase.values()) {
+    if (group.length === 1) continue;
+    group.sort((a, b) => (a.values < b.values ? -1 : 1));
+    group.forEach((field, index) => (field.alias = `${field.base}_${index}`));
+  }
+  for (const fragment of selection.fragments.values()) assignAliases(fragment);
+}
+
+function sortedFields(selection: CanonicalSelection): CanonicalField[] {
+  return [...selection.fields.values()].sort((a, b) => (a.alias < b.alias ? -1 : 1));
+}
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 

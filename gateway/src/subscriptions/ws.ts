@@ -178,6 +178,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         if (!connection) return [codedError('Not connected', 'UNAUTHENTICATED')];
         const clientIp = ipOf(ctx.extra.request);
         const variables = payload.variables ?? undefined;
+        // One message per event-loop turn from here on (the limits parse the document too).
+        await options.engine.nextTurn();
         // Every message counts, queries and mutations as well as subscriptions (as over HTTP).
         const limited = await options.rateLimit?.({
           ip: clientIp,
@@ -189,7 +191,6 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           const { message, code, ...extensions } = limited;
           return [codedError(message, code, extensions)];
         }
-        await options.engine.nextTurn();
         const checked = options.checkOperation?.(payload) ?? { query: payload.query };
         if ('errors' in checked) return checked.errors;
         const query = checked.query;
