@@ -139,9 +139,7 @@ describe('canonical subscriptions', () => {
     const document = parse(bomb);
     const operation = getOperationAST(document)!;
     expect(() => canonicalize(schema, document, operation, {})).toThrow(/too many fields/);
-    const deprecated = parse(
-      'subscription { cartUpdated(cartId: "c1") { cartId @deprecated } }',
-    );
+    const deprecated = parse('subscription { cartUpdated(cartId: "c1") { cartId @deprecated } }');
     try {
       canonicalize(schema, deprecated, getOperationAST(deprecated)!, {});
       expect.unreachable();

@@ -108,4 +108,3 @@ export function variant(c: number, i: number, cartId: string, cartToken: string)
       };
   }
 }
-

@@ -125,7 +125,9 @@ export function canonicalize(
         });
       }
       const condition = directive.arguments?.find((argument) => argument.name.value === 'if');
-      const value = condition ? valueFromAST(condition.value, booleanType(schema), variables) : true;
+      const value = condition
+        ? valueFromAST(condition.value, booleanType(schema), variables)
+        : true;
       if ((name === 'include') !== (value === true)) include = false;
     }
     return include;

@@ -25,7 +25,13 @@ import {
   parseWithLimit,
   type OperationLimits,
 } from '../limits/analyze';
-import { canonicalize, reshape, stableJson, type CanonicalOperation, type Shape } from './canonical';
+import {
+  canonicalize,
+  reshape,
+  stableJson,
+  type CanonicalOperation,
+  type Shape,
+} from './canonical';
 import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
@@ -34,6 +40,12 @@ import { toWebSocketUrl, UpstreamSocket } from './upstream';
 
 /** Name of the synthetic fetch that hands each upstream event to `executeQueryPlan`. */
 const SEED_SERVICE = '__subscription_event__';
+
+/**
+ * Longest operation text whose validated document is cached: the cache holds `planCacheSize`
+ * entries, so its memory stays bounded (≤ 1,000 × a 4 KiB document's AST) whatever is sent.
+ */
+const MAX_CACHED_QUERY_LENGTH = 4_096;
 
 /** Subscribers served per event-loop turn when one event fans out (see TurnQueue). */
 const FAN_OUT_SLICE = 100;
@@ -358,7 +370,14 @@ export class FederatedSubscriptionEngine {
       canonical = canonicalize(state.apiGraphQLSchema, document, operation, coerced.coerced);
     } catch (error) {
       const code = (error as GraphQLError).extensions?.code;
-      return { errors: [codedError((error as Error).message, typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED')] };
+      return {
+        errors: [
+          codedError(
+            (error as Error).message,
+            typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED',
+          ),
+        ],
+      };
     }
     const prepared = this.prepare(state, canonical);
     if (Array.isArray(prepared)) return { errors: prepared };
@@ -490,7 +509,9 @@ export class FederatedSubscriptionEngine {
       ];
     }
     const validated: ValidatedOperation = { state, document, operation };
-    remember(this.documents, key, validated, this.limits.planCacheSize);
+    if (request.query.length <= MAX_CACHED_QUERY_LENGTH) {
+      remember(this.documents, key, validated, this.limits.planCacheSize);
+    }
     return validated;
   }
 
@@ -540,7 +561,10 @@ export class FederatedSubscriptionEngine {
           nodes: [{ ...primary, serviceName: SEED_SERVICE }, ...(rest ? [rest] : [])],
         },
       },
-      operationContext: buildOperationContext({ schema: state.apiGraphQLSchema, operationDocument: document }),
+      operationContext: buildOperationContext({
+        schema: state.apiGraphQLSchema,
+        operationDocument: document,
+      }),
     };
     remember(this.planCache, key, prepared, this.limits.planCacheSize);
     return prepared;

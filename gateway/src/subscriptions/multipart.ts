@@ -81,7 +81,8 @@ export function createMultipartHandler(
 
     const variables = isRecord(body.variables) ? body.variables : undefined;
     const size =
-      Buffer.byteLength(body.query) + (variables ? Buffer.byteLength(JSON.stringify(variables)) : 0);
+      Buffer.byteLength(body.query) +
+      (variables ? Buffer.byteLength(JSON.stringify(variables)) : 0);
     if (size > maxMessageBytes) {
       const message = `A subscription request is at most ${maxMessageBytes} bytes`;
       sendJson(res, 413, { errors: format([codedError(message, 'PAYLOAD_TOO_LARGE')]) });

@@ -14,13 +14,7 @@ import { MAX_TIMER_MS, type Authenticate } from './auth';
 import type { ClientSubscription } from './client-subscription';
 import { TOO_MANY_REQUESTS_CLOSE_CODE, type ConnectionsPerIp } from './connections';
 import type { FederatedSubscriptionEngine } from './engine';
-import {
-  codedError,
-  errorCode,
-  formatErrors,
-  formatResult,
-  type ErrorFormatter,
-} from './errors';
+import { codedError, errorCode, formatErrors, formatResult, type ErrorFormatter } from './errors';
 
 /** Runs a query or mutation sent over the WebSocket (e.g. through Apollo Server). */
 export type ExecuteOperation = (request: {
