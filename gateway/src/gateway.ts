@@ -559,8 +559,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.subscriptions?.keepAliveMs
         ? { keepAliveMs: options.subscriptions.keepAliveMs }
         : {}),
-      // Each new socket and each subscribe message (subscription, query or mutation) counts
-      // against the same per-IP / per-user / login limits as an HTTP request, in the same store.
+      // Each subscribe message (subscription, query or mutation) counts against the same
+      // per-IP / per-user / login limits as an HTTP request, in the same store.
       ...(limits
         ? {
             rateLimit: async ({ ip, identity, query, variables }) => {

@@ -1,4 +1,4 @@
-/** Close code of a graphql-ws socket refused for its IP's connection count or rate limit. */
+/** Close code of a graphql-ws socket refused because its IP has too many open connections. */
 export const TOO_MANY_REQUESTS_CLOSE_CODE = 4429;
 
 /**

@@ -27,14 +27,13 @@ export type ExecuteOperation = (request: {
 }) => Promise<FormattedExecutionResult>;
 
 /**
- * Counts one message against the rate limits shared with HTTP requests (per IP and per user):
- * the refusal (RATE_LIMITED, TOO_MANY_TOKENS…) when it is over them, else undefined. Called for
- * every new connection (without `query`) and every subscribe message.
+ * Counts one subscribe message against the rate limits shared with HTTP requests (per IP and per
+ * user): the refusal (RATE_LIMITED, TOO_MANY_TOKENS…) when it is over them, else undefined.
  */
 export type RateLimitCheck = (request: {
   ip: string;
   identity: Identity | null;
-  query?: string;
+  query: string;
   variables?: Record<string, unknown> | undefined;
 }) => Promise<{ message: string; code: string; retryAfterSeconds?: number } | undefined>;
 
@@ -99,8 +98,8 @@ function authorizationFrom(params: Record<string, unknown> | undefined): string 
  * authenticates with `connectionParams.authorization` (or `Authorization`, as GraphiQL sends its
  * Headers tab) — a rejected token closes the socket with 4403 Forbidden, and so does the access
  * token's expiry while connected; no token means anonymous. Subscriptions run on the engine,
- * queries and mutations on `execute`. Abuse limits: a socket past its IP's connection cap, or
- * whose connection is over the rate limit, is closed with 4429; each subscribe message counts
+ * queries and mutations on `execute`. Abuse limits: a socket past its IP's connection cap is
+ * closed with 4429; each subscribe message counts
  * against the rate limits (RATE_LIMITED error); messages are capped at `maxPayload` and
  * `connection_init` must come within `connectionInitTimeoutMs`.
  */
@@ -145,9 +144,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           if (code === 'SERVICE_UNAVAILABLE') socket.close(1013, 'Try again later');
           return false; // 4403 Forbidden
         }
-        const limited = await options.rateLimit?.({ ip: ipOf(ctx.extra.request), identity });
-        if (limited) socket.close(TOO_MANY_REQUESTS_CLOSE_CODE, 'Too many requests');
-        // Closed meanwhile (or just now): nothing to set up for it.
+        // Closed meanwhile: nothing to set up for it.
         if (socket.readyState !== socket.OPEN) return false;
         const connection: Connection = { id: `ws:${++sequence}`, identity };
         if (expiresAt !== undefined) {
