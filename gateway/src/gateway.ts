@@ -77,8 +77,10 @@ import {
 } from './response-cache';
 import {
   attachGraphqlWs,
+  ConnectionsPerIp,
   createMultipartHandler,
   FederatedSubscriptionEngine,
+  registerSubscriptionMetrics,
   type Authenticate,
   type GraphqlWsServer,
   type SubscriptionLimits,
@@ -332,6 +334,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           signingKey: options.signingKey,
           dataSources,
           ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
+          // Subscriptions get the static checks of HTTP operations (depth, aliases, tokens…).
+          ...(options.limits?.operations ? { operationLimits: options.limits.operations } : {}),
           // One usage event per subscription, when it ends (its duration is its lifetime).
           onSubscriptionEnd: (info) => {
             if (!usage?.sample()) return;
@@ -569,11 +573,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     clientIp: req.socket.remoteAddress ?? 'unknown',
   });
 
+  // Open graphql-ws sockets + multipart streams per client IP (SubscriptionLimits).
+  const subscriptionConnections = engine
+    ? new ConnectionsPerIp(engine.limits.maxConnectionsPerIp)
+    : undefined;
+  if (engine && subscriptionConnections) {
+    registerSubscriptionMetrics(metrics, engine, subscriptionConnections);
+  }
   const multipart = engine
     ? createMultipartHandler({
         engine,
         authenticate,
         formatError,
+        ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
+        maxMessageBytes: engine.limits.maxMessageBytes,
         ...(options.subscriptions?.heartbeatMs
           ? { heartbeatMs: options.subscriptions.heartbeatMs }
           : {}),
@@ -613,9 +626,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authenticate,
       formatError,
       checkOperation: (payload) => persisted.checkSubscribePayload(payload),
-      ...(options.maxBodyBytes ? { maxPayload: options.maxBodyBytes } : {}),
+      ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
+      maxPayload: engine.limits.maxMessageBytes,
+      connectionInitTimeoutMs: engine.limits.connectionInitTimeoutMs,
       ...(options.subscriptions?.keepAliveMs
         ? { keepAliveMs: options.subscriptions.keepAliveMs }
+        : {}),
+      // Each subscribe message (subscription, query or mutation) counts against the same
+      // per-IP / per-user / login limits as an HTTP request, in the same store.
+      ...(limits
+        ? {
+            rateLimit: async ({ ip, identity, query }) => {
+              const limited = await limits.checkRequestLimits({
+                ip,
+                userId: identity?.userId ?? null,
+                document: query,
+              });
+              if (limited.ok) return undefined;
+              return {
+                message: limited.message,
+                code: limited.code,
+                ...(limited.status === 429 ? { retryAfterSeconds: limited.retryAfterSeconds } : {}),
+              };
+            },
+          }
         : {}),
       execute: async ({ query, variables, operationName, identity, clientIp }) => {
         // The socket was authenticated once: its queries and mutations stop with the account.
@@ -625,27 +659,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
               {
                 message: 'This account is disabled or no longer exists',
                 extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_INACTIVE' },
-              },
-            ],
-          };
-        }
-        // The socket's queries and mutations count against the same limits as HTTP ones.
-        const limited = await limits?.checkRequestLimits({
-          ip: clientIp,
-          userId: identity?.userId ?? null,
-          document: query,
-        });
-        if (limited && !limited.ok) {
-          return {
-            errors: [
-              {
-                message: limited.message,
-                extensions: {
-                  code: limited.code,
-                  ...(limited.status === 429
-                    ? { retryAfterSeconds: limited.retryAfterSeconds }
-                    : {}),
-                },
               },
             ],
           };

@@ -321,6 +321,15 @@ describe('federated subscriptions through the gateway', () => {
       accessTokenKeys: [accessKey],
       signingKey: gatewayKey,
       port: 0,
+      // Every subscribe message counts as a request: the 1,000-subscriber fan-out from
+      // 127.0.0.1 needs more than the default per-IP/per-user budgets (limits.test.ts and
+      // reliability/attacks/subscription-flood.rel.ts test those).
+      limits: {
+        requests: {
+          perIp: { points: 100_000, durationMs: 60_000 },
+          perUser: { points: 100_000, durationMs: 60_000 },
+        },
+      },
       subscriptions: {
         heartbeatMs: 200,
         limits: { maxSubscriptionsPerUser: 2_000, upstreamRetryBudgetMs: 1_000 },

@@ -19,14 +19,45 @@ import { mintInternalToken, type Identity, type SigningKey } from '@shop/auth';
 import type { AuthRules } from '@shop/subgraph';
 import { authRejection, authRulesFromSupergraph, findAuthViolations } from '../auth-directive';
 import { checkInput, readMaxLengths, type CompiledInputCheck } from '../limits/input-bounds';
+import {
+  analyzeOperation,
+  DEFAULT_LIMITS,
+  limitError,
+  parseWithLimit,
+  type OperationLimits,
+} from '../limits/analyze';
+import {
+  canonicalize,
+  reshape,
+  stableJson,
+  type CanonicalOperation,
+  type Shape,
+} from './canonical';
 import { ClientSubscription } from './client-subscription';
-import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+} from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
+import { TurnQueue } from './turns';
 import { toWebSocketUrl, UpstreamSocket } from './upstream';
 import { apolloLogger } from '@shop/log';
 
 /** Name of the synthetic fetch that hands each upstream event to `executeQueryPlan`. */
 const SEED_SERVICE = '__subscription_event__';
+
+/**
+ * Longest operation text whose validated document is cached: the cache holds `planCacheSize`
+ * entries, so its memory stays bounded (≤ 1,000 × a 4 KiB document's AST) whatever is sent.
+ */
+const MAX_CACHED_QUERY_LENGTH = 4_096;
+
+/** Subscribers served per event-loop turn when one event fans out (see TurnQueue). */
+const FAN_OUT_SLICE = 100;
 
 export interface SubscriptionLimits {
   /** Active subscriptions on one client connection (a WebSocket). Default 25. */
@@ -39,8 +70,21 @@ export interface SubscriptionLimits {
   queueCapacity: number;
   /** How long to retry a dropped subgraph socket before SUBGRAPH_UNAVAILABLE. Default 5 s. */
   upstreamRetryBudgetMs: number;
-  /** Cached plans (by operation text + name). Default 1,000. */
+  /** Cached plans (by canonical operation) and validated documents (by text). Default 1,000. */
   planCacheSize: number;
+  /**
+   * Open graphql-ws connections plus multipart subscription streams per client IP; past it a
+   * socket is closed with 4429 and a multipart request answered 429. Default 50.
+   */
+  maxConnectionsPerIp: number;
+  /** A graphql-ws socket that has not sent `connection_init` by then is closed (4408). Default 3 s. */
+  connectionInitTimeoutMs: number;
+  /**
+   * Largest graphql-ws message and multipart subscription request (query + variables), in
+   * bytes; a larger WebSocket message closes the socket (1009), a larger request gets 413.
+   * Default 64 KiB.
+   */
+  maxMessageBytes: number;
 }
 
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
@@ -50,6 +94,9 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   queueCapacity: 100,
   upstreamRetryBudgetMs: 5_000,
   planCacheSize: 1_000,
+  maxConnectionsPerIp: 50,
+  connectionInitTimeoutMs: 3_000,
+  maxMessageBytes: 64 * 1024,
 };
 
 export interface FederatedSubscriptionEngineOptions {
@@ -64,6 +111,8 @@ export interface FederatedSubscriptionEngineOptions {
    */
   dataSources: ServiceMap;
   limits?: Partial<SubscriptionLimits>;
+  /** The static operation limits of HTTP requests (depth, aliases, tokens, cost…). */
+  operationLimits?: Partial<OperationLimits>;
   logger?: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
   /**
    * Root fields that stream a *state* (each event is the whole current state with a version).
@@ -127,27 +176,37 @@ interface SchemaState {
   subgraphUrls: Map<string, string>;
 }
 
+/** A client's operation, parsed and validated against the API schema (cached by text). */
+interface ValidatedOperation {
+  state: SchemaState;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** The compiled input-bounds check of this operation (set by the first subscribe). */
+  inputCheck?: CompiledInputCheck;
+}
+
+/** A canonical operation (see canonical.ts), planned (cached by its text). */
 interface PreparedOperation {
   key: string;
   state: SchemaState;
   source: string;
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  operationName: string | undefined;
   primary: FetchNode;
   seededPlan: QueryPlan;
   operationContext: ReturnType<typeof buildOperationContext>;
-  /** The compiled input-bounds check of this operation (set by the first subscribe). */
-  inputCheck?: CompiledInputCheck;
 }
 
-/** Subscribers sharing one hydration per event: same operation, variables and auth scope. */
+/**
+ * Subscribers sharing one hydration per event: same canonical operation, variables and auth
+ * scope. Each subscriber gets the result in the shape of its own operation.
+ */
 interface HydrationGroup {
   key: string;
   prepared: PreparedOperation;
   variables: Record<string, unknown>;
   identity: Identity | null;
-  subscribers: Set<ClientSubscription>;
+  subscribers: Map<ClientSubscription, Shape>;
   /** Serializes hydrations so events keep their order. */
   chain: Promise<void>;
   pending: number;
@@ -172,17 +231,6 @@ interface Upstream {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** JSON with sorted object keys, so equal variables give equal keys. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(
-          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : inner,
-  );
-}
-
 /** Who the upstream subscription runs as: the identity's user and roles, or anonymous. */
 export function authScope(identity: Identity | null): string {
   return identity ? `user:${identity.userId}:${[...identity.roles].sort().join(',')}` : 'anonymous';
@@ -197,18 +245,20 @@ function rootHasConditions(selectionSet: SelectionSetNode): boolean {
 }
 
 /**
- * Serves federated subscriptions next to @apollo/gateway: plans them with its own QueryPlanner,
- * runs the plan's `primary` fetch as a graphql-ws subscription on the owning subgraph (one socket
- * per subgraph and auth scope, one upstream subscription per distinct operation, variables and
- * scope), and hydrates each event's remaining fields with the gateway's `executeQueryPlan` on a
+ * Serves federated subscriptions next to @apollo/gateway: brings each operation to its canonical
+ * form (canonical.ts: aliases, order, fragments and names do not count), plans that with its own
+ * QueryPlanner, runs the plan's `primary` fetch as a graphql-ws subscription on the owning
+ * subgraph (one socket per subgraph and auth scope, one upstream subscription per distinct
+ * subgraph operation, variables and scope), and hydrates each event's remaining fields with the gateway's `executeQueryPlan` on a
  * seeded plan (`Sequence[primary as __subscription_event__, rest]`), once per event per
  * hydration group, fanning the result out to bounded per-subscriber queues.
  */
 export class FederatedSubscriptionEngine {
   private state: SchemaState;
-  private readonly limits: SubscriptionLimits;
   private readonly logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error'>;
   private readonly planCache = new Map<string, PreparedOperation>();
+  private readonly documents = new Map<string, ValidatedOperation>();
+  private readonly turns = new TurnQueue();
   private readonly upstreams = new Map<string, Upstream>();
   private readonly sockets = new Map<string, UpstreamSocket>();
   private readonly active = new Set<ClientSubscription>();
@@ -218,6 +268,7 @@ export class FederatedSubscriptionEngine {
       upstream: Upstream;
       group: HydrationGroup;
       startedAt: Date;
+      operationName: string | null;
       userId?: string;
       connectionId?: string;
     }
@@ -228,6 +279,8 @@ export class FederatedSubscriptionEngine {
   private upstreamEvents = 0;
   private hydrations = 0;
   private closed = false;
+
+  readonly limits: SubscriptionLimits;
 
   constructor(private readonly options: FederatedSubscriptionEngineOptions) {
     this.limits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.limits };
@@ -263,37 +316,65 @@ export class FederatedSubscriptionEngine {
   }
 
   /**
+   * Parses a subscribe message's query with the token limit of HTTP requests: the document, or
+   * the errors (TOO_MANY_TOKENS / GRAPHQL_PARSE_FAILED) to answer with.
+   */
+  parseOperation(query: string): DocumentNode | GraphQLError[] {
+    const maxTokens = this.options.operationLimits?.maxTokens ?? DEFAULT_LIMITS.maxTokens;
+    const parsed = parseWithLimit(query, maxTokens);
+    return parsed.ok ? parsed.document : [limitError(parsed)];
+  }
+
+  /**
+   * Resolves in this caller's own event-loop turn (FIFO, shared with large fan-outs): the
+   * transports wait for it before parsing and subscribing, so a burst of subscribe messages is
+   * spread over the loop and never holds it for more than one subscribe's work.
+   */
+  nextTurn(): Promise<void> {
+    return this.turns.wait();
+  }
+
+  /**
    * Starts a subscription. Validation, variable and limit failures come back as `errors`
-   * (codes GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, SUBSCRIPTION_LIMIT).
+   * (codes GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT, BAD_REQUEST,
+   * SUBSCRIPTION_LIMIT and the static operation limits' codes such as QUERY_TOO_DEEP).
    */
   subscribe(request: SubscribeRequest): SubscribeOutcome {
     if (this.closed) {
       return { errors: [codedError('The gateway is shutting down', 'SERVICE_UNAVAILABLE')] };
     }
-    const prepared = this.prepare(request);
-    if (Array.isArray(prepared)) return { errors: prepared };
+    const validated = this.validated(request);
+    if (Array.isArray(validated)) return { errors: validated };
+    const { state, document, operation } = validated;
     // Input bounds as for queries and mutations (limits/input-bounds.ts): String/ID lengths,
     // valid text, variables' size and depth.
     const refusal = checkInput({
-      schema: prepared.state.apiGraphQLSchema,
-      document: prepared.document,
-      operationName: prepared.operationName,
+      schema: state.apiGraphQLSchema,
+      document,
+      operationName: request.operationName,
       variables: request.variables,
-      bounds: prepared.state.inputBounds,
-      cached: (compile) => (prepared.inputCheck ??= compile()),
+      bounds: state.inputBounds,
+      cached: (compile) => (validated.inputCheck ??= compile()),
     });
     if (refusal) {
       const { code, message, argumentPath } = refusal;
       return { errors: [codedError(message, code, argumentPath ? { argumentPath } : {})] };
     }
+    const analysis = analyzeOperation(document, {
+      ...this.options.operationLimits,
+      schema: state.apiGraphQLSchema,
+      variables: request.variables,
+      operationName: request.operationName,
+    });
+    if (!analysis.ok) return { errors: [limitError(analysis)] };
     // `@auth`: refused before any upstream subscription exists (UNAUTHENTICATED / FORBIDDEN).
     const denied = authRejection(
       findAuthViolations({
-        schema: prepared.state.apiGraphQLSchema,
-        document: prepared.document,
-        operation: prepared.operation,
+        schema: state.apiGraphQLSchema,
+        document,
+        operation,
         variables: request.variables,
-        rules: prepared.state.auth,
+        rules: state.auth,
         identity: request.identity,
       }),
       { http: false },
@@ -301,17 +382,34 @@ export class FederatedSubscriptionEngine {
     if (denied) return { errors: [denied] };
 
     const coerced = getVariableValues(
-      prepared.state.apiGraphQLSchema,
-      prepared.operation.variableDefinitions ?? [],
+      state.apiGraphQLSchema,
+      operation.variableDefinitions ?? [],
       request.variables ?? {},
     );
     if (coerced.errors) {
       return { errors: coerced.errors.map((error) => withCode(error, 'BAD_USER_INPUT')) };
     }
-    const limitError = this.checkLimits(request);
-    if (limitError) return { errors: [limitError] };
+    const refused = this.checkLimits(request);
+    if (refused) return { errors: [refused] };
 
-    const variables = coerced.coerced;
+    let canonical: CanonicalOperation;
+    try {
+      canonical = canonicalize(state.apiGraphQLSchema, document, operation, coerced.coerced);
+    } catch (error) {
+      const code = (error as GraphQLError).extensions?.code;
+      return {
+        errors: [
+          codedError(
+            (error as Error).message,
+            typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED',
+          ),
+        ],
+      };
+    }
+    const prepared = this.prepare(state, canonical);
+    if (Array.isArray(prepared)) return { errors: prepared };
+
+    const variables = canonical.variables;
     const upstream = this.upstreamFor(prepared, variables, request.identity);
     const groupKey = stableJson([prepared.key, variables]);
     let group = upstream.groups.get(groupKey);
@@ -321,7 +419,7 @@ export class FederatedSubscriptionEngine {
         prepared,
         variables,
         identity: request.identity,
-        subscribers: new Set(),
+        subscribers: new Map(),
         chain: Promise.resolve(),
         pending: 0,
         replaysLatest: this.isStateOperation(prepared.operation),
@@ -335,14 +433,17 @@ export class FederatedSubscriptionEngine {
       this.limits.queueCapacity,
       (released) => this.release(released),
     );
-    group.subscribers.add(subscription);
+    const shape = canonical.shape;
+    group.subscribers.set(subscription, shape);
     this.active.add(subscription);
     if (group.replaysLatest && group.latest) {
       // Served after any hydration in flight, unless that one already reached this subscriber.
       const joined = group;
       joined.waiting.add(subscription);
       joined.chain = joined.chain.then(() => {
-        if (joined.waiting.delete(subscription) && joined.latest) subscription.push(joined.latest);
+        if (joined.waiting.delete(subscription) && joined.latest) {
+          subscription.push(reshape(joined.latest, shape));
+        }
       });
     }
     const userId = request.identity?.userId;
@@ -350,6 +451,7 @@ export class FederatedSubscriptionEngine {
       upstream,
       group,
       startedAt: new Date(),
+      operationName: request.operationName ?? operation.name?.value ?? null,
       ...(userId ? { userId } : {}),
       ...(request.connectionId ? { connectionId: request.connectionId } : {}),
     });
@@ -362,7 +464,6 @@ export class FederatedSubscriptionEngine {
     }
     return { subscription };
   }
-
   /**
    * Switches to a new supergraph: ends every active subscription with
    * SUBSCRIPTION_SCHEMA_RELOAD and plans against the new schema from now on. Throws (and keeps
@@ -371,6 +472,7 @@ export class FederatedSubscriptionEngine {
   reload(supergraphSdl: string): void {
     this.state = this.buildState(supergraphSdl);
     this.planCache.clear();
+    this.documents.clear();
     const error = codedError(
       'The subscription ended because the supergraph schema changed; subscribe again',
       SUBSCRIPTION_ERROR_CODES.schemaReload,
@@ -407,21 +509,16 @@ export class FederatedSubscriptionEngine {
     };
   }
 
-  private prepare(request: SubscribeRequest): PreparedOperation | GraphQLError[] {
+  /** The client's operation parsed and validated (cached by name and text per schema). */
+  private validated(request: SubscribeRequest): ValidatedOperation | GraphQLError[] {
     const operationName = request.operationName ?? undefined;
     const key = `${operationName ?? ''}\n${request.query}`;
-    const cached = this.planCache.get(key);
-    if (cached) return cached;
-
     const state = this.state;
-    let document = request.document;
-    if (!document) {
-      try {
-        document = parse(request.query);
-      } catch (error) {
-        return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-      }
-    }
+    const cached = this.documents.get(key);
+    if (cached?.state === state) return cached;
+
+    const document = request.document ?? this.parseOperation(request.query);
+    if (Array.isArray(document)) return document;
     const invalid = validate(state.apiGraphQLSchema, document);
     if (invalid.length) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, operationName);
@@ -439,11 +536,32 @@ export class FederatedSubscriptionEngine {
         ),
       ];
     }
+    const validated: ValidatedOperation = { state, document, operation };
+    if (request.query.length <= MAX_CACHED_QUERY_LENGTH) {
+      remember(this.documents, key, validated, this.limits.planCacheSize);
+    }
+    return validated;
+  }
+
+  /** The plan of a canonical operation (cached by its text). */
+  private prepare(
+    state: SchemaState,
+    canonical: CanonicalOperation,
+  ): PreparedOperation | GraphQLError[] {
+    const key = canonical.text;
+    const cached = this.planCache.get(key);
+    if (cached?.state === state) return cached;
+
+    const { document, operation } = canonical;
+    // Built by canonicalize from a valid operation; checked anyway before it is planned.
+    const invalid = validate(state.apiGraphQLSchema, document);
+    if (invalid.length) {
+      this.logger.warn('[subscriptions] invalid canonical operation', invalid[0]?.message);
+      return [codedError('Cannot plan this subscription', 'GRAPHQL_VALIDATION_FAILED')];
+    }
     let plan: QueryPlan;
     try {
-      plan = state.planner.buildQueryPlan(
-        operationFromDocument(state.apiSchema, document, { operationName }),
-      );
+      plan = state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, document));
     } catch (error) {
       this.logger.warn('[subscriptions] cannot plan operation', error);
       return [
@@ -460,10 +578,9 @@ export class FederatedSubscriptionEngine {
     const prepared: PreparedOperation = {
       key,
       state,
-      source: request.query,
+      source: canonical.text,
       document,
       operation,
-      operationName,
       primary,
       seededPlan: {
         kind: 'QueryPlan',
@@ -475,14 +592,9 @@ export class FederatedSubscriptionEngine {
       operationContext: buildOperationContext({
         schema: state.apiGraphQLSchema,
         operationDocument: document,
-        ...(operationName ? { operationName } : {}),
       }),
     };
-    if (this.planCache.size >= this.limits.planCacheSize) {
-      const oldest = this.planCache.keys().next();
-      if (!oldest.done) this.planCache.delete(oldest.value);
-    }
-    this.planCache.set(key, prepared);
+    remember(this.planCache, key, prepared, this.limits.planCacheSize);
     return prepared;
   }
 
@@ -604,7 +716,7 @@ export class FederatedSubscriptionEngine {
   private endUpstream(upstream: Upstream, end: (subscription: ClientSubscription) => void): void {
     for (const group of upstream.groups.values()) {
       group.chain = group.chain.then(() => {
-        for (const subscription of [...group.subscribers]) end(subscription);
+        for (const subscription of [...group.subscribers.keys()]) end(subscription);
       });
     }
     this.closeUpstream(upstream);
@@ -631,7 +743,7 @@ export class FederatedSubscriptionEngine {
         'Events arrive faster than they can be resolved; resubscribe',
         SUBSCRIPTION_ERROR_CODES.backpressure,
       );
-      for (const subscription of [...group.subscribers]) subscription.fail([error], true);
+      for (const subscription of [...group.subscribers.keys()]) subscription.fail([error], true);
       return;
     }
     group.pending += 1;
@@ -641,14 +753,20 @@ export class FederatedSubscriptionEngine {
         const result = await this.hydrate(group, event);
         if (group.replaysLatest && !result.errors?.length) group.latest = result;
         group.waiting.clear();
-        for (const subscription of [...group.subscribers]) subscription.push(result);
+        // Large fan-outs are served a slice per event-loop turn (I/O runs in between).
+        const subscribers = [...group.subscribers];
+        for (let index = 0; index < subscribers.length; index += 1) {
+          if (index > 0 && index % FAN_OUT_SLICE === 0) await this.turns.wait();
+          const [subscription, shape] = subscribers[index]!;
+          subscription.push(reshape(result, shape));
+        }
       })
       .catch((error: unknown) => {
         this.logger.error('[subscriptions] hydration failed', error);
         const failure: ExecutionResult = {
           errors: [codedError('Internal server error', 'INTERNAL_SERVER_ERROR')],
         };
-        for (const subscription of [...group.subscribers]) subscription.push(failure);
+        for (const subscription of [...group.subscribers.keys()]) subscription.push(failure);
       })
       .finally(() => {
         group.pending -= 1;
@@ -673,12 +791,11 @@ export class FederatedSubscriptionEngine {
       request: {
         query: prepared.source,
         variables: group.variables,
-        ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
       },
       document: prepared.document,
       source: prepared.source,
       queryHash: prepared.key,
-      operationName: prepared.operationName ?? null,
+      operationName: null,
       operation: prepared.operation,
       schema: prepared.state.apiGraphQLSchema,
       context: { identity: group.identity },
@@ -714,10 +831,10 @@ export class FederatedSubscriptionEngine {
     const member = this.membership.get(subscription);
     if (!member) return;
     this.membership.delete(subscription);
-    const { upstream, group, userId, connectionId, startedAt } = member;
+    const { upstream, group, userId, connectionId, startedAt, operationName } = member;
     try {
       this.options.onSubscriptionEnd?.({
-        operationName: group.prepared.operationName ?? group.prepared.operation.name?.value ?? null,
+        operationName,
         subgraph: upstream.serviceName,
         startedAt,
         durationMs: Date.now() - startedAt.getTime(),
@@ -734,6 +851,16 @@ export class FederatedSubscriptionEngine {
     }
     if (upstream.groups.size === 0) this.closeUpstream(upstream);
   }
+}
+
+/** Sets `key` in a cache bounded to `size` entries (the oldest insertion goes first). */
+function remember<T>(cache: Map<string, T>, key: string, value: T, size: number): void {
+  cache.delete(key);
+  if (cache.size >= size) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(key, value);
 }
 
 function decrement(map: Map<string, number>, key: string): void {

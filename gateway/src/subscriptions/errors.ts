@@ -1,4 +1,5 @@
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { LIMIT_ERROR_CODES } from '../limits/analyze';
 import { GraphQLError } from './graphql';
 
 /** Error codes produced by the subscription engine itself (always shown to clients as is). */
@@ -15,6 +16,9 @@ export const SUBSCRIPTION_ERROR_CODES = {
 
 const OWN_CODES = new Set<string>([
   ...Object.values(SUBSCRIPTION_ERROR_CODES),
+  // The request limits shared with HTTP (QUERY_TOO_DEEP, TOO_MANY_TOKENS, RATE_LIMITED…).
+  ...LIMIT_ERROR_CODES,
+  'PAYLOAD_TOO_LARGE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',

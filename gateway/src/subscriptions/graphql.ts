@@ -10,5 +10,17 @@ import type * as GraphQL from 'graphql';
  */
 const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
-export const { GraphQLError, Kind, getOperationAST, getVariableValues, parse, validate } = graphql;
+export const {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  parse,
+  validate,
+  valueFromAST,
+} = graphql;
 export type GraphQLError = GraphQL.GraphQLError;

@@ -9,6 +9,9 @@ export {
   type SubscriptionStats,
 } from './engine';
 export { ClientSubscription } from './client-subscription';
+export { canonicalize, reshape, type CanonicalOperation, type Shape } from './canonical';
+export { ConnectionsPerIp, TOO_MANY_REQUESTS_CLOSE_CODE } from './connections';
+export { registerSubscriptionMetrics } from './metrics';
 export {
   SUBSCRIPTION_ERROR_CODES,
   formatErrors,
@@ -19,6 +22,7 @@ export {
   attachGraphqlWs,
   type GraphqlWsOptions,
   type GraphqlWsServer,
+  type RateLimitCheck,
   type ExecuteOperation,
 } from './ws';
 export { createMultipartHandler, MULTIPART_CONTENT_TYPE, type MultipartOptions } from './multipart';

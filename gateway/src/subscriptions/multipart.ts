@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
-import { getOperationAST, parse, type GraphQLError } from './graphql';
+import { getOperationAST, type GraphQLError } from './graphql';
 import { MAX_TIMER_MS, type Authenticate } from './auth';
+import type { ConnectionsPerIp } from './connections';
 import type { FederatedSubscriptionEngine } from './engine';
 import {
   codedError,
+  SUBSCRIPTION_ERROR_CODES,
   formatErrors,
   formatResult,
   toGraphQLError,
@@ -17,6 +19,10 @@ export interface MultipartOptions {
   formatError?: ErrorFormatter;
   /** Interval of the `{}` heartbeat parts. Default 5 s. */
   heartbeatMs?: number;
+  /** Open streams per client IP (shared with graphql-ws sockets); none when absent. */
+  connections?: ConnectionsPerIp;
+  /** Largest subscription request (query + variables, in bytes); larger → 413. Default 64 KiB. */
+  maxMessageBytes?: number;
 }
 
 export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="graphql"; subscriptionSpec=1.0';
@@ -40,12 +46,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * `{"payload": {"data", "errors"}}` results, and a final `{"payload": null, "errors": …}`
  * transport error (Apollo Client raises it as CombinedProtocolErrors) when the
  * subscription is ended by the gateway (reload, subgraph down, backpressure, token expiry);
- * the stream ends with `--graphql--`. A client disconnect ends the subscription.
+ * the stream ends with `--graphql--`. A client disconnect ends the subscription. A request over
+ * `maxMessageBytes` gets 413 PAYLOAD_TOO_LARGE, one past its IP's open-stream cap 429
+ * SUBSCRIPTION_LIMIT (`limit: "ip"`); the rate limits run before this handler.
  */
 export function createMultipartHandler(
   options: MultipartOptions,
 ): (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean> {
   const heartbeatMs = options.heartbeatMs ?? 5_000;
+  const maxMessageBytes = options.maxMessageBytes ?? 64 * 1024;
   const format = (errors: ReadonlyArray<GraphQLError>) => formatErrors(errors, options.formatError);
 
   return async (req, res, body) => {
@@ -53,12 +62,9 @@ export function createMultipartHandler(
     if (req.method !== 'POST') return false;
     if (!isRecord(body) || typeof body.query !== 'string') return false;
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch {
-      return false; // Apollo Server answers GRAPHQL_PARSE_FAILED
-    }
+    const document: DocumentNode | GraphQLError[] = options.engine.parseOperation(body.query);
+    // Apollo Server answers GRAPHQL_PARSE_FAILED / TOO_MANY_TOKENS.
+    if (Array.isArray(document)) return false;
     if (getOperationAST(document, operationName)?.operation !== 'subscription') return false;
 
     if (!(req.headers.accept ?? '').includes('multipart/mixed')) {
@@ -73,6 +79,43 @@ export function createMultipartHandler(
       return true;
     }
 
+    const variables = isRecord(body.variables) ? body.variables : undefined;
+    const size =
+      Buffer.byteLength(body.query) +
+      (variables ? Buffer.byteLength(JSON.stringify(variables)) : 0);
+    if (size > maxMessageBytes) {
+      const message = `A subscription request is at most ${maxMessageBytes} bytes`;
+      sendJson(res, 413, { errors: format([codedError(message, 'PAYLOAD_TOO_LARGE')]) });
+      return true;
+    }
+    const release = options.connections
+      ? options.connections.acquire(req.socket.remoteAddress ?? 'unknown')
+      : () => undefined;
+    if (!release) {
+      const max = options.connections?.max;
+      const message = `At most ${max} open subscription connections per client address`;
+      const error = codedError(message, SUBSCRIPTION_ERROR_CODES.limit, { limit: 'ip', max });
+      sendJson(res, 429, { errors: format([error]) });
+      return true;
+    }
+    try {
+      return await stream(req, res, { query: body.query, document, operationName, variables });
+    } finally {
+      release();
+    }
+  };
+
+  /** Authenticates, subscribes and writes the parts until the subscription or the client ends. */
+  async function stream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: {
+      query: string;
+      document: DocumentNode;
+      operationName: string | undefined;
+      variables: Record<string, unknown> | undefined;
+    },
+  ): Promise<boolean> {
     let auth: Awaited<ReturnType<Authenticate>>;
     try {
       auth = await options.authenticate(req.headers.authorization);
@@ -83,14 +126,8 @@ export function createMultipartHandler(
       return true;
     }
 
-    const variables = isRecord(body.variables) ? body.variables : undefined;
-    const outcome = options.engine.subscribe({
-      query: body.query,
-      document,
-      operationName,
-      variables,
-      identity: auth.identity,
-    });
+    await options.engine.nextTurn();
+    const outcome = options.engine.subscribe({ ...request, identity: auth.identity });
 
     res.writeHead(200, {
       'content-type': MULTIPART_CONTENT_TYPE,
@@ -157,5 +194,5 @@ export function createMultipartHandler(
       finish();
     }
     return true;
-  };
+  }
 }

@@ -5,22 +5,16 @@ import type {
   ExecutionResult,
   FormattedExecutionResult,
 } from 'graphql';
-import { getOperationAST, parse, type GraphQLError } from './graphql';
+import { getOperationAST, type GraphQLError } from './graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '@shop/auth';
 import { MAX_TIMER_MS, type Authenticate } from './auth';
 import type { ClientSubscription } from './client-subscription';
+import { TOO_MANY_REQUESTS_CLOSE_CODE, type ConnectionsPerIp } from './connections';
 import type { FederatedSubscriptionEngine } from './engine';
-import {
-  codedError,
-  errorCode,
-  formatErrors,
-  formatResult,
-  withCode,
-  type ErrorFormatter,
-} from './errors';
+import { codedError, errorCode, formatErrors, formatResult, type ErrorFormatter } from './errors';
 
 /** Runs a query or mutation sent over the WebSocket (e.g. through Apollo Server). */
 export type ExecuteOperation = (request: {
@@ -31,6 +25,17 @@ export type ExecuteOperation = (request: {
   /** The socket's remote address (for rate limits). */
   clientIp: string;
 }) => Promise<FormattedExecutionResult>;
+
+/**
+ * Counts one subscribe message against the rate limits shared with HTTP requests (per IP and per
+ * user): the refusal (RATE_LIMITED, TOO_MANY_TOKENS…) when it is over them, else undefined.
+ */
+export type RateLimitCheck = (request: {
+  ip: string;
+  identity: Identity | null;
+  query: string;
+  variables?: Record<string, unknown> | undefined;
+}) => Promise<{ message: string; code: string; retryAfterSeconds?: number } | undefined>;
 
 export interface GraphqlWsOptions {
   server: Server;
@@ -48,8 +53,14 @@ export interface GraphqlWsOptions {
   }) => { query: string } | { errors: GraphQLError[] };
   formatError?: ErrorFormatter;
   path?: string;
-  /** Largest accepted message. Default 1 MiB. */
+  /** Open sockets per client IP (shared with multipart streams); none when absent. */
+  connections?: ConnectionsPerIp;
+  /** The request rate limits; none when absent. */
+  rateLimit?: RateLimitCheck;
+  /** Largest accepted message; a larger one closes the socket (1009). Default 64 KiB. */
   maxPayload?: number;
+  /** Time to send `connection_init` before the socket is closed (4408). Default 3 s. */
+  connectionInitTimeoutMs?: number;
   /** Server ping interval. Default 12 s. */
   keepAliveMs?: number;
 }
@@ -87,21 +98,40 @@ function authorizationFrom(params: Record<string, unknown> | undefined): string 
  * authenticates with `connectionParams.authorization` (or `Authorization`, as GraphiQL sends its
  * Headers tab) — a rejected token closes the socket with 4403 Forbidden, and so does the access
  * token's expiry while connected; no token means anonymous. Subscriptions run on the engine,
- * queries and mutations on `execute`.
+ * queries and mutations on `execute`. Abuse limits: a socket past its IP's connection cap is
+ * closed with 4429; each subscribe message counts
+ * against the rate limits (RATE_LIMITED error); messages are capped at `maxPayload` and
+ * `connection_init` must come within `connectionInitTimeoutMs`.
  */
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const wss = new WebSocketServer({
     server: options.server,
     path: options.path ?? '/graphql',
-    maxPayload: options.maxPayload ?? 1024 * 1024,
+    maxPayload: options.maxPayload ?? 64 * 1024,
   });
   const connections = new WeakMap<WebSocket, Connection>();
   let sequence = 0;
+  const ipOf = (request: { socket: { remoteAddress?: string | undefined } }) =>
+    request.socket.remoteAddress ?? 'unknown';
+
+  // Registered before graphql-ws's own listener: a socket over its IP's cap is closed at once.
+  const perIp = options.connections;
+  if (perIp) {
+    wss.on('connection', (socket, request) => {
+      const release = perIp.acquire(ipOf(request));
+      if (!release) {
+        socket.close(TOO_MANY_REQUESTS_CLOSE_CODE, 'Too many connections');
+        return;
+      }
+      socket.once('close', release);
+    });
+  }
 
   const disposable = useServer<Record<string, unknown> | undefined>(
     {
-      connectionInitWaitTimeout: 5_000,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs ?? 3_000,
       onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
         const header =
           authorizationFrom(ctx.connectionParams) ?? ctx.extra.request.headers.authorization;
         let identity: Identity | null;
@@ -111,41 +141,53 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         } catch (error) {
           const code = errorCode(error);
           // 1013 Try Again Later: keys unreachable is not the client's fault (clients retry it).
-          if (code === 'SERVICE_UNAVAILABLE') ctx.extra.socket.close(1013, 'Try again later');
+          if (code === 'SERVICE_UNAVAILABLE') socket.close(1013, 'Try again later');
           return false; // 4403 Forbidden
         }
+        // Closed meanwhile: nothing to set up for it.
+        if (socket.readyState !== socket.OPEN) return false;
         const connection: Connection = { id: `ws:${++sequence}`, identity };
         if (expiresAt !== undefined) {
           const delay = Math.max(0, expiresAt - Date.now());
           if (delay < MAX_TIMER_MS) {
             connection.expiry = setTimeout(
-              () => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden'),
+              () => socket.close(CloseCode.Forbidden, 'Forbidden'),
               delay,
             );
             connection.expiry.unref();
           }
         }
-        connections.set(ctx.extra.socket, connection);
+        connections.set(socket, connection);
         return true;
       },
       onClose: (ctx) => {
         clearTimeout(connections.get(ctx.extra.socket)?.expiry);
         connections.delete(ctx.extra.socket);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return [codedError('Not connected', 'UNAUTHENTICATED')];
+        const clientIp = ipOf(ctx.extra.request);
+        const variables = payload.variables ?? undefined;
+        // One message per event-loop turn from here on (the limits parse the document too).
+        await options.engine.nextTurn();
+        // Every message counts, queries and mutations as well as subscriptions (as over HTTP).
+        const limited = await options.rateLimit?.({
+          ip: clientIp,
+          identity: connection.identity,
+          query: payload.query,
+          variables,
+        });
+        if (limited) {
+          const { message, code, ...extensions } = limited;
+          return [codedError(message, code, extensions)];
+        }
         const checked = options.checkOperation?.(payload) ?? { query: payload.query };
         if ('errors' in checked) return checked.errors;
         const query = checked.query;
-        let document: DocumentNode;
-        try {
-          document = parse(query);
-        } catch (error) {
-          return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
-        }
+        const document: DocumentNode | GraphQLError[] = options.engine.parseOperation(query);
+        if (Array.isArray(document)) return document;
         const operationName = payload.operationName ?? undefined;
-        const variables = payload.variables ?? undefined;
         const operation = getOperationAST(document, operationName);
         const base = { schema: options.engine.apiSchema, document, operationName };
         if (operation && operation.operation !== 'subscription') {
@@ -158,7 +200,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
             variables,
             operationName,
             identity: connection.identity,
-            clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+            clientIp,
           };
           return { ...base, contextValue } satisfies ExecutionArgs;
         }
