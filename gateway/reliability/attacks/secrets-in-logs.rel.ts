@@ -37,7 +37,8 @@ const secret = <T extends string>(value: T): T => {
   return value;
 };
 let fresh = 0;
-const freshEmail = () => secret(`fuzz-${Date.now()}-${(fresh += 1)}-${randomUUID().slice(0, 8)}@example.com`);
+const freshEmail = () =>
+  secret(`fuzz-${Date.now()}-${(fresh += 1)}-${randomUUID().slice(0, 8)}@example.com`);
 const freshPassword = () => secret(`Fuzz-Pass-${randomUUID().slice(0, 12)}`);
 
 interface Identity {
@@ -59,8 +60,7 @@ async function authPayload(
     { input },
   );
   const payload = result.body.data?.[mutation] as
-    | { accessToken: string | null; refreshToken: string | null }
-    | undefined;
+    { accessToken: string | null; refreshToken: string | null } | undefined;
   if (!payload?.accessToken || !payload.refreshToken)
     throw new Error(`${mutation} failed: ${JSON.stringify(result.body)}`);
   return {
