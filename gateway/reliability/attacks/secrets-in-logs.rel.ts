@@ -131,11 +131,11 @@ function valueOf(
   type: GraphQLInputType,
   name: string,
   target: string[] | undefined,
-  value: string,
-  fixtures: Fixtures,
+  fill: { value: string; fixtures: Fixtures },
 ): unknown {
-  if (graphql.isNonNullType(type)) return valueOf(type.ofType, name, target, value, fixtures);
-  if (graphql.isListType(type)) return [valueOf(type.ofType, name, target, value, fixtures)];
+  const { value, fixtures } = fill;
+  if (graphql.isNonNullType(type)) return valueOf(type.ofType, name, target, fill);
+  if (graphql.isListType(type)) return [valueOf(type.ofType, name, target, fill)];
   if (graphql.isEnumType(type)) return type.getValues()[0]!.value;
   if (graphql.isInputObjectType(type)) {
     const result: Record<string, unknown> = {};
@@ -147,8 +147,7 @@ function valueOf(
         field.type,
         field.name,
         onPath ? target.slice(1) : undefined,
-        value,
-        fixtures,
+        fill,
       );
     }
     return result;
@@ -185,13 +184,10 @@ function request(position: Position, value: string, fixtures: Fixtures) {
     if (!isTarget && !required) continue;
     definitions.push(`$${arg.name}: ${String(arg.type)}`);
     args.push(`${arg.name}: $${arg.name}`);
-    variables[arg.name] = valueOf(
-      arg.type,
-      arg.name,
-      isTarget ? position.path : undefined,
+    variables[arg.name] = valueOf(arg.type, arg.name, isTarget ? position.path : undefined, {
       value,
       fixtures,
-    );
+    });
   }
   const selection = graphql.isLeafType(graphql.getNamedType(position.field.type))
     ? ''
