@@ -69,6 +69,7 @@ export async function startTestGraph(
     // per-user budgets (limits.e2e.ts tests the defaults).
     requestLimits: {
       perIp: { points: 1_000_000, durationMs: 60_000 },
+      newOperationsPerIp: { points: 1_000_000, durationMs: 60_000 },
       perUser: { points: 1_000_000, durationMs: 60_000 },
       loginPerIp: { points: 10_000, durationMs: 60_000 },
       loginPerIpEmail: { points: 1_000, durationMs: 60_000 },

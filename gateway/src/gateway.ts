@@ -317,10 +317,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           supergraphSdl: options.supergraphSdl,
           dataSources,
           fallback: gateway.executor,
-          // Planning a new operation shape costs the client's IP budget (see `limits` below).
-          onPlanned: (requestContext) => {
+          // A new operation shape is planned only within the client IP's budget of new
+          // operations (`limits` below).
+          admitPlanning: async (requestContext) => {
             const ip = (requestContext.context as GatewayContext).clientIp;
-            if (ip && limits) void limits.chargePlanning(ip).catch(() => undefined);
+            const result = ip && limits ? await limits.checkNewOperation(ip) : undefined;
+            if (!result || result.ok) return undefined;
+            return {
+              message: result.message,
+              code: result.code,
+              ...(result.status === 429 ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
+            };
           },
         });
   // Apollo Server takes the executor from `gateway.load()`, which returns this property.

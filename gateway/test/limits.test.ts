@@ -165,6 +165,18 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts new operations per IP in their own budget (default 30/min), apart from requests', async () => {
+    const limits = createRequestLimits({ perIp: { points: 1_000, durationMs: 60_000 } });
+    for (let i = 0; i < 30; i++) expect(await limits.checkNewOperation('a')).toEqual({ ok: true });
+    expect(await limits.checkNewOperation('a')).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+    });
+    expect(await limits.checkNewOperation('b')).toEqual({ ok: true });
+    // The per-IP request budget is untouched by them.
+    expect(await limits.checkRequestLimits({ ip: 'a' })).toEqual({ ok: true });
+  });
+
   it('applies per-IP and per-user limits', async () => {
     const limits = createRequestLimits({
       perIp: { points: 2, durationMs: 60_000 },

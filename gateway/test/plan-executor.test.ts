@@ -22,7 +22,10 @@ const sdl = readCommittedSupergraph();
 // The API schema as @apollo/gateway builds it (graphql's CommonJS build, like the real one).
 const apiSchema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
 
-function setup(answers: Record<string, Answer>) {
+function setup(
+  answers: Record<string, Answer>,
+  admitPlanning?: ConstructorParameters<typeof PlanExecutor>[0]['admitPlanning'],
+) {
   const sent: Array<{ subgraph: string; request: Request }> = [];
   const dataSources = Object.fromEntries(
     Object.entries(answers).map(([subgraph, answer]) => [
@@ -40,6 +43,7 @@ function setup(answers: Record<string, Answer>) {
     supergraphSdl: sdl,
     dataSources,
     fallback: fallback as unknown as ApolloGateway['executor'],
+    ...(admitPlanning ? { admitPlanning } : {}),
   });
   const execute = (query: string, variables: Record<string, unknown> = {}) => {
     const document = parse(query);
@@ -191,6 +195,35 @@ describe('plan executor', () => {
     // Another selection is another plan.
     await execute(`query Fifth { a: categories { id } }`);
     expect(planned).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks before planning a new shape only, and answers a refusal without planning', async () => {
+    const planned = vi.spyOn(QueryPlanner.prototype, 'buildQueryPlan');
+    let budget = 1;
+    const asked: string[] = [];
+    const { execute } = setup(
+      { product: () => ({ data: { a: [{ id: 'c1' }] } }) },
+      async (requestContext) => {
+        asked.push(requestContext.request.query!);
+        return budget-- > 0
+          ? undefined
+          : { message: 'Too many new operations', code: 'RATE_LIMITED', retryAfterSeconds: 7 };
+      },
+    );
+    expect(await execute(`query One { a: categories { id } }`)).toEqual({
+      data: { a: [{ id: 'c1' }] },
+    });
+    // Known shape (another name): served without asking.
+    expect(await execute(`query Two { a: categories { id } }`)).toEqual({
+      data: { a: [{ id: 'c1' }] },
+    });
+    // New shape past the budget: refused, not planned.
+    const refused = await execute(`query Three { b: categories { id } }`);
+    expect(refused.errors?.map((e) => [e.message, e.extensions])).toEqual([
+      ['Too many new operations', { code: 'RATE_LIMITED', retryAfterSeconds: 7 }],
+    ]);
+    expect(asked).toHaveLength(2);
+    expect(planned).toHaveBeenCalledTimes(1);
   });
 
   it('hands a query to @apollo/gateway when the executor itself fails, now and afterwards', async () => {

@@ -37,7 +37,8 @@ const secret = <T extends string>(value: T): T => {
   return value;
 };
 let fresh = 0;
-const freshEmail = () => secret(`fuzz-${Date.now()}-${(fresh += 1)}-${randomUUID().slice(0, 8)}@example.com`);
+const freshEmail = () =>
+  secret(`fuzz-${Date.now()}-${(fresh += 1)}-${randomUUID().slice(0, 8)}@example.com`);
 const freshPassword = () => secret(`Fuzz-Pass-${randomUUID().slice(0, 12)}`);
 
 interface Identity {
@@ -59,8 +60,7 @@ async function authPayload(
     { input },
   );
   const payload = result.body.data?.[mutation] as
-    | { accessToken: string | null; refreshToken: string | null }
-    | undefined;
+    { accessToken: string | null; refreshToken: string | null } | undefined;
   if (!payload?.accessToken || !payload.refreshToken)
     throw new Error(`${mutation} failed: ${JSON.stringify(result.body)}`);
   return {
@@ -131,11 +131,11 @@ function valueOf(
   type: GraphQLInputType,
   name: string,
   target: string[] | undefined,
-  value: string,
-  fixtures: Fixtures,
+  fill: { value: string; fixtures: Fixtures },
 ): unknown {
-  if (graphql.isNonNullType(type)) return valueOf(type.ofType, name, target, value, fixtures);
-  if (graphql.isListType(type)) return [valueOf(type.ofType, name, target, value, fixtures)];
+  const { value, fixtures } = fill;
+  if (graphql.isNonNullType(type)) return valueOf(type.ofType, name, target, fill);
+  if (graphql.isListType(type)) return [valueOf(type.ofType, name, target, fill)];
   if (graphql.isEnumType(type)) return type.getValues()[0]!.value;
   if (graphql.isInputObjectType(type)) {
     const result: Record<string, unknown> = {};
@@ -147,8 +147,7 @@ function valueOf(
         field.type,
         field.name,
         onPath ? target.slice(1) : undefined,
-        value,
-        fixtures,
+        fill,
       );
     }
     return result;
@@ -185,13 +184,10 @@ function request(position: Position, value: string, fixtures: Fixtures) {
     if (!isTarget && !required) continue;
     definitions.push(`$${arg.name}: ${String(arg.type)}`);
     args.push(`${arg.name}: $${arg.name}`);
-    variables[arg.name] = valueOf(
-      arg.type,
-      arg.name,
-      isTarget ? position.path : undefined,
+    variables[arg.name] = valueOf(arg.type, arg.name, isTarget ? position.path : undefined, {
       value,
       fixtures,
-    );
+    });
   }
   const selection = graphql.isLeafType(graphql.getNamedType(position.field.type))
     ? ''

@@ -34,6 +34,7 @@ export function databaseTarget(): { target: Target; baseUrl: string | undefined 
 /** Per-IP/per-user budgets high enough for thousands of attacks from 127.0.0.1 in seconds. */
 export const HIGH_REQUEST_LIMITS = {
   perIp: { points: 10_000_000, durationMs: 60_000 },
+  newOperationsPerIp: { points: 10_000_000, durationMs: 60_000 },
   perUser: { points: 10_000_000, durationMs: 60_000 },
   loginPerIp: { points: 100_000, durationMs: 60_000 },
   loginPerIpEmail: { points: 10_000, durationMs: 60_000 },

@@ -12,6 +12,7 @@ export function startAuthGraph(): Promise<TestGraph> {
   return startTestGraph('pglite', {
     requestLimits: {
       perIp: { points: 1_000_000, durationMs: 60_000 },
+      newOperationsPerIp: { points: 1_000_000, durationMs: 60_000 },
       perUser: { points: 1_000_000, durationMs: 60_000 },
       loginPerIpEmail: { points: LOGIN_BUDGET, durationMs: 60_000 },
       loginPerIp: { points: 10_000, durationMs: 60_000 },

@@ -84,11 +84,18 @@ export interface PlanExecutorOptions {
   /** @apollo/gateway's executor, for what is not run here. */
   fallback: Executor;
   /**
-   * Called when a request's operation shape was not compiled yet and is planned now (the
-   * costly step: ~10–20 ms for 20 root fields): the gateway charges it to the client's rate
-   * limit, so sending new shapes (e.g. new aliases per request) cannot buy unbounded planning.
+   * Asked before an operation shape that is not compiled yet gets planned (the costly step:
+   * ~10–20 ms of CPU for 20 root fields); resolves a refusal to answer instead (the gateway's
+   * per-IP budget of new operations), so new shapes per request cannot buy unbounded planning.
    */
-  onPlanned?: (requestContext: RequestContext) => void;
+  admitPlanning?: (requestContext: RequestContext) => Promise<PlanningRefusal | undefined>;
+}
+
+/** Why an operation is not planned now: answered as an error with this code. */
+export interface PlanningRefusal {
+  message: string;
+  code: string;
+  retryAfterSeconds?: number;
 }
 
 /** Compiled operations kept (LRU by operation shape), and shape keys of recent texts. */
@@ -131,6 +138,14 @@ export class PlanExecutor {
   /** The executor to install as the gateway's. */
   readonly execute: Executor = async (requestContext) => {
     const textKey = `${requestContext.queryHash}\u0000${requestContext.request.operationName ?? ''}`;
+    const refusal =
+      this.options.admitPlanning && this.isNew(textKey, requestContext)
+        ? await this.options.admitPlanning(requestContext)
+        : undefined;
+    if (refusal) {
+      const { message, ...extensions } = refusal;
+      return { errors: [new GraphQLError(message, { extensions })] };
+    }
     const compiled = this.compile(textKey, requestContext);
     if ('fallback' in compiled) {
       this.stats.fallbacks[compiled.fallback] = (this.stats.fallbacks[compiled.fallback] ?? 0) + 1;
@@ -168,14 +183,28 @@ export class PlanExecutor {
     }
   };
 
-  private compile(textKey: string, requestContext: RequestContext): Compiled | Fallback {
-    const { document, request } = requestContext;
-    if (!this.state) return { fallback: 'supergraph' };
+  private shapeOf(textKey: string, requestContext: RequestContext): OperationShape | Fallback {
     let shape = this.shapes.get(textKey);
     if (!shape) {
-      shape = operationShape(document, request.operationName ?? undefined);
+      shape = operationShape(
+        requestContext.document,
+        requestContext.request.operationName ?? undefined,
+      );
       this.shapes.set(textKey, shape);
     }
+    return shape;
+  }
+
+  /** True when this request's operation shape would be planned now (not compiled yet). */
+  private isNew(textKey: string, requestContext: RequestContext): boolean {
+    if (!this.state) return false;
+    const shape = this.shapeOf(textKey, requestContext);
+    return !('fallback' in shape) && !this.compiled.get(shape.key);
+  }
+
+  private compile(textKey: string, requestContext: RequestContext): Compiled | Fallback {
+    if (!this.state) return { fallback: 'supergraph' };
+    const shape = this.shapeOf(textKey, requestContext);
     if ('fallback' in shape) return shape;
     const known = this.compiled.get(shape.key);
     if (known) return known;
@@ -186,7 +215,6 @@ export class PlanExecutor {
       compiled = { fallback: error instanceof Unsupported ? error.message : 'planning failed' };
     }
     this.compiled.set(shape.key, compiled);
-    this.options.onPlanned?.(requestContext);
     return compiled;
   }
 

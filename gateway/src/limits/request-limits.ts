@@ -31,11 +31,12 @@ export interface RequestLimitsOptions {
   /** Shared store (e.g. `createRedisStore`); default one memory store per limiter. */
   store?: RateLimitStore;
   /**
-   * Points of the per-IP budget an operation planned for the first time costs on top of its
-   * request (`chargePlanning`). Default 20: 600/min buys ~28 new operation shapes a minute (an
-   * app sends a fixed set of operations; each shape is planned once for every client).
+   * Operations the gateway has to plan for the first time (new operation shapes), per client
+   * IP (`checkNewOperation`). Default 30/min: an app sends a fixed set of operations, each
+   * planned once for all clients; a client inventing new shapes (e.g. new aliases per request)
+   * cannot buy unbounded planning. `false` disables.
    */
-  planningPoints?: number;
+  newOperationsPerIp?: LimitRule | false;
 }
 
 export interface RequestLimitInput {
@@ -74,10 +75,10 @@ export interface RequestLimits {
    */
   passwordAttemptSucceeded(ip: string, field: string, email: string): Promise<void>;
   /**
-   * An operation from `ip` had to be planned (a plan-cache miss): its cost is taken from the
-   * IP's budget, so later requests are refused once new shapes used it up.
+   * Counts one operation from `ip` that must be planned for the first time; refused (429
+   * RATE_LIMITED) once the IP's budget of new operations is spent.
    */
-  chargePlanning(ip: string): Promise<void>;
+  checkNewOperation(ip: string): Promise<RequestLimitResult>;
 }
 
 const MINUTE = 60_000;
@@ -117,6 +118,11 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
     { points: 20, durationMs: 60 * MINUTE },
     'account-creation:ip:',
   );
+  const newOperationsPerIp = make(
+    options.newOperationsPerIp,
+    { points: 30, durationMs: MINUTE },
+    'new-operations:ip:',
+  );
   const maxTokens = options.maxTokens ?? DEFAULT_LIMITS.maxTokens;
 
   const consume = async (
@@ -140,11 +146,9 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
   const tally = (counts: Map<string, number>, key: string) =>
     counts.set(key, (counts.get(key) ?? 0) + 1);
 
-  const planningPoints = options.planningPoints ?? 20;
-
   return {
-    async chargePlanning(ip) {
-      await consume(perIp, ip, planningPoints, 'new operations');
+    async checkNewOperation(ip) {
+      return (await consume(newOperationsPerIp, ip, 1, 'new operations')) ?? { ok: true };
     },
     async passwordAttemptSucceeded(ip, field, email) {
       await passwordPerIpEmail?.reset(`${field}|${ip}|${emailKey(email)}`);
