@@ -484,5 +484,5 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
       expect.fail(report);
     }
     expect(runs).toBeGreaterThanOrEqual(RUNS);
-  });
+  }, 180_000);
 });
