@@ -36,6 +36,7 @@ import { graphqlTracingPlugin, traceGraphQLServer, tracingEnabled } from './trac
 export * from './errors';
 export * from './auth-directive';
 export * from './scalars';
+export * from './money';
 export * from './connections';
 export * from './service-client';
 export * from './batch-loader';

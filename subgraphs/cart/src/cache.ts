@@ -32,6 +32,7 @@ function revive(text: string): CartSnapshot {
     ...raw,
     createdAt: new Date(raw.createdAt),
     updatedAt: new Date(raw.updatedAt),
+    claimedAt: raw.claimedAt === null ? null : new Date(raw.claimedAt),
     lines: raw.lines.map((line) => ({
       ...line,
       createdAt: new Date(line.createdAt),

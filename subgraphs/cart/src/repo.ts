@@ -15,7 +15,10 @@ export interface CartHead {
 export type NewCart = Pick<CartRow, 'id' | 'userId' | 'status' | 'currencyCode' | 'version'>;
 export type NewCartLine = Omit<CartLineRow, 'createdAt' | 'updatedAt'>;
 export type CartPatch = Partial<
-  Pick<CartRow, 'userId' | 'status' | 'currencyCode' | 'version' | 'mergedInto' | 'orderId'>
+  Pick<
+    CartRow,
+    'userId' | 'status' | 'currencyCode' | 'version' | 'mergedInto' | 'orderId' | 'claimedAt'
+  >
 >;
 
 const headColumns = { id: carts.id, version: carts.version };
@@ -119,19 +122,57 @@ export function createCartQueries(db: Db) {
       if (lineIds.length > 0) await db.delete(cartLines).where(inArray(cartLines.id, lineIds));
     },
 
-    /** Marks an ACTIVE cart CONVERTED; returns the updated row, or undefined when not ACTIVE. */
+    /**
+     * Marks an ACTIVE or CHECKING_OUT cart CONVERTED into `orderId` (whichever checkout held the
+     * claim: the order exists, so the cart is ordered); returns the updated row, or undefined when
+     * the cart is neither.
+     */
     async markConverted(id: string, orderId: string): Promise<CartRow | undefined> {
       const [row] = await db
         .update(carts)
         .set({
           status: 'CONVERTED' satisfies CartStatus,
           orderId,
+          claimedAt: null,
           version: sql`${carts.version} + 1`,
           updatedAt: sql`now()`,
         })
-        .where(and(eq(carts.id, id), eq(carts.status, 'ACTIVE')))
+        .where(
+          and(
+            eq(carts.id, id),
+            inArray(carts.status, ['ACTIVE', 'CHECKING_OUT'] satisfies CartStatus[]),
+          ),
+        )
         .returning();
       return row;
+    },
+
+    /**
+     * Puts the checkout claim of `orderId` on a cart (row-locked by the caller): CHECKING_OUT,
+     * claimed now (Postgres clock), version + 1.
+     */
+    async claimForOrder(id: string, orderId: string): Promise<CartRow> {
+      const [row] = await db
+        .update(carts)
+        .set({
+          status: 'CHECKING_OUT' satisfies CartStatus,
+          orderId,
+          claimedAt: sql`now()`,
+          version: sql`${carts.version} + 1`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(carts.id, id))
+        .returning();
+      return row!;
+    },
+
+    /** True when the claim of a CHECKING_OUT cart is older than `ttlSeconds` (Postgres clock). */
+    async isClaimStale(id: string, ttlSeconds: number): Promise<boolean> {
+      const [row] = await db
+        .select({ stale: sql<boolean>`${carts.claimedAt} < now() - make_interval(secs => ${ttlSeconds})` })
+        .from(carts)
+        .where(eq(carts.id, id));
+      return row?.stale === true;
     },
 
     async appendEvents(events: NewEvent[]): Promise<void> {

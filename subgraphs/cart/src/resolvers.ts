@@ -64,10 +64,6 @@ export const resolvers: Resolvers = {
       if (args.cartToken) return context.service.cartByToken(callerOf(context), args.cartToken);
       return context.identity ? context.service.activeCartOf(context.identity.userId) : null;
     },
-    cartForCheckout: (_parent, args, context) => {
-      requireRole(context, 'SERVICE');
-      return context.service.cartForCheckout(args.cartId, args.userId);
-    },
   },
 
   Mutation: {
@@ -80,6 +76,18 @@ export const resolvers: Resolvers = {
     mergeGuestCart: async (_parent, { input }, context) => {
       const { userId } = requireUser(context);
       return payload(await context.service.mergeGuestCart(userId, input), context);
+    },
+    claimCartForCheckout: async (_parent, args, context) => {
+      requireRole(context, 'SERVICE');
+      const claim = await context.service.claimForCheckout(args.cartId, args.userId, args.orderId);
+      if (!claim) return null;
+      return claim.claimed
+        ? { cart: claim.cart, claimedByOrderId: null }
+        : { cart: null, claimedByOrderId: claim.orderId };
+    },
+    releaseCartClaim: (_parent, args, context) => {
+      requireRole(context, 'SERVICE');
+      return context.service.releaseCheckoutClaim(args.cartId, args.orderId);
     },
   },
 

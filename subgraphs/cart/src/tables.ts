@@ -5,7 +5,7 @@ export const cartSchema = pgSchema('cart');
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export type CartStatus = 'ACTIVE' | 'MERGED' | 'CONVERTED';
+export type CartStatus = 'ACTIVE' | 'CHECKING_OUT' | 'MERGED' | 'CONVERTED';
 
 export const carts = cartSchema.table('carts', {
   id: uuid('id').primaryKey(),
@@ -14,7 +14,10 @@ export const carts = cartSchema.table('carts', {
   currencyCode: text('currency_code'),
   version: integer('version').notNull(),
   mergedInto: uuid('merged_into'),
+  /** The order a CONVERTED cart became, or the order a CHECKING_OUT cart is claimed for. */
   orderId: text('order_id'),
+  /** When the current checkout claim was taken (CHECKING_OUT only). */
+  claimedAt: timestamptz('claimed_at'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });

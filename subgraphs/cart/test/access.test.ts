@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@shop/auth';
 import { testDatabaseTargets } from '@shop/testing';
-import { ADD, customer, SERVICE, startHarness, type Harness } from './harness';
+import { randomUUID } from 'node:crypto';
+import { ADD, CLAIM, customer, RELEASE, SERVICE, startHarness, type Harness } from './harness';
 import type { StubVariant } from './product-stub';
 
 const USER_CART = `query ($representations: [_Any!]!) {
@@ -10,12 +11,6 @@ const USER_CART = `query ($representations: [_Any!]!) {
     ... on Cart { id version }
   }
 }`;
-const FOR_CHECKOUT = `query ($cartId: ID!, $userId: ID!) {
-  cartForCheckout(cartId: $cartId, userId: $userId) {
-    id userId currencyCode version lines { variantId quantity unitPrice { amount currencyCode } }
-  }
-}`;
-
 describe.each(testDatabaseTargets())('cart access on $name', (target) => {
   let h: Harness;
   let me: Identity;
@@ -63,30 +58,44 @@ describe.each(testDatabaseTargets())('cart access on $name', (target) => {
     expect(asAnonymous.data._entities).toEqual([null]);
   });
 
-  it('should give cartForCheckout to services only', async () => {
-    for (const identity of [me, { userId: 'admin', roles: ['ADMIN' as const] }]) {
-      const refused = await h.call(identity, FOR_CHECKOUT, { cartId, userId: me.userId });
-      expect(refused.data).toEqual({ cartForCheckout: null });
+  it('should let only services claim a cart for checkout and release the claim', async () => {
+    // Another customer's cart: claiming it changes its status.
+    const buyer = customer();
+    const buyersCart = (await h.mutate(buyer, ADD, { lines: [{ variantId: mug.id, quantity: 2 }] }))
+      .cart!.id;
+    const orderId = randomUUID();
+    const args = { cartId: buyersCart, userId: buyer.userId, orderId };
+    for (const identity of [buyer, { userId: 'admin', roles: ['ADMIN' as const] }]) {
+      const refused = await h.call(identity, CLAIM, args);
+      expect(refused.data).toEqual({ claimCartForCheckout: null });
       expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const release = await h.call(identity, RELEASE, { cartId: buyersCart, orderId });
+      expect(release.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
-    const anonymous = await h.call(null, FOR_CHECKOUT, { cartId, userId: me.userId });
+    const anonymous = await h.call(null, CLAIM, args);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const ok = await h.call(SERVICE, FOR_CHECKOUT, { cartId, userId: me.userId });
+    const wrongUser = await h.call(SERVICE, CLAIM, { ...args, userId: customer().userId });
+    expect(wrongUser.data.claimCartForCheckout).toBeNull();
+    const unknown = await h.call(SERVICE, CLAIM, { ...args, cartId: 'nope' });
+    expect(unknown.data.claimCartForCheckout).toBeNull();
+
+    const ok = await h.call(SERVICE, CLAIM, args);
     expect(ok.errors).toBeUndefined();
-    expect(ok.data.cartForCheckout).toEqual({
-      id: cartId,
-      userId: me.userId,
-      currencyCode: 'USD',
-      version: 2,
-      lines: [
-        { variantId: mug.id, quantity: 2, unitPrice: { amount: 1_250, currencyCode: 'USD' } },
-      ],
+    expect(ok.data.claimCartForCheckout).toEqual({
+      cart: {
+        id: buyersCart,
+        userId: buyer.userId,
+        currencyCode: 'USD',
+        version: 3,
+        lines: [
+          { variantId: mug.id, quantity: 2, unitPrice: { amount: 1_250, currencyCode: 'USD' } },
+        ],
+      },
+      claimedByOrderId: null,
     });
-    const wrongUser = await h.call(SERVICE, FOR_CHECKOUT, { cartId, userId: customer().userId });
-    expect(wrongUser.data.cartForCheckout).toBeNull();
-    const unknown = await h.call(SERVICE, FOR_CHECKOUT, { cartId: 'nope', userId: me.userId });
-    expect(unknown.data.cartForCheckout).toBeNull();
+    const released = await h.call(SERVICE, RELEASE, { cartId: buyersCart, orderId });
+    expect(released.data).toEqual({ releaseCartClaim: true });
   });
 
   it('should answer 401 without a gateway token', async () => {

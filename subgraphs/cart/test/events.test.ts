@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
 import { createEnvelope, TOPICS, type EventEnvelope } from '@shop/events';
 import { testDatabaseTargets } from '@shop/testing';
-import { ADD, customer, eventually, outboxOf, startHarness, type Harness } from './harness';
+import {
+  ADD,
+  CLAIM,
+  customer,
+  eventually,
+  outboxOf,
+  SERVICE,
+  startHarness,
+  type Harness,
+} from './harness';
 import type { StubVariant } from './product-stub';
 
 describe.each(testDatabaseTargets())('cart events on $name', (target) => {
@@ -109,12 +118,13 @@ describe.each(testDatabaseTargets())('cart events on $name', (target) => {
       return row && row.n >= 2 ? true : undefined;
     });
     expect(await h.readCart(me)).toBeNull();
-    const forCheckout = await h.call(
-      { userId: 'service:order', roles: ['SERVICE'] },
-      `query ($cartId: ID!, $userId: ID!) { cartForCheckout(cartId: $cartId, userId: $userId) { id } }`,
-      { cartId: cart.id, userId: me.userId },
-    );
-    expect(forCheckout.data.cartForCheckout).toBeNull();
+    // A converted cart cannot be claimed for another order: the claim names the order.
+    const claim = await h.call(SERVICE, CLAIM, {
+      cartId: cart.id,
+      userId: me.userId,
+      orderId: randomUUID(),
+    });
+    expect(claim.data.claimCartForCheckout).toEqual({ cart: null, claimedByOrderId: orderId });
     // A fresh add starts a new cart.
     const next = await h.mutate(me, ADD, { lines: [{ variantId: mug.id, quantity: 1 }] });
     expect(next.cart?.id).not.toBe(cart.id);

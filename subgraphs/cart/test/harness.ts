@@ -30,6 +30,17 @@ export const REMOVE = `mutation ($input: RemoveCartLineInput!) {
   removeCartLine(input: $input) { ${PAYLOAD} } }`;
 export const MERGE = `mutation ($input: MergeGuestCartInput!) {
   mergeGuestCart(input: $input) { ${PAYLOAD} } }`;
+export const CLAIM = `mutation ($cartId: ID!, $userId: ID!, $orderId: ID!) {
+  claimCartForCheckout(cartId: $cartId, userId: $userId, orderId: $orderId) {
+    cart {
+      id userId currencyCode version lines { variantId quantity unitPrice { amount currencyCode } }
+    }
+    claimedByOrderId
+  }
+}`;
+export const RELEASE = `mutation ($cartId: ID!, $orderId: ID!) {
+  releaseCartClaim(cartId: $cartId, orderId: $orderId)
+}`;
 export const CART = `query ($cartToken: String) { cart(cartToken: $cartToken) { ${CART_FIELDS} } }`;
 
 export interface CartLineResult {

@@ -1,11 +1,18 @@
 import type { ServiceClient } from '@shop/subgraph';
 import type { CartPort, CheckoutCart, ReservedLine, StockFailure, StockPort } from './service';
 
-export const CART_FOR_CHECKOUT = `query ($cartId: ID!, $userId: ID!) {
-  cartForCheckout(cartId: $cartId, userId: $userId) {
-    id userId currencyCode version
-    lines { variantId quantity unitPrice { amount currencyCode } }
+export const CLAIM_CART = `mutation ($cartId: ID!, $userId: ID!, $orderId: ID!) {
+  claimCartForCheckout(cartId: $cartId, userId: $userId, orderId: $orderId) {
+    cart {
+      id userId currencyCode version
+      lines { variantId quantity unitPrice { amount currencyCode } }
+    }
+    claimedByOrderId
   }
+}`;
+
+export const RELEASE_CART_CLAIM = `mutation ($cartId: ID!, $orderId: ID!) {
+  releaseCartClaim(cartId: $cartId, orderId: $orderId)
 }`;
 
 export const RESERVE_STOCK = `mutation ($input: ReserveStockInput!) {
@@ -21,13 +28,23 @@ export const RELEASE_STOCK = `mutation ($orderId: ID!) { releaseStock(orderId: $
 /** The cart subgraph through a service client. */
 export function createCartPort(client: ServiceClient): CartPort {
   return {
-    async cartForCheckout(cartId, userId) {
-      const data = await client.call<{ cartForCheckout: CheckoutCart | null }>(
+    async claim(cartId, userId, orderId) {
+      const data = await client.call<{
+        claimCartForCheckout: { cart: CheckoutCart | null; claimedByOrderId: string | null } | null;
+      }>('cart', CLAIM_CART, { cartId, userId, orderId });
+      const claim = data.claimCartForCheckout;
+      if (!claim) return null;
+      return claim.cart
+        ? { claimed: true, cart: claim.cart }
+        : { claimed: false, orderId: claim.claimedByOrderId };
+    },
+    async release(cartId, orderId) {
+      const data = await client.call<{ releaseCartClaim: boolean | null }>(
         'cart',
-        CART_FOR_CHECKOUT,
-        { cartId, userId },
+        RELEASE_CART_CLAIM,
+        { cartId, orderId },
       );
-      return data.cartForCheckout;
+      return data.releaseCartClaim === true;
     },
   };
 }

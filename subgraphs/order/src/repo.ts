@@ -139,6 +139,16 @@ export function createOrderRepo(db: Db) {
       return (await selectOrder(executor, id))[0];
     },
 
+    /** The id of the order placed from a cart (at most one: unique index), if any. */
+    async findOrderIdForCart(cartId: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.cartId, cartId), sql`not legacy_duplicate_cart`))
+        .limit(1);
+      return row?.id;
+    },
+
     /** Orders by id (any order; missing ids are absent), in one query. */
     async findOrders(ids: string[]): Promise<OrderRow[]> {
       if (ids.length === 0) return [];

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
-import type { Database } from '@shop/db';
+import { isUniqueViolation, type Database } from '@shop/db';
 import { TOPICS, type EventEnvelope, type NewEvent } from '@shop/events';
 import { requestHash, runIdempotent } from '@shop/idempotency';
+import { isCurrencyCode, MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
 import { ORDER_SCHEMA, type NewOrderLine, type OrderRepo, type Tx } from './repo';
 import {
   nextStates,
@@ -49,9 +50,19 @@ export interface StockFailure {
 export type Reservation =
   { ok: true; lines: ReservedLine[] } | { ok: false; failures: StockFailure[] };
 
-/** The cart subgraph: `cartForCheckout`. */
+/**
+ * Answer of the cart's checkout claim: this checkout holds the cart (and has its lines), or the
+ * order that holds it or was placed from it (null only when the cart does not record it).
+ */
+export type CartClaim =
+  { claimed: true; cart: CheckoutCart } | { claimed: false; orderId: string | null };
+
+/** The cart subgraph: `claimCartForCheckout` and `releaseCartClaim`. */
 export interface CartPort {
-  cartForCheckout(cartId: string, userId: string): Promise<CheckoutCart | null>;
+  /** Null when the cart does not exist or is not the user's. */
+  claim(cartId: string, userId: string, orderId: string): Promise<CartClaim | null>;
+  /** Gives the claim of a failed checkout back; false when `orderId` no longer holds it. */
+  release(cartId: string, orderId: string): Promise<boolean>;
 }
 
 /** The product subgraph: atomic, idempotent (per order id) stock reservation. */
@@ -73,7 +84,26 @@ export type CheckoutErrorCode =
   | 'INVALID_ADDRESS'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'OPERATION_IN_PROGRESS'
-  | 'CURRENCY_MISMATCH';
+  | 'CURRENCY_MISMATCH'
+  | 'CART_ALREADY_CHECKED_OUT'
+  | 'PRICE_CHANGED'
+  | 'AMOUNT_TOO_LARGE'
+  | 'INVALID_CURRENCY';
+
+/** One line of the cart at current prices (answered with PRICE_CHANGED). */
+export interface BreakdownLine {
+  variantId: string;
+  quantity: number;
+  unitPrice: Money;
+  /** The cart's snapshot price of the variant. */
+  previousUnitPrice: Money | null;
+  lineTotal: Money;
+}
+
+export interface CheckoutBreakdown {
+  lines: BreakdownLine[];
+  total: Money;
+}
 
 export interface CheckoutUserError {
   code: CheckoutErrorCode;
@@ -82,6 +112,10 @@ export interface CheckoutUserError {
   variantId: string | null;
   requested: number | null;
   available: number | null;
+  /** CART_ALREADY_CHECKED_OUT: the order the cart is (being) checked out as. */
+  orderId: string | null;
+  /** PRICE_CHANGED: the cart at current prices. */
+  breakdown: CheckoutBreakdown | null;
 }
 
 /** What a checkout stores under its idempotency key and answers (the order is read by id). */
@@ -116,6 +150,8 @@ export interface CheckoutInput {
   cartId: string;
   shippingAddress: ShippingAddressInput;
   idempotencyKey: string;
+  /** The total the customer was shown and confirms. */
+  expectedTotal: Money;
 }
 
 export interface Logger {
@@ -202,6 +238,8 @@ const checkoutError = (
   variantId: null,
   requested: null,
   available: null,
+  orderId: null,
+  breakdown: null,
   ...extra,
 });
 
@@ -218,6 +256,12 @@ const orderFailure = (code: OrderErrorCode, message: string, field?: string[]): 
 });
 
 const NOT_FOUND = orderFailure('ORDER_NOT_FOUND', 'Order not found', ['orderId']);
+
+const alreadyCheckedOut = (orderId: string | null): CheckoutResponse =>
+  checkoutFailure('CART_ALREADY_CHECKED_OUT', 'This cart was already checked out', {
+    field: ['cartId'],
+    orderId,
+  });
 
 const STOCK_MESSAGES: Record<string, string> = {
   OUT_OF_STOCK: 'Not enough stock for this item',
@@ -382,14 +426,64 @@ export function createOrderService(options: OrderServiceOptions) {
     });
   }
 
-  async function placeOrder(
-    userId: string,
-    input: { cartId: string; address: ShippingAddress; idempotencyKey: string },
-  ): Promise<CheckoutResponse> {
-    const found = await cart.cartForCheckout(input.cartId, userId);
-    if (!found || found.userId !== userId) {
-      return checkoutFailure('CART_NOT_FOUND', 'Cart not found', { field: ['cartId'] });
+  type PlaceInput = {
+    cartId: string;
+    address: ShippingAddress;
+    idempotencyKey: string;
+    expectedTotal: Money;
+  };
+
+  /**
+   * Places one order from a cart, at most once per cart whatever the idempotency keys: the cart
+   * is first claimed for the new order id (atomically, in the cart subgraph), so a concurrent or
+   * later checkout of the same cart is answered CART_ALREADY_CHECKED_OUT with that order id.
+   * Every refusal after the claim (stock, price change, bounds, an error) gives the claim back,
+   * so the customer can retry; the stock is released on every path that does not create the
+   * order. The unique `orders.cart_id` index is the backstop when a claim was taken over.
+   */
+  async function placeOrder(userId: string, input: PlaceInput): Promise<CheckoutResponse> {
+    const orderId = randomUUID();
+    const claim = await cart.claim(input.cartId, userId, orderId);
+    const notFound = checkoutFailure('CART_NOT_FOUND', 'Cart not found', { field: ['cartId'] });
+    if (!claim) return notFound;
+    if (!claim.claimed) return alreadyCheckedOut(claim.orderId);
+    if (claim.cart.userId !== userId) {
+      await releaseClaimQuietly(claim.cart.id, orderId);
+      return notFound;
     }
+    let response: CheckoutResponse;
+    try {
+      response = await placeClaimedOrder(userId, orderId, claim.cart, input);
+    } catch (error) {
+      await releaseClaimQuietly(claim.cart.id, orderId);
+      throw error;
+    }
+    const keepClaim =
+      response.orderId !== null || response.userErrors[0]?.code === 'CART_ALREADY_CHECKED_OUT';
+    if (!keepClaim) await releaseClaimQuietly(claim.cart.id, orderId);
+    return response;
+  }
+
+  const releaseClaimQuietly = async (cartId: string, orderId: string) => {
+    try {
+      await cart.release(cartId, orderId);
+    } catch (error) {
+      logger.warn(
+        `[order] could not release the claim of ${orderId} on cart ${cartId} (it lapses after the claim TTL): ${String(error)}`,
+      );
+    }
+  };
+
+  /** The checkout of a cart this checkout has claimed for `orderId`. */
+  async function placeClaimedOrder(
+    userId: string,
+    orderId: string,
+    found: CheckoutCart,
+    input: PlaceInput,
+  ): Promise<CheckoutResponse> {
+    // A claim taken over after its TTL: the old checkout may have placed its order already.
+    const existing = await repo.findOrderIdForCart(found.id);
+    if (existing) return alreadyCheckedOut(existing);
     if (found.lines.length === 0) {
       return checkoutFailure('CART_EMPTY', 'The cart has no items', { field: ['cartId'] });
     }
@@ -399,12 +493,13 @@ export function createOrderService(options: OrderServiceOptions) {
       });
     }
     const quantities = new Map<string, number>();
+    const snapshotPrices = new Map<string, Money>();
     for (const line of found.lines) {
       quantities.set(line.variantId, (quantities.get(line.variantId) ?? 0) + line.quantity);
+      if (!snapshotPrices.has(line.variantId)) snapshotPrices.set(line.variantId, line.unitPrice);
     }
     const requested = [...quantities].map(([variantId, quantity]) => ({ variantId, quantity }));
 
-    const orderId = randomUUID();
     let reservation: Reservation;
     try {
       reservation = await stock.reserve({ orderId, lines: requested });
@@ -441,17 +536,63 @@ export function createOrderService(options: OrderServiceOptions) {
       await releaseQuietly(orderId);
       throw new Error('product answered a reservation that does not match the request');
     }
-    if (reserved.some((line) => line.unitPrice.currencyCode !== found.currencyCode)) {
+    const currencyCode = reserved[0]!.unitPrice.currencyCode;
+    if (reserved.some((line) => line.unitPrice.currencyCode !== currencyCode)) {
       await releaseQuietly(orderId);
-      return checkoutFailure('CURRENCY_MISMATCH', 'Prices are no longer in the cart currency', {
+      return checkoutFailure('CURRENCY_MISMATCH', 'The items are no longer priced in one currency', {
         field: ['cartId'],
       });
     }
-    const subtotal = reserved.reduce((sum, line) => sum + line.quantity * line.unitPrice.amount, 0);
+    // Bounds before any arithmetic is trusted: every unit price and the running total stay
+    // within the documented maxima, so every sum below is an exact safe integer.
+    let subtotal = 0;
+    for (const line of reserved) {
+      const lineTotal = line.quantity * line.unitPrice.amount;
+      if (line.unitPrice.amount > MAX_UNIT_PRICE_MINOR) {
+        await releaseQuietly(orderId);
+        return checkoutFailure('AMOUNT_TOO_LARGE', 'An item is priced above the largest unit price', {
+          field: ['cartId'],
+          variantId: line.variantId,
+        });
+      }
+      subtotal += lineTotal;
+      if (subtotal > MAX_ORDER_TOTAL_MINOR) {
+        await releaseQuietly(orderId);
+        return checkoutFailure(
+          'AMOUNT_TOO_LARGE',
+          `The order total would exceed ${MAX_ORDER_TOTAL_MINOR} minor units`,
+          { field: ['cartId'] },
+        );
+      }
+    }
     const shipping = 0;
-    if (!Number.isSafeInteger(subtotal + shipping)) {
+    const total: Money = { amount: subtotal + shipping, currencyCode };
+    // The customer confirms what is charged: any difference (a price, the currency) refuses.
+    if (
+      total.amount !== input.expectedTotal.amount ||
+      total.currencyCode !== input.expectedTotal.currencyCode
+    ) {
       await releaseQuietly(orderId);
-      throw new Error('order total exceeds the safe integer range');
+      return checkoutFailure(
+        'PRICE_CHANGED',
+        `The total is now ${total.amount} ${total.currencyCode}, not the ${input.expectedTotal.amount} ${input.expectedTotal.currencyCode} confirmed; confirm the new total to order`,
+        {
+          field: ['expectedTotal'],
+          breakdown: {
+            lines: requested.map(({ variantId, quantity }) => {
+              const line = reserved.find((r) => r.variantId === variantId)!;
+              return {
+                variantId,
+                quantity,
+                unitPrice: line.unitPrice,
+                previousUnitPrice: snapshotPrices.get(variantId) ?? null,
+                lineTotal: { amount: quantity * line.unitPrice.amount, currencyCode },
+              };
+            }),
+            total,
+          },
+        },
+      );
     }
 
     const lines: NewOrderLine[] = reserved.map((line) => ({
@@ -472,10 +613,10 @@ export function createOrderService(options: OrderServiceOptions) {
           userId,
           cartId: found.id,
           status: 'PENDING_PAYMENT',
-          currencyCode: found.currencyCode,
+          currencyCode,
           subtotalAmount: subtotal,
           shippingAmount: shipping,
-          totalAmount: subtotal + shipping,
+          totalAmount: total.amount,
           shippingAddress: input.address,
           expiresAt: new Date(Date.now() + paymentTtlSeconds * 1000),
         },
@@ -514,6 +655,9 @@ export function createOrderService(options: OrderServiceOptions) {
       );
     } catch (error) {
       await releaseQuietly(orderId);
+      // The backstop: another checkout placed the cart's order (a taken-over claim).
+      const winner = isUniqueViolation(error) ? await repo.findOrderIdForCart(found.id) : undefined;
+      if (winner) return alreadyCheckedOut(winner);
       throw error;
     }
     return { orderId, userErrors: [] };
@@ -521,9 +665,10 @@ export function createOrderService(options: OrderServiceOptions) {
 
   return {
     /**
-     * Places an order from the caller's cart, at most once per idempotency key: validates the
-     * address, reads the cart, reserves stock, then writes the order, its lines, history and
-     * `order.created` in one transaction (releasing the stock if that fails).
+     * Places an order from the caller's cart, at most once per idempotency key and at most once
+     * per cart: validates the address and the confirmed total's currency, claims the cart,
+     * reserves stock, checks the total at current prices against `expectedTotal`, then writes
+     * the order, its lines, history and `order.created` in one transaction (see `placeOrder`).
      */
     async checkout(userId: string, input: CheckoutInput): Promise<CheckoutResponse> {
       const checked = validateShippingAddress(input.shippingAddress);
@@ -532,19 +677,35 @@ export function createOrderService(options: OrderServiceOptions) {
           field: ['shippingAddress', checked.field],
         });
       }
+      if (!isCurrencyCode(input.expectedTotal.currencyCode)) {
+        return checkoutFailure(
+          'INVALID_CURRENCY',
+          'expectedTotal.currencyCode must be an active ISO 4217 code such as USD',
+          { field: ['expectedTotal', 'currencyCode'] },
+        );
+      }
+      const expectedTotal = {
+        amount: input.expectedTotal.amount,
+        currencyCode: input.expectedTotal.currencyCode,
+      };
       const outcome = await runIdempotent<CheckoutResponse>(
         {
           database,
           schema: ORDER_SCHEMA,
           scope: userId,
           key: input.idempotencyKey,
-          hash: requestHash({ cartId: input.cartId, shippingAddress: checked.address }),
+          hash: requestHash({
+            cartId: input.cartId,
+            shippingAddress: checked.address,
+            expectedTotal,
+          }),
         },
         () =>
           placeOrder(userId, {
             cartId: input.cartId,
             address: checked.address,
             idempotencyKey: input.idempotencyKey,
+            expectedTotal,
           }),
       );
       if (outcome.ok) return outcome.response;

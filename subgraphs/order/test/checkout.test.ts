@@ -294,7 +294,12 @@ describe.each(testDatabaseTargets())('checkout on $name', (target) => {
     const key = randomUUID();
 
     const result = await h.call(alice, CHECKOUT, {
-      input: { cartId: cart.id, idempotencyKey: key, shippingAddress: ADDRESS },
+      input: {
+        cartId: cart.id,
+        idempotencyKey: key,
+        shippingAddress: ADDRESS,
+        expectedTotal: { amount: -5, currencyCode: 'USD' },
+      },
     });
 
     expect(result.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
@@ -312,7 +317,12 @@ describe.each(testDatabaseTargets())('checkout on $name', (target) => {
 
   it('should refuse anonymous checkout', async () => {
     const result = await h.call(null, CHECKOUT, {
-      input: { cartId: randomUUID(), idempotencyKey: 'k', shippingAddress: ADDRESS },
+      input: {
+        cartId: randomUUID(),
+        idempotencyKey: 'k',
+        shippingAddress: ADDRESS,
+        expectedTotal: { amount: 100, currencyCode: 'USD' },
+      },
     });
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });

@@ -31,6 +31,23 @@ export const CHECKOUT = `mutation ($input: CheckoutInput!) {
   }
 }`;
 
+/** CHECKOUT with the error fields of one cart / one confirmed total (orderId, breakdown). */
+export const CHECKOUT_DETAILED = `mutation ($input: CheckoutInput!) {
+  checkout(input: $input) {
+    order { id status total { amount currencyCode } }
+    userErrors {
+      code message field variantId requested available orderId
+      breakdown {
+        lines {
+          variantId quantity unitPrice { amount currencyCode }
+          previousUnitPrice { amount currencyCode } lineTotal { amount currencyCode }
+        }
+        total { amount currencyCode }
+      }
+    }
+  }
+}`;
+
 export const ORDER = `query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
 
 const PAYLOAD = `order { ${ORDER_FIELDS} } userErrors { code message field }`;
@@ -70,6 +87,8 @@ export interface StubCart {
   currencyCode: string;
   version: number;
   lines: Array<{ variantId: string; quantity: number; unitPrice: StubMoney }>;
+  /** The order holding the cart's checkout claim (the real cart's CHECKING_OUT), if any. */
+  claimedBy: string | null;
 }
 
 export interface StubVariant {
@@ -102,7 +121,8 @@ interface ReserveResult {
 
 const CART_SDL = gql`
   type Money {
-    amount: Int!
+    "Float, not Int: like MinorUnits, any safe integer (2^53 − 1 included)."
+    amount: Float!
     currencyCode: String!
   }
   type CheckoutCartLine {
@@ -117,14 +137,23 @@ const CART_SDL = gql`
     version: Int!
     lines: [CheckoutCartLine!]!
   }
+  type CheckoutClaim {
+    cart: CheckoutCart
+    claimedByOrderId: ID
+  }
   type Query {
-    cartForCheckout(cartId: ID!, userId: ID!): CheckoutCart
+    cartOf(cartId: ID!): CheckoutCart
+  }
+  type Mutation {
+    claimCartForCheckout(cartId: ID!, userId: ID!, orderId: ID!): CheckoutClaim
+    releaseCartClaim(cartId: ID!, orderId: ID!): Boolean
   }
 `;
 
 const PRODUCT_SDL = gql`
   type Money {
-    amount: Int!
+    "Float, not Int: like MinorUnits, any safe integer (2^53 − 1 included)."
+    amount: Float!
     currencyCode: String!
   }
   input ReserveStockLineInput {
@@ -177,7 +206,13 @@ export class FakeCatalog {
   >();
   readonly reserveCalls: string[] = [];
   readonly releaseCalls: string[] = [];
+  readonly claimReleases: string[] = [];
   readonly callers = new Set<string>();
+  /**
+   * Grant every claim even while another order holds it, as a claim taken over after its TTL
+   * (or a cart subgraph that lost the claim) would: only the order database's backstop is left.
+   */
+  grantEveryClaim = false;
 
   addVariant(
     input: Partial<Omit<StubVariant, 'price'>> & { price: number; stock: number },
@@ -212,9 +247,40 @@ export class FakeCatalog {
         quantity: line.quantity,
         unitPrice: { amount: line.unitPrice ?? line.variant.price.amount, currencyCode: 'USD' },
       })),
+      claimedBy: null,
     };
     this.carts.set(cart.id, cart);
     return cart;
+  }
+
+  /** Σ quantity × current price of a cart's lines: the total a customer confirms today. */
+  currentTotal(cartId: string): StubMoney {
+    const cart = this.carts.get(cartId);
+    const amount = (cart?.lines ?? []).reduce(
+      (sum, line) =>
+        sum + line.quantity * (this.variants.get(line.variantId)?.price.amount ?? 0),
+      0,
+    );
+    return { amount, currencyCode: 'USD' };
+  }
+
+  /** The cart's checkout claim, like the cart subgraph's (synchronous: atomic). */
+  claim(cartId: string, userId: string, orderId: string) {
+    const cart = this.carts.get(cartId);
+    if (!cart || cart.userId !== userId) return null;
+    if (cart.claimedBy && cart.claimedBy !== orderId && !this.grantEveryClaim) {
+      return { cart: null, claimedByOrderId: cart.claimedBy };
+    }
+    cart.claimedBy = orderId;
+    return { cart, claimedByOrderId: null };
+  }
+
+  releaseClaim(cartId: string, orderId: string): boolean {
+    this.claimReleases.push(orderId);
+    const cart = this.carts.get(cartId);
+    if (!cart || cart.claimedBy !== orderId) return false;
+    cart.claimedBy = null;
+    return true;
   }
 
   /** Atomic all-or-nothing reservation (synchronous, so no interleaving), idempotent per order. */
@@ -288,10 +354,20 @@ async function startStubs(catalog: FakeCatalog, gatewayKey: SigningKey) {
     context: (base) => base,
     resolvers: {
       Query: {
-        cartForCheckout: (_parent, args: { cartId: string; userId: string }, context) => {
+        cartOf: (_parent, args: { cartId: string }) => catalog.carts.get(args.cartId) ?? null,
+      },
+      Mutation: {
+        claimCartForCheckout: (
+          _parent,
+          args: { cartId: string; userId: string; orderId: string },
+          context,
+        ) => {
           catalog.callers.add(requireRole(context, 'SERVICE').userId);
-          const found = catalog.carts.get(args.cartId);
-          return found && found.userId === args.userId ? found : null;
+          return catalog.claim(args.cartId, args.userId, args.orderId);
+        },
+        releaseCartClaim: (_parent, args: { cartId: string; orderId: string }, context) => {
+          requireRole(context, 'SERVICE');
+          return catalog.releaseClaim(args.cartId, args.orderId);
         },
       },
     },
@@ -349,7 +425,14 @@ export interface Harness {
   /** Checks out `cartId` for `identity`; returns the payload (throws on top-level errors). */
   checkout(
     identity: Identity,
-    input: { cartId: string; idempotencyKey?: string; shippingAddress?: Record<string, unknown> },
+    input: {
+      cartId: string;
+      idempotencyKey?: string;
+      shippingAddress?: Record<string, unknown>;
+      /** Default: the cart's total at the catalog's current prices. */
+      expectedTotal?: { amount: number; currencyCode: string };
+    },
+    query?: string,
   ): Promise<{ order: any; userErrors: any[] }>;
   /** A customer with a fresh one-line cart checked out into a PENDING_PAYMENT order. */
   placeOrder(identity?: Identity): Promise<{ identity: Identity; order: any }>;
@@ -419,12 +502,13 @@ export async function startHarness(
     };
   };
 
-  const checkout: Harness['checkout'] = async (identity, input) => {
-    const { data, errors } = await call(identity, CHECKOUT, {
+  const checkout: Harness['checkout'] = async (identity, input, query = CHECKOUT) => {
+    const { data, errors } = await call(identity, query, {
       input: {
         cartId: input.cartId,
         idempotencyKey: input.idempotencyKey ?? randomUUID(),
         shippingAddress: input.shippingAddress ?? ADDRESS,
+        expectedTotal: input.expectedTotal ?? catalog.currentTotal(input.cartId),
       },
     });
     if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);

@@ -551,7 +551,14 @@ describe.each(testDatabaseTargets())('orders on $name', (target) => {
       { url, subgraph: 'order', gatewayKey: h.gatewayKey, identity },
       {
         query: CHECKOUT,
-        variables: { input: { cartId, idempotencyKey: randomUUID(), shippingAddress: ADDRESS } },
+        variables: {
+          input: {
+            cartId,
+            idempotencyKey: randomUUID(),
+            shippingAddress: ADDRESS,
+            expectedTotal: h.catalog.currentTotal(cartId),
+          },
+        },
       },
     );
     return (result.body.data as any).checkout;

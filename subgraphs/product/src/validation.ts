@@ -3,6 +3,7 @@
  * failure to report, so the service can stop at the first problem with a precise `field` path.
  */
 
+import { isCurrencyCode, MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
 import type { VariantAttribute } from './model';
 
 export const MAX_NAME_LENGTH = 200;
@@ -41,7 +42,6 @@ export const failure = (
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True for a syntactically valid uuid; anything else can never name a row. */
@@ -105,14 +105,19 @@ export function checkPrice(
   price: { amount: number; currencyCode: string },
   field: string[],
 ): CatalogFailure | undefined {
-  if (!Number.isSafeInteger(price.amount) || price.amount < 0) {
-    return failure('INVALID_PRICE', 'Price must be a non-negative whole number of minor units', [
-      ...field,
-      'amount',
-    ]);
+  if (
+    !Number.isSafeInteger(price.amount) ||
+    price.amount < 0 ||
+    price.amount > MAX_UNIT_PRICE_MINOR
+  ) {
+    return failure(
+      'INVALID_PRICE',
+      `Price must be a whole number of minor units from 0 to ${MAX_UNIT_PRICE_MINOR}`,
+      [...field, 'amount'],
+    );
   }
-  if (!CURRENCY_PATTERN.test(price.currencyCode)) {
-    return failure('INVALID_CURRENCY', 'Currency must be an ISO 4217 code such as USD', [
+  if (!isCurrencyCode(price.currencyCode)) {
+    return failure('INVALID_CURRENCY', 'Currency must be an active ISO 4217 code such as USD', [
       ...field,
       'currencyCode',
     ]);

@@ -277,6 +277,18 @@ describe.each(testDatabaseTargets())('product catalog writes on $name', (target)
       ['input', 'variants', '0', 'price', 'currencyCode'],
     ],
     [
+      'a price of 2^53 − 1',
+      { price: usd(Number.MAX_SAFE_INTEGER) },
+      'INVALID_PRICE',
+      ['input', 'variants', '0', 'price', 'amount'],
+    ],
+    [
+      'a currency that is not ISO 4217',
+      { price: { amount: 100, currencyCode: 'XYZ' } },
+      'INVALID_CURRENCY',
+      ['input', 'variants', '0', 'price', 'currencyCode'],
+    ],
+    [
       'negative stock',
       { stockOnHand: -3 },
       'INVALID_STOCK',
@@ -400,6 +412,19 @@ describe.each(testDatabaseTargets())('product catalog writes on $name', (target)
     expect(badStock.data!.updateVariant.userErrors).toEqual([
       { code: 'INVALID_STOCK', field: ['input', 'stockOnHand'] },
     ]);
+    // Unit prices are bounded and currencies are ISO 4217 codes on update too.
+    for (const [price, code, field] of [
+      [usd(Number.MAX_SAFE_INTEGER), 'INVALID_PRICE', 'amount'],
+      [{ amount: 750, currencyCode: 'XYZ' }, 'INVALID_CURRENCY', 'currencyCode'],
+      [{ amount: 750, currencyCode: '' }, 'INVALID_CURRENCY', 'currencyCode'],
+    ] as const) {
+      const { body: refused } = await h.admin(UPDATE, { id: variant.id, input: { price } });
+      expect(refused.errors).toBeUndefined();
+      expect(refused.data!.updateVariant).toEqual({
+        variant: null,
+        userErrors: [{ code, field: ['input', 'price', field] }],
+      });
+    }
 
     const DELETE_VARIANT = `mutation($id: ID!) {
       deleteVariant(id: $id) { deletedVariantId product { id variants { id } } userErrors { code } }

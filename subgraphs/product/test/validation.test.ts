@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatchLoader } from '@shop/subgraph';
 import { escapeLike } from '../src/repo';
 import { buildSeedCatalog, stableId } from '../src/seed';
+import { MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
 import { checkPrice, checkSlug, checkStock, isUuid, slugify } from '../src/validation';
 
 describe('catalog validation', () => {
@@ -29,6 +30,25 @@ describe('catalog validation', () => {
     });
     expect(checkPrice({ amount: 1.5, currencyCode: 'USD' }, ['p'])?.code).toBe('INVALID_PRICE');
     expect(checkPrice({ amount: 1, currencyCode: 'US' }, ['p'])?.code).toBe('INVALID_CURRENCY');
+    // Bounded well inside safe integers; currencies from the ISO 4217 list, exactly.
+    expect(
+      checkPrice({ amount: MAX_UNIT_PRICE_MINOR, currencyCode: 'USD' }, ['p']),
+    ).toBeUndefined();
+    for (const amount of [MAX_UNIT_PRICE_MINOR + 1, Number.MAX_SAFE_INTEGER]) {
+      expect(checkPrice({ amount, currencyCode: 'USD' }, ['p'])).toMatchObject({
+        code: 'INVALID_PRICE',
+        field: ['p', 'amount'],
+      });
+    }
+    for (const currencyCode of ['XYZ', 'usd', '', 'XXX', 'USDD']) {
+      expect(checkPrice({ amount: 1, currencyCode }, ['p'])).toMatchObject({
+        code: 'INVALID_CURRENCY',
+        field: ['p', 'currencyCode'],
+      });
+    }
+    for (const currencyCode of ['EUR', 'JPY', 'GBP', 'CHF']) {
+      expect(checkPrice({ amount: 1, currencyCode }, ['p'])).toBeUndefined();
+    }
     expect(checkStock(-1, ['s'])?.code).toBe('INVALID_STOCK');
     expect(checkStock(2.5, ['s'])?.code).toBe('INVALID_STOCK');
   });

@@ -136,6 +136,12 @@ export type CartPayload = {
 export type CartStatus =
   /** The cart can be changed and checked out. */
   | 'ACTIVE'
+  /**
+   * A checkout holds the cart while it places an order from it; read-only. It becomes CONVERTED
+   * when the order is placed, or ACTIVE again when the checkout fails. Lines added meanwhile go to
+   * a new cart.
+   */
+  | 'CHECKING_OUT'
   /** The cart became an order; read-only. */
   | 'CONVERTED'
   /** A guest cart that was merged into a signed-in user's cart; read-only. */
@@ -185,7 +191,7 @@ export type CheckoutCart = {
   lines: Array<CheckoutCartLine>;
   /** Owner of the cart. */
   userId: Scalars['ID']['output'];
-  /** Version of the cart that was read. */
+  /** Version of the cart when it was claimed. */
   version: Scalars['Int']['output'];
 };
 
@@ -198,6 +204,18 @@ export type CheckoutCartLine = {
   unitPrice: Money;
   /** Id of the variant. */
   variantId: Scalars['ID']['output'];
+};
+
+/** Answer of `claimCartForCheckout` (service only): the claimed cart, or the order that holds it. */
+export type CheckoutClaim = {
+  __typename?: 'CheckoutClaim';
+  /** The cart, now CHECKING_OUT for the claiming order; null when another order holds the cart. */
+  cart?: Maybe<CheckoutCart>;
+  /**
+   * The order the cart is already claimed by (still checking out) or was converted into; null when
+   * the claim succeeded.
+   */
+  claimedByOrderId?: Maybe<Scalars['ID']['output']>;
 };
 
 /** Input of `mergeGuestCart`. */
@@ -228,10 +246,24 @@ export type Mutation = {
    */
   addCartLines?: Maybe<CartPayload>;
   /**
+   * Claims a cart for the order `orderId` (service only), atomically: an ACTIVE cart of `userId`
+   * becomes CHECKING_OUT and is answered with its lines; a cart claimed by another order, or
+   * converted into one, is answered with that order's id (a claim older than the claim TTL, whose
+   * checkout died, may be taken over). Null when the cart does not exist or is not the user's.
+   * Claiming again for the same order answers the cart again.
+   */
+  claimCartForCheckout?: Maybe<CheckoutClaim>;
+  /**
    * Merges a guest cart into the signed-in user's cart (requires sign-in). Idempotent: merging a
    * merged guest cart again returns the user's cart unchanged.
    */
   mergeGuestCart?: Maybe<CartPayload>;
+  /**
+   * Gives back the claim of a checkout that failed (service only): the cart becomes ACTIVE again
+   * (taking in the lines added to a newer cart meanwhile). True when released; false when `orderId`
+   * does not hold the cart's claim (already released, taken over or converted).
+   */
+  releaseCartClaim?: Maybe<Scalars['Boolean']['output']>;
   /** Removes a line. */
   removeCartLine?: Maybe<CartPayload>;
   /** Sets the quantity of a line; 0 removes it. */
@@ -244,8 +276,21 @@ export type MutationAddCartLinesArgs = {
 };
 
 /** Cart changes. Anonymous callers work on guest carts identified by their token. */
+export type MutationClaimCartForCheckoutArgs = {
+  cartId: Scalars['ID']['input'];
+  orderId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+/** Cart changes. Anonymous callers work on guest carts identified by their token. */
 export type MutationMergeGuestCartArgs = {
   input: MergeGuestCartInput;
+};
+
+/** Cart changes. Anonymous callers work on guest carts identified by their token. */
+export type MutationReleaseCartClaimArgs = {
+  cartId: Scalars['ID']['input'];
+  orderId: Scalars['ID']['input'];
 };
 
 /** Cart changes. Anonymous callers work on guest carts identified by their token. */
@@ -266,22 +311,11 @@ export type Query = {
    * user's ACTIVE cart, or null.
    */
   cart?: Maybe<Cart>;
-  /**
-   * The cart an order is placed from (service only): null unless the cart is ACTIVE and belongs
-   * to `userId`.
-   */
-  cartForCheckout?: Maybe<CheckoutCart>;
 };
 
 /** Cart reads. */
 export type QueryCartArgs = {
   cartToken?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** Cart reads. */
-export type QueryCartForCheckoutArgs = {
-  cartId: Scalars['ID']['input'];
-  userId: Scalars['ID']['input'];
 };
 
 /** Input of `removeCartLine`. */
@@ -463,18 +497,19 @@ export type ResolversTypes = ResolversObject<{
   CartWarningCode: CartWarningCode;
   CheckoutCart: ResolverTypeWrapper<CheckoutCart>;
   CheckoutCartLine: ResolverTypeWrapper<CheckoutCartLine>;
+  CheckoutClaim: ResolverTypeWrapper<CheckoutClaim>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   MergeGuestCartInput: MergeGuestCartInput;
   MinorUnits: ResolverTypeWrapper<Scalars['MinorUnits']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RemoveCartLineInput: RemoveCartLineInput;
   UpdateCartLineInput: UpdateCartLineInput;
   User: ResolverTypeWrapper<Omit<User, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
   Variant: ResolverTypeWrapper<Variant>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -490,11 +525,13 @@ export type ResolversParentTypes = ResolversObject<{
   CartWarning: CartWarning;
   CheckoutCart: CheckoutCart;
   CheckoutCartLine: CheckoutCartLine;
+  CheckoutClaim: CheckoutClaim;
   DateTime: Scalars['DateTime']['output'];
   MergeGuestCartInput: MergeGuestCartInput;
   MinorUnits: Scalars['MinorUnits']['output'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   RemoveCartLineInput: RemoveCartLineInput;
   UpdateCartLineInput: UpdateCartLineInput;
@@ -503,7 +540,6 @@ export type ResolversParentTypes = ResolversObject<{
     | FederationReferenceTypes['User'];
   Variant: Variant;
   String: Scalars['String']['output'];
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export type AuthDirectiveArgs = {
@@ -604,6 +640,14 @@ export type CheckoutCartLineResolvers<
   variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type CheckoutClaimResolvers<
+  ContextType = CartContext,
+  ParentType extends ResolversParentTypes['CheckoutClaim'] = ResolversParentTypes['CheckoutClaim'],
+> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['CheckoutCart']>, ParentType, ContextType>;
+  claimedByOrderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
   ResolversTypes['DateTime'],
   any
@@ -636,11 +680,23 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationAddCartLinesArgs, 'input'>
   >;
+  claimCartForCheckout?: Resolver<
+    Maybe<ResolversTypes['CheckoutClaim']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationClaimCartForCheckoutArgs, 'cartId' | 'orderId' | 'userId'>
+  >;
   mergeGuestCart?: Resolver<
     Maybe<ResolversTypes['CartPayload']>,
     ParentType,
     ContextType,
     RequireFields<MutationMergeGuestCartArgs, 'input'>
+  >;
+  releaseCartClaim?: Resolver<
+    Maybe<ResolversTypes['Boolean']>,
+    ParentType,
+    ContextType,
+    RequireFields<MutationReleaseCartClaimArgs, 'cartId' | 'orderId'>
   >;
   removeCartLine?: Resolver<
     Maybe<ResolversTypes['CartPayload']>,
@@ -661,12 +717,6 @@ export type QueryResolvers<
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, Partial<QueryCartArgs>>;
-  cartForCheckout?: Resolver<
-    Maybe<ResolversTypes['CheckoutCart']>,
-    ParentType,
-    ContextType,
-    RequireFields<QueryCartForCheckoutArgs, 'cartId' | 'userId'>
-  >;
 }>;
 
 export type UserResolvers<
@@ -699,6 +749,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   CartWarning?: CartWarningResolvers<ContextType>;
   CheckoutCart?: CheckoutCartResolvers<ContextType>;
   CheckoutCartLine?: CheckoutCartLineResolvers<ContextType>;
+  CheckoutClaim?: CheckoutClaimResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   MinorUnits?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;

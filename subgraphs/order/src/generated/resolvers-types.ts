@@ -27,8 +27,42 @@ export type CancelOrderInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What the cart costs at current prices, returned with PRICE_CHANGED. */
+export type CheckoutBreakdown = {
+  __typename?: 'CheckoutBreakdown';
+  /** Every line at its current price. */
+  lines: Array<CheckoutBreakdownLine>;
+  /** Sum of the line totals: pass it as `expectedTotal` to confirm. */
+  total: Money;
+};
+
+/** One line of a checkout's prices now (see `CheckoutBreakdown`). */
+export type CheckoutBreakdownLine = {
+  __typename?: 'CheckoutBreakdownLine';
+  /** quantity × unitPrice. */
+  lineTotal: Money;
+  /** Price of one unit when it was put in the cart (the cart's snapshot); null when unknown. */
+  previousUnitPrice?: Maybe<Money>;
+  /** Units in the cart. */
+  quantity: Scalars['Int']['output'];
+  /** Price of one unit now. */
+  unitPrice: Money;
+  /** Id of the variant. */
+  variantId: Scalars['ID']['output'];
+};
+
 /** Why a checkout failed. */
 export type CheckoutErrorCode =
+  /**
+   * A unit price or the order total at current prices is above the largest amount a checkout
+   * accepts (see the README's money bounds); nothing was reserved or charged.
+   */
+  | 'AMOUNT_TOO_LARGE'
+  /**
+   * The cart was already checked out (or is being checked out) by another checkout; `orderId` names
+   * that order. At most one order is ever placed from a cart.
+   */
+  | 'CART_ALREADY_CHECKED_OUT'
   /** The cart has no items. */
   | 'CART_EMPTY'
   /** The cart does not exist, is not the caller's, or is no longer active. */
@@ -39,18 +73,34 @@ export type CheckoutErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The shipping address is incomplete or malformed (see `field`). */
   | 'INVALID_ADDRESS'
+  /** `expectedTotal.currencyCode` is not an active ISO 4217 code (upper case, e.g. USD). */
+  | 'INVALID_CURRENCY'
   /** A checkout with this idempotency key is still running; retry shortly. */
   | 'OPERATION_IN_PROGRESS'
   /** An item cannot be reserved (see `variantId`, `requested`, `available`). */
-  | 'OUT_OF_STOCK';
+  | 'OUT_OF_STOCK'
+  /**
+   * The total at current prices is not `expectedTotal` (a price or the currency changed since the
+   * customer saw it); `breakdown` has the new prices. Nothing was reserved or charged: show it and
+   * retry with `breakdown.total` and a new idempotency key.
+   */
+  | 'PRICE_CHANGED';
 
 /** Input of `checkout`. */
 export type CheckoutInput = {
   /** The caller's active cart. */
   cartId: Scalars['ID']['input'];
   /**
+   * The total the customer was shown and confirms (the cart's `subtotal`, or the `breakdown.total`
+   * of a PRICE_CHANGED answer). The order is placed only when the total at current prices equals it
+   * exactly, amount and currency; otherwise nothing is reserved or charged and the answer is
+   * PRICE_CHANGED with the new breakdown.
+   */
+  expectedTotal: MoneyInput;
+  /**
    * A client-chosen key (1–255 characters, e.g. a UUID) per checkout attempt: retrying with the same
-   * key returns the first attempt's result instead of ordering twice.
+   * key returns the first attempt's result instead of ordering twice. A new `expectedTotal` is a new
+   * attempt: re-confirming after PRICE_CHANGED needs a NEW key.
    */
   idempotencyKey: Scalars['String']['input'];
   /** Where to ship the order. */
@@ -71,12 +121,16 @@ export type CheckoutUserError = {
   __typename?: 'CheckoutUserError';
   /** Units available of that variant (OUT_OF_STOCK), when known. */
   available?: Maybe<Scalars['Int']['output']>;
+  /** The cart at current prices (PRICE_CHANGED); null otherwise. */
+  breakdown?: Maybe<CheckoutBreakdown>;
   /** Machine-readable reason. */
   code: CheckoutErrorCode;
   /** Path of the input field at fault, e.g. ["shippingAddress", "countryCode"]. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** Human-readable explanation. */
   message: Scalars['String']['output'];
+  /** The order the cart was already checked out as (CART_ALREADY_CHECKED_OUT); null otherwise. */
+  orderId?: Maybe<Scalars['ID']['output']>;
   /** Units requested of that variant (OUT_OF_STOCK). */
   requested?: Maybe<Scalars['Int']['output']>;
   /** The variant that could not be reserved (OUT_OF_STOCK). */
@@ -104,12 +158,22 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** A price as input. */
+export type MoneyInput = {
+  /** Amount in minor units of the currency (e.g. cents), at least 0. */
+  amount: Scalars['MinorUnits']['input'];
+  /** ISO 4217 currency code, e.g. USD. */
+  currencyCode: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels an order: its owner while unpaid or authorized, an ADMIN also once paid (refunded). */
   cancelOrder?: Maybe<OrderPayload>;
   /**
-   * Turns the caller's cart into an order awaiting payment: reserves stock and freezes prices.
+   * Turns the caller's cart into an order awaiting payment: claims the cart (at most one order per
+   * cart, whatever the keys: CART_ALREADY_CHECKED_OUT otherwise), reserves stock and freezes prices,
+   * only when the total at current prices equals `expectedTotal` (PRICE_CHANGED otherwise).
    * Signed-in callers only; idempotent per `idempotencyKey`.
    */
   checkout?: Maybe<CheckoutPayload>;
@@ -561,18 +625,21 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   CancelOrderInput: CancelOrderInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CheckoutBreakdown: ResolverTypeWrapper<CheckoutBreakdown>;
+  CheckoutBreakdownLine: ResolverTypeWrapper<CheckoutBreakdownLine>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CheckoutErrorCode: CheckoutErrorCode;
   CheckoutInput: CheckoutInput;
   CheckoutPayload: ResolverTypeWrapper<
     Omit<CheckoutPayload, 'order'> & { order?: Maybe<ResolversTypes['Order']> }
   >;
   CheckoutUserError: ResolverTypeWrapper<CheckoutUserError>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CompleteOrderInput: CompleteOrderInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   MarkOrderDeliveredInput: MarkOrderDeliveredInput;
   MinorUnits: ResolverTypeWrapper<Scalars['MinorUnits']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRow>;
   OrderActorRole: OrderActorRole;
@@ -607,17 +674,20 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   CancelOrderInput: CancelOrderInput;
   ID: Scalars['ID']['output'];
+  CheckoutBreakdown: CheckoutBreakdown;
+  CheckoutBreakdownLine: CheckoutBreakdownLine;
+  Int: Scalars['Int']['output'];
   CheckoutInput: CheckoutInput;
   CheckoutPayload: Omit<CheckoutPayload, 'order'> & {
     order?: Maybe<ResolversParentTypes['Order']>;
   };
   CheckoutUserError: CheckoutUserError;
-  Int: Scalars['Int']['output'];
   CompleteOrderInput: CompleteOrderInput;
   DateTime: Scalars['DateTime']['output'];
   MarkOrderDeliveredInput: MarkOrderDeliveredInput;
   MinorUnits: Scalars['MinorUnits']['output'];
   Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Order: OrderRow;
   OrderConnection: Omit<OrderConnection, 'edges'> & {
@@ -654,6 +724,27 @@ export type AuthDirectiveResolver<
   Args = AuthDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CheckoutBreakdownResolvers<
+  ContextType = OrderContext,
+  ParentType extends ResolversParentTypes['CheckoutBreakdown'] =
+    ResolversParentTypes['CheckoutBreakdown'],
+> = ResolversObject<{
+  lines?: Resolver<Array<ResolversTypes['CheckoutBreakdownLine']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type CheckoutBreakdownLineResolvers<
+  ContextType = OrderContext,
+  ParentType extends ResolversParentTypes['CheckoutBreakdownLine'] =
+    ResolversParentTypes['CheckoutBreakdownLine'],
+> = ResolversObject<{
+  lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  previousUnitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type CheckoutPayloadResolvers<
   ContextType = OrderContext,
   ParentType extends ResolversParentTypes['CheckoutPayload'] =
@@ -669,9 +760,11 @@ export type CheckoutUserErrorResolvers<
     ResolversParentTypes['CheckoutUserError'],
 > = ResolversObject<{
   available?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  breakdown?: Resolver<Maybe<ResolversTypes['CheckoutBreakdown']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['CheckoutErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   requested?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   variantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
@@ -921,6 +1014,8 @@ export type VariantResolvers<
 }>;
 
 export type Resolvers<ContextType = OrderContext> = ResolversObject<{
+  CheckoutBreakdown?: CheckoutBreakdownResolvers<ContextType>;
+  CheckoutBreakdownLine?: CheckoutBreakdownLineResolvers<ContextType>;
   CheckoutPayload?: CheckoutPayloadResolvers<ContextType>;
   CheckoutUserError?: CheckoutUserErrorResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -55,11 +55,14 @@ export type CatalogErrorCode =
   | 'CATEGORY_NOT_FOUND'
   /** The variants of one product would use different currencies. */
   | 'CURRENCY_MISMATCH'
-  /** The currency is not a three-letter ISO 4217 code. */
+  /** The currency is not an active ISO 4217 code in upper case (e.g. USD; not usd or XYZ). */
   | 'INVALID_CURRENCY'
   /** Some other field is malformed (empty name, bad slug or SKU…). */
   | 'INVALID_INPUT'
-  /** The price is negative or not a whole number of minor units. */
+  /**
+   * The price is negative, not a whole number of minor units, or above the largest unit price
+   * (1,000,000,000 minor units).
+   */
   | 'INVALID_PRICE'
   /** The stock is negative or not a whole number. */
   | 'INVALID_STOCK'
