@@ -234,13 +234,21 @@ export async function stockViolations(database: Database, scope: RunScope): Prom
 }
 
 /**
- * Invariants that hold once the events of the run have been handled (the caller polls): an
- * order's stock is RESERVED while it awaits payment, COMMITTED once authorized or paid and
+ * Invariants that hold once every checkout has answered and the events of the run have been
+ * handled (the caller polls): no cart is left claimed (CHECKING_OUT) by a checkout that is over;
+ * an order's stock is RESERVED while it awaits payment, COMMITTED once authorized or paid and
  * RELEASED once cancelled or expired; a cancelled order keeps no captured money and no open
  * authorization.
  */
 export async function settledViolations(database: Database, scope: RunScope): Promise<string[]> {
   const violations: string[] = [];
+  const claimed = await database.query<{ id: string; order_id: string | null }>(
+    `select id, order_id from cart.carts where user_id::text = any($1::text[]) and status = 'CHECKING_OUT'`,
+    [scope.userIds],
+  );
+  for (const cart of claimed) {
+    violations.push(`cart ${cart.id} is still CHECKING_OUT for order ${cart.order_id} after every checkout answered`);
+  }
   const orders = await ordersOf(database, scope);
   const reservations = await database.query<{ order_id: string; status: string }>(
     `select order_id, status from product.stock_reservations where order_id = any($1::uuid[])`,
