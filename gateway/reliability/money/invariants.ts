@@ -102,7 +102,8 @@ export async function moneyViolations(database: Database, scope: RunScope): Prom
   const orders = await ordersOf(database, scope);
 
   const byCart = new Map<string, OrderRow[]>();
-  for (const order of orders) byCart.set(order.cart_id, [...(byCart.get(order.cart_id) ?? []), order]);
+  for (const order of orders)
+    byCart.set(order.cart_id, [...(byCart.get(order.cart_id) ?? []), order]);
   for (const [cartId, cartOrders] of byCart) {
     if (cartOrders.length > 1) {
       violations.push(
@@ -122,7 +123,9 @@ export async function moneyViolations(database: Database, scope: RunScope): Prom
     );
     if (confirmedTotals.length === 0) {
       violations.push(`order ${order.id} (${total}) was placed by no checkout the customer sent`);
-    } else if (naming.length ? confirmedTotals.some((c) => c !== total) : !confirmedTotals.includes(total)) {
+    } else if (
+      naming.length ? confirmedTotals.some((c) => c !== total) : !confirmedTotals.includes(total)
+    ) {
       violations.push(
         `order ${order.id} totals ${total} but the customer confirmed ${[...new Set(confirmedTotals)].join(' or ')}`,
       );
@@ -147,7 +150,9 @@ export async function moneyViolations(database: Database, scope: RunScope): Prom
   }
   for (const [paymentId, sum] of paymentSums(ledger)) {
     if (sum.captured > sum.authorized) {
-      violations.push(`payment ${paymentId} captured ${sum.captured} > authorized ${sum.authorized}`);
+      violations.push(
+        `payment ${paymentId} captured ${sum.captured} > authorized ${sum.authorized}`,
+      );
     }
     if (sum.refunded > sum.captured) {
       violations.push(`payment ${paymentId} refunded ${sum.refunded} > captured ${sum.captured}`);
@@ -210,7 +215,10 @@ export async function stockViolations(database: Database, scope: RunScope): Prom
       if (event.type === 'variant.updated') {
         adminAdded += after - level;
       } else {
-        const moved = event.type === 'stock.reserved' ? -Number(event.data.quantity) : Number(event.data.quantity);
+        const moved =
+          event.type === 'stock.reserved'
+            ? -Number(event.data.quantity)
+            : Number(event.data.quantity);
         if (after !== level + moved) {
           violations.push(
             `variant ${variant.id}: ${event.type} of ${event.data.quantity} for order ${event.data.orderId} moved stock ${level} → ${after}`,
@@ -222,7 +230,9 @@ export async function stockViolations(database: Database, scope: RunScope): Prom
     const now = available.get(variant.id) ?? 0;
     const reservedOrSold = held.get(variant.id) ?? 0;
     if (now !== level) {
-      violations.push(`variant ${variant.id}: stock is ${now} but its last recorded change left ${level}`);
+      violations.push(
+        `variant ${variant.id}: stock is ${now} but its last recorded change left ${level}`,
+      );
     }
     if (now + reservedOrSold !== variant.initialStock + adminAdded) {
       violations.push(
@@ -247,7 +257,9 @@ export async function settledViolations(database: Database, scope: RunScope): Pr
     [scope.userIds],
   );
   for (const cart of claimed) {
-    violations.push(`cart ${cart.id} is still CHECKING_OUT for order ${cart.order_id} after every checkout answered`);
+    violations.push(
+      `cart ${cart.id} is still CHECKING_OUT for order ${cart.order_id} after every checkout answered`,
+    );
   }
   const orders = await ordersOf(database, scope);
   const reservations = await database.query<{ order_id: string; status: string }>(
@@ -265,7 +277,9 @@ export async function settledViolations(database: Database, scope: RunScope): Pr
     const want = expected[order.status];
     const got = reservations.filter((r) => r.order_id === order.id).map((r) => r.status);
     if (want && (got.length === 0 || got.some((status) => status !== want))) {
-      violations.push(`order ${order.id} is ${order.status} but its stock is ${got.join('/') || 'not reserved'}`);
+      violations.push(
+        `order ${order.id} is ${order.status} but its stock is ${got.join('/') || 'not reserved'}`,
+      );
     }
   }
   const cancelled = orders.filter((o) => o.status === 'CANCELLED').map((o) => o.id);

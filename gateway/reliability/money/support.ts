@@ -27,7 +27,7 @@ export interface MoneyGraph {
 
 /** The graph on a fresh scratch database, with the admin signed in. */
 export async function startMoneyGraph(): Promise<MoneyGraph> {
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -82,7 +82,10 @@ export async function call<TData>(
   const result = await postGraphQL<TData>(url, { query, variables, token });
   const errors = result.body.errors ?? [];
   if (result.status !== 200 && errors.length === 0) {
-    errors.push({ message: `HTTP ${result.status}`, extensions: { code: `HTTP_${result.status}` } });
+    errors.push({
+      message: `HTTP ${result.status}`,
+      extensions: { code: `HTTP_${result.status}` },
+    });
   }
   return { data: result.body.data, ...(errors.length ? { errors } : {}) };
 }
