@@ -559,4 +559,97 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
     expect(tally.get('checkout → order') ?? 0).toBeGreaterThan(0);
     expect(tally.get('pay → payment') ?? 0).toBeGreaterThan(0);
   }, 180_000);
+
+  it('M2: each invariant check fails on a tampered ledger, order, stock, reservation and cart (the checks can fail)', async () => {
+    const { database } = graph;
+    const customer = await registerCustomer(graph.url, 'm2');
+    const [variant] = await createProduct(graph, [INITIAL[0]!]);
+    type Data = Record<string, any>;
+    const added = await call<Data>(
+      graph.url,
+      OPERATIONS.addLines,
+      { input: { lines: [{ variantId: variant!.id, quantity: 2 }] } },
+      customer.token,
+    );
+    const cart = added.data?.addCartLines.cart as CartView;
+    const key = randomUUID();
+    const placed = await call<Data>(
+      graph.url,
+      OPERATIONS.checkout,
+      {
+        input: {
+          cartId: cart.id,
+          shippingAddress: ADDRESS,
+          idempotencyKey: key,
+          expectedTotal: cart.subtotal,
+        },
+      },
+      customer.token,
+    );
+    const order = placed.data?.checkout.order as { id: string; total: Money };
+    const paid = await call<Data>(
+      graph.url,
+      OPERATIONS.pay,
+      { input: { orderId: order.id, card: TEST_CARD, idempotencyKey: randomUUID() } },
+      customer.token,
+    );
+    const paymentId = (paid.data?.payOrder.payment as { id: string }).id;
+    const scope: RunScope = {
+      userIds: [customer.id],
+      variants: [{ id: variant!.id, initialStock: variant!.stock }],
+      attempts: [
+        {
+          userId: customer.id,
+          cartId: cart.id,
+          key,
+          confirmed: cart.subtotal!,
+          placedOrderId: order.id,
+          answered: true,
+        },
+      ],
+    };
+    expect(await moneyViolations(database, scope)).toEqual([]);
+    expect(await settled(() => settledViolations(database, scope))).toEqual([]);
+
+    const total = order.total.amount;
+    await database.query(
+      `insert into payment.transactions (id, payment_id, type, state, amount, currency, idempotency_key)
+       values ($1, $4, 'AUTHORIZATION', 'SUCCESS', $5, 'EUR', 'tamper-1'),
+              ($2, $4, 'CAPTURE', 'SUCCESS', $6, 'EUR', 'tamper-2'),
+              ($3, $4, 'REFUND', 'SUCCESS', $7, 'EUR', 'tamper-3')`,
+      [randomUUID(), randomUUID(), randomUUID(), paymentId, total, 3 * total, 4 * total],
+    );
+    await database.query(
+      `update "order".orders set subtotal_amount = subtotal_amount + 1, total_amount = total_amount + 1 where id = $1`,
+      [order.id],
+    );
+    await database.query(
+      `update product.variants set stock_on_hand = stock_on_hand + 1 where id = $1`,
+      [variant!.id],
+    );
+    await database.query(
+      `update product.stock_reservations set status = 'RELEASED' where order_id = $1`,
+      [order.id],
+    );
+    await database.query(`update cart.carts set status = 'CHECKING_OUT' where id = $1`, [cart.id]);
+    const found = [
+      ...(await moneyViolations(database, scope)),
+      ...(await settledViolations(database, scope)),
+    ];
+    for (const expected of [
+      /but the customer confirmed/,
+      /authorized \d+ EUR for order .* of \d+ EUR/,
+      /was authorized 2 times/,
+      /captured \d+ > authorized/,
+      /refunded \d+ > captured/,
+      /stock is \d+ but its last recorded change left/,
+      /≠ initial/,
+      /is (PENDING_PAYMENT|PAYMENT_AUTHORIZED) but its stock is RELEASED/,
+      /still CHECKING_OUT/,
+    ]) {
+      expect(found, `expected a violation matching ${expected}`).toEqual(
+        expect.arrayContaining([expect.stringMatching(expected)]),
+      );
+    }
+  });
 });
