@@ -133,7 +133,10 @@ export const SET_STOCK = `mutation SetStock($id: ID!, $input: UpdateVariantInput
 }`;
 
 export const ADD_CART_LINES = `mutation AddCartLines($input: AddCartLinesInput!) {
-  addCartLines(input: $input) { cart { id totalQuantity } userErrors { code message } }
+  addCartLines(input: $input) {
+    cart { id totalQuantity subtotal { amount currencyCode } }
+    userErrors { code message }
+  }
 }`;
 
 /** The signed-in user's ACTIVE cart (null once checked out and converted). */

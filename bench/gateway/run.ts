@@ -366,7 +366,9 @@ async function seed(gateway: string): Promise<string> {
     }));
   let paid = 0;
   for (let i = 0; i < ORDERS; i += 1) {
-    const added = payload<{ cart: { id: string } }>(
+    const added = payload<{
+      cart: { id: string; subtotal: { amount: number; currencyCode: string } };
+    }>(
       await call(
         gateway,
         { query: Q.ADD_CART_LINES, variables: { input: { lines: lines(i * 5, 2 + (i % 3)) } } },
@@ -384,6 +386,7 @@ async function seed(gateway: string): Promise<string> {
               cartId: added.cart.id,
               shippingAddress: Q.SHIPPING_ADDRESS,
               idempotencyKey: randomUUID(),
+              expectedTotal: added.cart.subtotal,
             },
           },
         },

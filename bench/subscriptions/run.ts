@@ -103,11 +103,18 @@ for (let i = 0; i < CHECKOUTS; i += 1) {
     { input: { lines: [{ variantId: variantIds[i % variantIds.length], quantity: 1 }] } },
     token,
   );
-  const cartId = added.body.data?.addCartLines.cart.id as string;
+  const cart = added.body.data?.addCartLines.cart;
   const sent = performance.now();
   const result = await gql(
     CHECKOUT,
-    { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+    {
+      input: {
+        cartId: cart.id,
+        shippingAddress: ADDRESS,
+        idempotencyKey: randomUUID(),
+        expectedTotal: cart.subtotal,
+      },
+    },
     token,
   );
   const answered = performance.now();
@@ -135,6 +142,7 @@ const order = (
         cartId: added.body.data?.addCartLines.cart.id,
         shippingAddress: ADDRESS,
         idempotencyKey: randomUUID(),
+        expectedTotal: added.body.data?.addCartLines.cart.subtotal,
       },
     },
     fanToken,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, graphTargets, startTestGraph, type TestGraph } from './harness';
+import { eventually, graphTargets, shownTotal, startTestGraph, type TestGraph } from './harness';
 import {
   ADD_LINES,
   ADDRESS,
@@ -99,7 +99,14 @@ describe.each(graphTargets())(
       // Checkout freezes totals in minor units and reserves stock.
       const checkout = await t.gql(
         CHECKOUT,
-        { input: { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+        {
+          input: {
+            cartId: cart.id,
+            shippingAddress: ADDRESS,
+            idempotencyKey: randomUUID(),
+            expectedTotal: cart.subtotal,
+          },
+        },
         customer.token,
       );
       expect(checkout.body.errors).toBeUndefined();
@@ -179,7 +186,14 @@ describe.each(graphTargets())(
       const cartId = await cartWith(t, customer.token, variantId!, 3);
       const checkout = await t.gql(
         CHECKOUT,
-        { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+        {
+          input: {
+            cartId,
+            shippingAddress: ADDRESS,
+            idempotencyKey: randomUUID(),
+            expectedTotal: await shownTotal(t, customer.token),
+          },
+        },
         customer.token,
       );
       const orderId = checkout.body.data?.checkout.order.id as string;
@@ -215,12 +229,20 @@ describe.each(graphTargets())(
 
       const customers = await Promise.all(Array.from({ length: 200 }, () => t.newCustomer()));
       const carts = await Promise.all(customers.map((c) => cartWith(t, c.token, variantId!, 1)));
+      const totals = await Promise.all(customers.map((c) => shownTotal(t, c.token)));
 
       const results = await Promise.all(
         customers.map((c, i) =>
           t.gql(
             CHECKOUT,
-            { input: { cartId: carts[i], shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+            {
+              input: {
+                cartId: carts[i],
+                shippingAddress: ADDRESS,
+                idempotencyKey: randomUUID(),
+                expectedTotal: totals[i],
+              },
+            },
             c.token,
           ),
         ),
@@ -259,7 +281,12 @@ describe.each(graphTargets())(
       const customer = await t.newCustomer();
       const cartId = await cartWith(t, customer.token, variantId!, 1);
       const key = randomUUID();
-      const input = { cartId, shippingAddress: ADDRESS, idempotencyKey: key };
+      const input = {
+        cartId,
+        shippingAddress: ADDRESS,
+        idempotencyKey: key,
+        expectedTotal: await shownTotal(t, customer.token),
+      };
       const replays = await Promise.all(
         Array.from({ length: 100 }, () => t.gql(CHECKOUT, { input }, customer.token)),
       );
@@ -277,6 +304,7 @@ describe.each(graphTargets())(
             cartId: otherCustomerCart,
             shippingAddress: { ...ADDRESS, city: 'Paris' },
             idempotencyKey: key,
+            expectedTotal: input.expectedTotal,
           },
         },
         customer.token,
@@ -334,7 +362,14 @@ describe.each(graphTargets())('unpaid order expiry through the gateway on %s', (
     const cartId = await cartWith(t, customer.token, variantId!, 2);
     const checkout = await t.gql(
       CHECKOUT,
-      { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+      {
+        input: {
+          cartId,
+          shippingAddress: ADDRESS,
+          idempotencyKey: randomUUID(),
+          expectedTotal: await shownTotal(t, customer.token),
+        },
+      },
       customer.token,
     );
     const orderId = checkout.body.data?.checkout.order.id as string;

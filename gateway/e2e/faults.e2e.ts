@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKafkaBus, TOPICS } from '@shop/events';
 import { startKafkaMock, type KafkaMock } from '@shop/events/testing';
-import { eventually, startTestGraph, type TestGraph } from './harness';
+import { eventually, shownTotal, startTestGraph, type TestGraph } from './harness';
 import { ADD_LINES, ADDRESS, CHECKOUT, ORDER, PAY, SET_STOCK, TEST_CARD } from './operations';
 
 // Fault tests run the graph against infrastructure the test owns (a Kafka-protocol mock cluster),
@@ -29,15 +29,29 @@ async function prepareShoppers(t: TestGraph, count: number) {
       { input: { lines: [{ variantId, quantity: 1 }] } },
       customer.token,
     );
-    shoppers.push({ ...customer, cartId: added.body.data?.addCartLines.cart.id as string });
+    shoppers.push({
+      ...customer,
+      cartId: added.body.data?.addCartLines.cart.id as string,
+      total: await shownTotal(t, customer.token),
+    });
   }
   return shoppers;
 }
 
-const checkout = (t: TestGraph, shopper: { token: string; cartId: string }) =>
+const checkout = (
+  t: TestGraph,
+  shopper: { token: string; cartId: string; total: { amount: number; currencyCode: string } },
+) =>
   t.gql(
     CHECKOUT,
-    { input: { cartId: shopper.cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+    {
+      input: {
+        cartId: shopper.cartId,
+        shippingAddress: ADDRESS,
+        idempotencyKey: randomUUID(),
+        expectedTotal: shopper.total,
+      },
+    },
     shopper.token,
   );
 

@@ -2,7 +2,7 @@
 
 export const ADD_LINES = `mutation AddLines($input: AddCartLinesInput!) {
   addCartLines(input: $input) {
-    cart { id status totalQuantity lines { variantId quantity unitPrice { amount currencyCode } } }
+    cart { id status totalQuantity subtotal { amount currencyCode } lines { variantId quantity unitPrice { amount currencyCode } } }
     cartToken
     warnings { code variantId }
     userErrors { code message }

@@ -255,6 +255,8 @@ describe.each(graphTargets())('persisted query safelist through the gateway on %
             input: {
               cartId: added.body.data?.addCartLines.cart.id,
               idempotencyKey: randomUUID(),
+              // The total the storefront showed (AddToCart's cart subtotal).
+              expectedTotal: added.body.data?.addCartLines.cart.subtotal,
               shippingAddress: {
                 fullName: 'Safe List',
                 line1: '12 Analytical Row',

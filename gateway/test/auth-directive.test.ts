@@ -95,9 +95,10 @@ describe('@auth rules of the committed supergraph', () => {
       'Subscription.apiUsageUpdated',
     ]);
     expect(byRole('SERVICE')).toEqual([
+      'Mutation.claimCartForCheckout',
+      'Mutation.releaseCartClaim',
       'Mutation.releaseStock',
       'Mutation.reserveStock',
-      'Query.cartForCheckout',
       'Query.orderForPayment',
     ]);
     expect(byRole('AUTHENTICATED')).toEqual([
@@ -188,7 +189,7 @@ describe('@auth rules of the committed supergraph', () => {
 
   it('should name every refused field in one UNAUTHENTICATED (401) or FORBIDDEN (403) error', () => {
     const query = `mutation { shipOrder(input: { orderId: "o", carrier: "c", trackingNumber: "t" }) { order { id } }
-      checkout(input: { cartId: "c", idempotencyKey: "k", shippingAddress: { fullName: "A", line1: "B", city: "C", postalCode: "D", countryCode: "GB" } }) { order { id } } }`;
+      checkout(input: { cartId: "c", idempotencyKey: "k", expectedTotal: { amount: 100, currencyCode: "USD" }, shippingAddress: { fullName: "A", line1: "B", city: "C", postalCode: "D", countryCode: "GB" } }) { order { id } } }`;
     const anonymous = authRejection(check(null, query));
     expect(anonymous?.message).toBe(
       'Authentication required to access Mutation.shipOrder, Mutation.checkout',

@@ -53,7 +53,10 @@ const CATALOG_PAGE = `query Catalog($first: Int!) {
   }
 }`;
 const ADD_LINES = `mutation AddLines($input: AddCartLinesInput!) {
-  addCartLines(input: $input) { cart { id totalQuantity } userErrors { code message } }
+  addCartLines(input: $input) {
+    cart { id totalQuantity subtotal { amount currencyCode } }
+    userErrors { code message }
+  }
 }`;
 const MY_CART = `query MyCart { me { id cart { id totalQuantity lines { variantId quantity } } } }`;
 const CHECKOUT = `mutation Checkout($input: CheckoutInput!) {
@@ -195,7 +198,14 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
         const token = (r.json?.data as { register: { accessToken: string | null } }).register
           .accessToken;
         if (!token) throw new Error(`register failed: ${r.text}`);
-        return { token, cartId: undefined as string | undefined, busy: false, lines: 0 };
+        return {
+          token,
+          cartId: undefined as string | undefined,
+          // The cart total after the last add: what this shopper was shown and confirms.
+          total: undefined as { amount: number; currencyCode: string } | undefined,
+          busy: false,
+          lines: 0,
+        };
       },
     );
     // One scarce variant everybody wants (stock 12, 5 on PGlite: sold out within the run, so the oversell
@@ -259,7 +269,14 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
       const r = await gql(
         t.url,
         CHECKOUT,
-        { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+        {
+          input: {
+            cartId,
+            shippingAddress: ADDRESS,
+            idempotencyKey: randomUUID(),
+            expectedTotal: user.total,
+          },
+        },
         user.token,
       ).catch(() => undefined);
       latencies.checkout.push(performance.now() - scheduledAt);
@@ -300,6 +317,7 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
         await sleep(50);
       }
       user.cartId = undefined;
+      user.total = undefined;
       user.lines = 0;
     };
 
@@ -331,7 +349,15 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
             latencies.add.push(performance.now() - scheduledAt);
             const payload = (
               r?.json?.data as
-                | { addCartLines?: { cart: { id: string } | null; userErrors: unknown[] } }
+                | {
+                    addCartLines?: {
+                      cart: {
+                        id: string;
+                        subtotal: { amount: number; currencyCode: string } | null;
+                      } | null;
+                      userErrors: unknown[];
+                    };
+                  }
                 | undefined
             )?.addCartLines;
             const codes = (payload?.userErrors ?? []) as Array<{ code?: string }>;
@@ -347,6 +373,7 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
             }
             if (!r || !clean(r) || !payload?.cart || codes.length) return fail('add', r);
             user.cartId = payload.cart.id;
+            user.total = payload.cart.subtotal ?? undefined;
             user.lines += 1;
           } else {
             const r = await gql(t.url, MY_CART, undefined, user.token).catch(() => undefined);

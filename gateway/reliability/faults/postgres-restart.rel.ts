@@ -95,11 +95,19 @@ describe('Postgres restart under checkout load (B4)', () => {
             { input: { lines: [{ variantId, quantity: 1 }] } },
             customer.token,
           );
-          const cartId = added.body.data?.addCartLines?.cart?.id as string | undefined;
-          const result = cartId
+          const cart = added.body.data?.addCartLines?.cart as
+            { id: string; subtotal: { amount: number; currencyCode: string } } | undefined;
+          const result = cart
             ? await t.gql(
                 CHECKOUT,
-                { input: { cartId, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } },
+                {
+                  input: {
+                    cartId: cart.id,
+                    shippingAddress: ADDRESS,
+                    idempotencyKey: randomUUID(),
+                    expectedTotal: cart.subtotal,
+                  },
+                },
                 customer.token,
               )
             : added;

@@ -483,7 +483,7 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
     await graph?.stop();
   });
 
-  it(`M1: ${RUNS} runs × ≤ ${MAX_STEPS} steps of concurrent cart/checkout/pay/cancel/capture/refund/admin changes → orders ≤ carts, charges = confirmed totals, 1 authorization per order, captured ≤ authorized, refunded ≤ captured, stock conserved`, async () => {
+  it(`MB1: ${RUNS} runs × ≤ ${MAX_STEPS} steps of concurrent cart/checkout/pay/cancel/capture/refund/admin changes → orders ≤ carts, charges = confirmed totals, 1 authorization per order, captured ≤ authorized, refunded ≤ captured, stock conserved`, async () => {
     console.log(`[money] seed ${SEED} (FUZZ_SEED=${SEED} replays this run)`);
     const started = Date.now();
     let runs = 0;
@@ -560,7 +560,7 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
     expect(tally.get('pay → payment') ?? 0).toBeGreaterThan(0);
   }, 180_000);
 
-  it('M2: each invariant check fails on a tampered ledger, order, stock, reservation and cart (the checks can fail)', async () => {
+  it('MB2: each invariant check fails on a tampered ledger, order, stock, reservation and cart (the checks can fail)', async () => {
     const { database } = graph;
     const customer = await registerCustomer(graph.url, 'm2');
     const [variant] = await createProduct(graph, [INITIAL[0]!]);

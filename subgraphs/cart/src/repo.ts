@@ -169,7 +169,9 @@ export function createCartQueries(db: Db) {
     /** True when the claim of a CHECKING_OUT cart is older than `ttlSeconds` (Postgres clock). */
     async isClaimStale(id: string, ttlSeconds: number): Promise<boolean> {
       const [row] = await db
-        .select({ stale: sql<boolean>`${carts.claimedAt} < now() - make_interval(secs => ${ttlSeconds})` })
+        .select({
+          stale: sql<boolean>`${carts.claimedAt} < now() - make_interval(secs => ${ttlSeconds})`,
+        })
         .from(carts)
         .where(eq(carts.id, id));
       return row?.stale === true;

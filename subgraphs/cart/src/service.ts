@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@shop/db';
 import { TOPICS, type NewEvent } from '@shop/events';
+import { isUnitPriceInRange } from '@shop/subgraph';
 import type { CartCache } from './cache';
 import type { ProductCatalog, VariantInfo } from './products';
 import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
@@ -513,6 +514,10 @@ export function createCartService(deps: CartServiceDeps) {
         }
         if (variant.stockOnHand <= 0) {
           return fail('OUT_OF_STOCK', `${variant.sku} is out of stock`, field);
+        }
+        // A price above the bound (a row from before it) would make cart totals unsafe integers.
+        if (!isUnitPriceInRange(variant.price.amount)) {
+          return fail('PRODUCT_UNAVAILABLE', `${variant.sku} cannot be sold at its price`, field);
         }
         currency ??= variant.price.currencyCode;
         if (variant.price.currencyCode !== currency) {

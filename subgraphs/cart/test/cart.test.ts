@@ -184,6 +184,10 @@ describe.each(testDatabaseTargets())('cart lines on $name', (target) => {
 
   it('should validate quantities, variants, availability and currency', async () => {
     const me = customer();
+    const overpriced = h.product.add({
+      sku: 'HUGE',
+      price: { amount: Number.MAX_SAFE_INTEGER, currencyCode: 'USD' },
+    });
     const cases: Array<[Record<string, unknown>, string, string[] | null]> = [
       [{ lines: [] }, 'INVALID_QUANTITY', ['input', 'lines']],
       [
@@ -224,6 +228,12 @@ describe.each(testDatabaseTargets())('cart lines on $name', (target) => {
       [
         { lines: [{ variantId: soldOut.id, quantity: 1 }] },
         'OUT_OF_STOCK',
+        ['input', 'lines', '0', 'variantId'],
+      ],
+      [
+        // Priced above the bound (a catalog row from before it): totals would be unsafe.
+        { lines: [{ variantId: overpriced.id, quantity: 2 }] },
+        'PRODUCT_UNAVAILABLE',
         ['input', 'lines', '0', 'variantId'],
       ],
       [

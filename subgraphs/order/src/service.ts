@@ -539,9 +539,13 @@ export function createOrderService(options: OrderServiceOptions) {
     const currencyCode = reserved[0]!.unitPrice.currencyCode;
     if (reserved.some((line) => line.unitPrice.currencyCode !== currencyCode)) {
       await releaseQuietly(orderId);
-      return checkoutFailure('CURRENCY_MISMATCH', 'The items are no longer priced in one currency', {
-        field: ['cartId'],
-      });
+      return checkoutFailure(
+        'CURRENCY_MISMATCH',
+        'The items are no longer priced in one currency',
+        {
+          field: ['cartId'],
+        },
+      );
     }
     // Bounds before any arithmetic is trusted: every unit price and the running total stay
     // within the documented maxima, so every sum below is an exact safe integer.
@@ -550,10 +554,14 @@ export function createOrderService(options: OrderServiceOptions) {
       const lineTotal = line.quantity * line.unitPrice.amount;
       if (line.unitPrice.amount > MAX_UNIT_PRICE_MINOR) {
         await releaseQuietly(orderId);
-        return checkoutFailure('AMOUNT_TOO_LARGE', 'An item is priced above the largest unit price', {
-          field: ['cartId'],
-          variantId: line.variantId,
-        });
+        return checkoutFailure(
+          'AMOUNT_TOO_LARGE',
+          'An item is priced above the largest unit price',
+          {
+            field: ['cartId'],
+            variantId: line.variantId,
+          },
+        );
       }
       subtotal += lineTotal;
       if (subtotal > MAX_ORDER_TOTAL_MINOR) {

@@ -257,8 +257,7 @@ export class FakeCatalog {
   currentTotal(cartId: string): StubMoney {
     const cart = this.carts.get(cartId);
     const amount = (cart?.lines ?? []).reduce(
-      (sum, line) =>
-        sum + line.quantity * (this.variants.get(line.variantId)?.price.amount ?? 0),
+      (sum, line) => sum + line.quantity * (this.variants.get(line.variantId)?.price.amount ?? 0),
       0,
     );
     return { amount, currencyCode: 'USD' };

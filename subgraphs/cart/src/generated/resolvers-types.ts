@@ -70,7 +70,10 @@ export type CartErrorCode =
   | 'INVALID_QUANTITY'
   /** The variant has no stock. */
   | 'OUT_OF_STOCK'
-  /** The variant's product is not published. */
+  /**
+   * The variant's product is not published, or the variant is priced above the largest unit price
+   * a checkout accepts.
+   */
   | 'PRODUCT_UNAVAILABLE'
   /** The variant does not exist (or is not in this cart). */
   | 'VARIANT_NOT_FOUND'
