@@ -103,8 +103,7 @@ export const ADDRESS = {
 };
 export const TEST_CARD = { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' };
 
-const CART_FIELDS = `cart { id status version subtotal { amount currencyCode } lines { variantId quantity unitPrice { amount currencyCode } } }
-  userErrors { code message }`;
+const CART_FIELDS = `cart { id subtotal { amount currencyCode } } userErrors { code message }`;
 
 export const OPERATIONS = {
   register: `mutation Register($input: RegisterInput!) {
