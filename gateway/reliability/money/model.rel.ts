@@ -55,7 +55,7 @@ const PRICES = [999, 1_999, 2_500, 4_500, 12_000];
 /** After a failure, shrinking (each attempt is a whole run) stops after this long. */
 const SHRINK_BUDGET_MS = 45_000;
 /** How long the run's events (cart conversion, stock commit/release, void/refund) may take. */
-const SETTLE_MS = 10_000;
+const SETTLE_MS = 15_000;
 
 // ---------------------------------------------------------------------------------------------
 // Operations
