@@ -267,15 +267,23 @@ export function createCartService(deps: CartServiceDeps) {
     }
   };
 
-  /** Runs a mutation transaction, retrying once when a concurrent first add created the cart. */
-  const mutate = async (fn: (tx: CartQueries) => Promise<CartResult>): Promise<CartResult> => {
+  /**
+   * Runs a transaction, retrying it once when it lost a race for the user's one ACTIVE cart
+   * (`carts_one_active_per_user`): a concurrent first add created a cart, or a released claim
+   * made one ACTIVE again. The retry sees the winner's committed cart.
+   */
+  const transactionRetryingActiveRace = async <T>(fn: (tx: CartQueries) => Promise<T>) => {
     try {
-      return await committed(await repo.transaction(fn));
+      return await repo.transaction(fn);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      return committed(await repo.transaction(fn));
+      return repo.transaction(fn);
     }
   };
+
+  /** Runs a mutation transaction (see {@link transactionRetryingActiveRace}). */
+  const mutate = async (fn: (tx: CartQueries) => Promise<CartResult>): Promise<CartResult> =>
+    committed(await transactionRetryingActiveRace(fn));
 
   /** Removes a line; an emptied cart forgets its currency. */
   const removeLine = async (caller: Caller, input: RemoveLineInput): Promise<CartResult> =>
@@ -411,52 +419,54 @@ export function createCartService(deps: CartServiceDeps) {
      */
     async releaseCheckoutClaim(cartId: string, orderId: string): Promise<boolean> {
       if (!isUuid(cartId)) return false;
-      const changed = await repo.transaction(async (tx): Promise<CartSnapshot[] | null> => {
-        const cart = await tx.lockCart(cartId);
-        if (!cart || cart.status !== 'CHECKING_OUT' || cart.orderId !== orderId) return null;
-        const released = { status: 'ACTIVE', orderId: null, claimedAt: null } as const;
-        const version = cart.version + 1;
-        const newer = cart.userId ? await tx.lockActiveCartForUser(cart.userId) : undefined;
-        if (!newer) {
-          await tx.updateCart(cart.id, { ...released, version });
-          await tx.appendEvents([event(cart, 'cart.checkout_released', version, { orderId })]);
-          return [(await tx.loadSnapshot(cart.id))!];
-        }
-        const plan = planMerge(
-          'MERGE',
-          { cart, lines: await tx.linesOf(cart.id) },
-          { cart: newer, lines: await tx.linesOf(newer.id) },
-        );
-        if (!plan.ok) {
-          console.warn(
-            `[cart] cart ${cart.id} released by order ${orderId} cannot take in the newer cart ${newer.id} (${plan.message}); it is parked as merged into it`,
+      const changed = await transactionRetryingActiveRace(
+        async (tx): Promise<CartSnapshot[] | null> => {
+          const cart = await tx.lockCart(cartId);
+          if (!cart || cart.status !== 'CHECKING_OUT' || cart.orderId !== orderId) return null;
+          const released = { status: 'ACTIVE', orderId: null, claimedAt: null } as const;
+          const version = cart.version + 1;
+          const newer = cart.userId ? await tx.lockActiveCartForUser(cart.userId) : undefined;
+          if (!newer) {
+            await tx.updateCart(cart.id, { ...released, version });
+            await tx.appendEvents([event(cart, 'cart.checkout_released', version, { orderId })]);
+            return [(await tx.loadSnapshot(cart.id))!];
+          }
+          const plan = planMerge(
+            'MERGE',
+            { cart, lines: await tx.linesOf(cart.id) },
+            { cart: newer, lines: await tx.linesOf(newer.id) },
           );
-          await tx.updateCart(cart.id, {
+          if (!plan.ok) {
+            console.warn(
+              `[cart] cart ${cart.id} released by order ${orderId} cannot take in the newer cart ${newer.id} (${plan.message}); it is parked as merged into it`,
+            );
+            await tx.updateCart(cart.id, {
+              status: 'MERGED',
+              mergedInto: newer.id,
+              orderId: null,
+              claimedAt: null,
+              version,
+            });
+            await tx.appendEvents([event(cart, 'cart.checkout_released', version, { orderId })]);
+            return [(await tx.loadSnapshot(cart.id))!];
+          }
+          // The newer cart leaves ACTIVE first: one ACTIVE cart per user.
+          const newerVersion = newer.version + 1;
+          await tx.updateCart(newer.id, {
             status: 'MERGED',
-            mergedInto: newer.id,
-            orderId: null,
-            claimedAt: null,
-            version,
+            mergedInto: cart.id,
+            version: newerVersion,
           });
-          await tx.appendEvents([event(cart, 'cart.checkout_released', version, { orderId })]);
-          return [(await tx.loadSnapshot(cart.id))!];
-        }
-        // The newer cart leaves ACTIVE first: one ACTIVE cart per user.
-        const newerVersion = newer.version + 1;
-        await tx.updateCart(newer.id, {
-          status: 'MERGED',
-          mergedInto: cart.id,
-          version: newerVersion,
-        });
-        for (const [lineId, quantity] of plan.updates) await tx.setLineQuantity(lineId, quantity);
-        await tx.insertLines(plan.inserts);
-        await tx.updateCart(cart.id, { ...released, version, currencyCode: plan.currencyCode });
-        await tx.appendEvents([
-          event(newer, 'cart.merged', newerVersion, { mergedInto: cart.id, strategy: 'MERGE' }),
-          event(cart, 'cart.checkout_released', version, { orderId, mergedCartId: newer.id }),
-        ]);
-        return [(await tx.loadSnapshot(cart.id))!, (await tx.loadSnapshot(newer.id))!];
-      });
+          for (const [lineId, quantity] of plan.updates) await tx.setLineQuantity(lineId, quantity);
+          await tx.insertLines(plan.inserts);
+          await tx.updateCart(cart.id, { ...released, version, currencyCode: plan.currencyCode });
+          await tx.appendEvents([
+            event(newer, 'cart.merged', newerVersion, { mergedInto: cart.id, strategy: 'MERGE' }),
+            event(cart, 'cart.checkout_released', version, { orderId, mergedCartId: newer.id }),
+          ]);
+          return [(await tx.loadSnapshot(cart.id))!, (await tx.loadSnapshot(newer.id))!];
+        },
+      );
       if (!changed) return false;
       deps.onCommit?.();
       await Promise.all(changed.map((snapshot) => cache.set(snapshot)));

@@ -135,6 +135,31 @@ describe.each(testDatabaseTargets())('checkout claims on $name', (target) => {
     expect(types.slice(-2)).toEqual(['cart.checkout_started', 'cart.checkout_released']);
   });
 
+  it('should end with one ACTIVE cart holding every line when a release races an add', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const me = customer();
+      const cart = await newCart(me);
+      const orderId = randomUUID();
+      await claim(me, cart.id, orderId);
+      const [released, added] = await Promise.all([
+        release(cart.id, orderId),
+        h.mutate(me, ADD, { lines: [{ variantId: tee.id, quantity: 1 }] }),
+      ]);
+      expect(released).toBe(true);
+      expect(added.userErrors).toEqual([]);
+      const active = await h.database.query<{ id: string }>(
+        `select id from cart.carts where user_id = $1 and status = 'ACTIVE'`,
+        [me.userId],
+      );
+      expect(active).toEqual([{ id: cart.id }]);
+      const lines = (await h.readCart(me))?.lines.map((line) => [line.variantId, line.quantity]);
+      expect(lines).toEqual([
+        [mug.id, 2],
+        [tee.id, 1],
+      ]);
+    }
+  });
+
   it(`should let a claim older than ${CHECKOUT_CLAIM_TTL_SECONDS} s be taken over, and only then`, async () => {
     const me = customer();
     const cart = await newCart(me);

@@ -443,7 +443,14 @@ export function createOrderService(options: OrderServiceOptions) {
    */
   async function placeOrder(userId: string, input: PlaceInput): Promise<CheckoutResponse> {
     const orderId = randomUUID();
-    const claim = await cart.claim(input.cartId, userId, orderId);
+    let claim: CartClaim | null;
+    try {
+      claim = await cart.claim(input.cartId, userId, orderId);
+    } catch (error) {
+      // The claim may have been taken before the call failed: give it back (a no-op otherwise).
+      await releaseClaimQuietly(input.cartId, orderId);
+      throw error;
+    }
     const notFound = checkoutFailure('CART_NOT_FOUND', 'Cart not found', { field: ['cartId'] });
     if (!claim) return notFound;
     if (!claim.claimed) return alreadyCheckedOut(claim.orderId);

@@ -213,6 +213,8 @@ export class FakeCatalog {
    * (or a cart subgraph that lost the claim) would: only the order database's backstop is left.
    */
   grantEveryClaim = false;
+  /** Take the claim, then fail the call (a response lost after the cart committed the claim). */
+  failAfterClaim = false;
 
   addVariant(
     input: Partial<Omit<StubVariant, 'price'>> & { price: number; stock: number },
@@ -271,6 +273,7 @@ export class FakeCatalog {
       return { cart: null, claimedByOrderId: cart.claimedBy };
     }
     cart.claimedBy = orderId;
+    if (this.failAfterClaim) throw new Error('connection reset after the claim');
     return { cart, claimedByOrderId: null };
   }
 

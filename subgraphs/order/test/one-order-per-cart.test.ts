@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
 import { testDatabaseTargets } from '@shop/testing';
-import { CHECKOUT_DETAILED, customer, startHarness, type Harness } from './harness';
+import { ADDRESS, CHECKOUT_DETAILED, customer, startHarness, type Harness } from './harness';
 
 /**
  * Issue 15 in the order subgraph: one cart gives at most one order whatever the idempotency
@@ -226,6 +226,31 @@ describe.each(testDatabaseTargets())('one order per cart, confirmed totals on $n
     }
     expect(h.catalog.reserveCalls.length).toBe(reservesBefore);
     expect(h.catalog.carts.get(cart.id)!.claimedBy).toBeNull();
+  });
+
+  it('should give the claim back when the claim call fails after the cart took it', async () => {
+    const alice = customer();
+    const variant = h.catalog.addVariant({ price: 300, stock: 5 });
+    const cart = h.catalog.addCart(alice.userId, [{ variant, quantity: 1 }]);
+    h.catalog.failAfterClaim = true;
+    try {
+      const failed = await h.call(alice, CHECKOUT_DETAILED, {
+        input: {
+          cartId: cart.id,
+          idempotencyKey: randomUUID(),
+          shippingAddress: ADDRESS,
+          expectedTotal: h.catalog.currentTotal(cart.id),
+        },
+      });
+      expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(failed.errors)).not.toContain('connection reset');
+    } finally {
+      h.catalog.failAfterClaim = false;
+    }
+    expect(h.catalog.carts.get(cart.id)!.claimedBy).toBeNull();
+    expect(variant.stock).toBe(5);
+    const placed = await detailed(alice, { cartId: cart.id });
+    expect(placed.order.status).toBe('PENDING_PAYMENT');
   });
 
   it('should give the claim back when stock is short, so the cart can be ordered later', async () => {

@@ -65,7 +65,7 @@ export type CheckoutErrorCode =
   | 'CART_ALREADY_CHECKED_OUT'
   /** The cart has no items. */
   | 'CART_EMPTY'
-  /** The cart does not exist, is not the caller's, or is no longer active. */
+  /** The cart does not exist, is not the caller's, or was merged into another cart. */
   | 'CART_NOT_FOUND'
   /** The items are not all priced in the cart's currency. */
   | 'CURRENCY_MISMATCH'
