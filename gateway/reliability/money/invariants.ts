@@ -21,8 +21,8 @@ export interface CheckoutAttempt {
 
 export interface RunScope {
   userIds: string[];
-  /** The run's own variants and the stock each was created with. */
-  variants: Array<{ id: string; initialStock: number }>;
+  /** The run's own variants, the stock each was created with and every unit price it was given. */
+  variants: Array<{ id: string; initialStock: number; prices: number[] }>;
   attempts: CheckoutAttempt[];
 }
 
@@ -31,6 +31,7 @@ interface OrderRow {
   user_id: string;
   cart_id: string;
   status: string;
+  subtotal_amount: string | number;
   total_amount: string | number;
   currency_code: string;
 }
@@ -49,7 +50,7 @@ const money = (amount: string | number, currencyCode: string) =>
 
 async function ordersOf(database: Database, scope: RunScope): Promise<OrderRow[]> {
   return database.query<OrderRow>(
-    `select id, user_id, cart_id, status, total_amount, currency_code from "order".orders
+    `select id, user_id, cart_id, status, subtotal_amount, total_amount, currency_code from "order".orders
       where user_id = any($1::text[]) order by created_at`,
     [scope.userIds],
   );
@@ -93,6 +94,8 @@ function paymentSums(ledger: LedgerRow[]) {
  * Invariants that hold at every instant, whatever is still in flight:
  * - at most one order per cart (orders ≤ carts checked out);
  * - every order was asked for, and its total is the total its customer confirmed;
+ * - every order line is priced at a price its variant had, and the lines add up to the subtotal
+ *   (a forged confirmed total cannot set the price);
  * - at most one successful authorization per order, equal to the order total;
  * - per payment: captured ≤ authorized, refunded ≤ captured;
  * - stock conserved per variant (see {@link stockViolations}).
@@ -132,6 +135,8 @@ export async function moneyViolations(database: Database, scope: RunScope): Prom
     }
   }
 
+  violations.push(...(await pricingViolations(database, scope, orders)));
+
   const totals = new Map(orders.map((o) => [o.id, money(o.total_amount, o.currency_code)]));
   const ledger = await ledgerOf(database, [...totals.keys()]);
   const authorizationsPerOrder = new Map<string, number>();
@@ -160,6 +165,41 @@ export async function moneyViolations(database: Database, scope: RunScope): Prom
   }
 
   violations.push(...(await stockViolations(database, scope)));
+  return violations;
+}
+
+async function pricingViolations(
+  database: Database,
+  scope: RunScope,
+  orders: OrderRow[],
+): Promise<string[]> {
+  const violations: string[] = [];
+  const lines = await database.query<{
+    order_id: string;
+    variant_id: string;
+    quantity: number;
+    unit_amount: string | number;
+  }>(
+    `select order_id, variant_id, quantity, unit_amount from "order".order_lines where order_id = any($1::uuid[])`,
+    [orders.map((o) => o.id)],
+  );
+  for (const order of orders) {
+    const own = lines.filter((l) => l.order_id === order.id);
+    const sum = own.reduce((total, l) => total + Number(l.quantity) * Number(l.unit_amount), 0);
+    if (sum !== Number(order.subtotal_amount)) {
+      violations.push(
+        `order ${order.id}: its lines add up to ${sum} but its subtotal is ${Number(order.subtotal_amount)}`,
+      );
+    }
+    for (const line of own) {
+      const prices = scope.variants.find((v) => v.id === line.variant_id)?.prices;
+      if (prices && !prices.includes(Number(line.unit_amount))) {
+        violations.push(
+          `order ${order.id} sells variant ${line.variant_id} at ${Number(line.unit_amount)}, a price it never had (${prices.join(', ')})`,
+        );
+      }
+    }
+  }
   return violations;
 }
 

@@ -32,7 +32,8 @@ import {
 // as `expectedTotal` at checkout (the cart's subtotal, or the total of a PRICE_CHANGED answer) —
 // depends on the interleaving. After each run the invariants of `invariants.ts` are read from the
 // subgraphs' tables: orders ≤ carts checked out, every order placed at the total its customer
-// confirmed, one successful authorization per order and equal to it, captured ≤ authorized,
+// confirmed (and at prices its variants had: a forged total sets no price), one successful
+// authorization per order and equal to it, captured ≤ authorized,
 // refunded ≤ captured, stock conserved per variant; once every checkout has answered and the
 // run's events are handled, no cart is left claimed and the stock and money of each order match
 // its status. Any top-level GraphQL error (a 500, INTERNAL_SERVER_ERROR) is a failure too.
@@ -65,12 +66,13 @@ type Key = 'new' | 'retry';
  * `order` counts back from the customer's latest known order (0 = the latest; capture and refund
  * count among the orders they paid). A `retry` resends the customer's previous checkout or payment
  * as it was (same key); `times` sends that many copies at once (each `new` one with its own key).
+ * `underpay` confirms 1 minor unit less than the customer was shown (a client forging the total).
  */
 type Op =
   | { kind: 'add'; user: number; variant: number; quantity: number }
   | { kind: 'setQuantity'; user: number; variant: number; quantity: number }
   | { kind: 'remove'; user: number; variant: number }
-  | { kind: 'checkout'; user: number; key: Key; times: number }
+  | { kind: 'checkout'; user: number; key: Key; times: number; underpay: boolean }
   | { kind: 'pay'; user: number; order: number; key: Key; times: number }
   | { kind: 'cancel'; user: number; order: number; by: 'customer' | 'admin' }
   | { kind: 'capture'; user: number; order: number; part: boolean }
@@ -87,7 +89,7 @@ function opLabel(op: Op): string {
     case 'remove':
       return `remove(u${op.user}, v${op.variant})`;
     case 'checkout':
-      return `checkout(u${op.user}, ${op.key} key)${op.times > 1 ? ` ×${op.times}` : ''}`;
+      return `checkout(u${op.user}, ${op.key} key${op.underpay && op.key === 'new' ? ', 1 below the shown total' : ''})${op.times > 1 ? ` ×${op.times}` : ''}`;
     case 'pay':
       return `pay(u${op.user}, order -${op.order}, ${op.key} key)${op.times > 1 ? ` ×${op.times}` : ''}`;
     case 'cancel':
@@ -108,6 +110,10 @@ const order = fc.nat({ max: 2 });
 const key = fc.constantFrom<Key>('new', 'retry');
 const times = fc.integer({ min: 1, max: 3 });
 const part = fc.boolean();
+const underpay = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(false) },
+  { weight: 1, arbitrary: fc.constant(true) },
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
@@ -128,7 +134,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), user, variant }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('checkout' as const), user, key, times }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('checkout' as const), user, key, times, underpay }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({ kind: fc.constant('pay' as const), user, order, key, times }),
@@ -189,6 +198,8 @@ interface CustomerView {
 interface Model {
   customers: CustomerView[];
   attempts: Map<string, CheckoutAttempt>;
+  /** Per variant: every unit price it was given (created with, or set by the admin). */
+  prices: number[][];
 }
 
 interface Shop {
@@ -247,6 +258,7 @@ function send(op: Op, model: Model, shop: Shop): Sent[] {
 
   if (op.kind === 'setPrice' || op.kind === 'setStock') {
     const target = shop.variants[op.variant]!;
+    if (op.kind === 'setPrice') model.prices[op.variant]!.push(op.amount);
     const input =
       op.kind === 'setPrice'
         ? { price: { amount: op.amount, currencyCode: CURRENCY } }
@@ -297,8 +309,9 @@ function send(op: Op, model: Model, shop: Shop): Sent[] {
         for (let i = 0; i < op.times; i++) inputs.push(view.lastCheckout);
       } else {
         const cart = view.cart;
-        const confirmed = view.shownTotal ?? cart?.subtotal;
-        if (!cart || !confirmed) return [];
+        const shown = view.shownTotal ?? cart?.subtotal;
+        if (!cart || !shown) return [];
+        const confirmed = op.underpay ? { ...shown, amount: Math.max(0, shown.amount - 1) } : shown;
         for (let i = 0; i < op.times; i++) {
           const input: Record<string, unknown> = {
             cartId: cart.id,
@@ -517,6 +530,7 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
         const model: Model = {
           customers: customers.map(() => ({ cart: null, shownTotal: null, orders: [] })),
           attempts: new Map(),
+          prices: variants.map((v) => [v.price.amount]),
         };
         // Every customer starts with one unit of v0 in the cart, so the first steps can check out.
         await new Step(
@@ -526,7 +540,11 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
 
         const scope: RunScope = {
           userIds: customers.map((c) => c.id),
-          variants: variants.map((v) => ({ id: v.id, initialStock: v.stock })),
+          variants: variants.map((v, i) => ({
+            id: v.id,
+            initialStock: v.stock,
+            prices: model.prices[i]!,
+          })),
           attempts: [...model.attempts.values()],
         };
         const violations = [
@@ -605,7 +623,9 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
     const paymentId = (paid.data?.payOrder.payment as { id: string }).id;
     const scope: RunScope = {
       userIds: [customer.id],
-      variants: [{ id: variant!.id, initialStock: variant!.stock }],
+      variants: [
+        { id: variant!.id, initialStock: variant!.stock, prices: [variant!.price.amount] },
+      ],
       attempts: [
         {
           userId: customer.id,
@@ -633,6 +653,10 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
       [order.id],
     );
     await database.query(
+      `update "order".order_lines set unit_amount = unit_amount + 1 where order_id = $1`,
+      [order.id],
+    );
+    await database.query(
       `update product.variants set stock_on_hand = stock_on_hand + 1 where id = $1`,
       [variant!.id],
     );
@@ -647,6 +671,8 @@ describe('money invariants under concurrent abuse (issue 15, model-based)', () =
     ];
     for (const expected of [
       /but the customer confirmed/,
+      /its lines add up to \d+ but its subtotal is \d+/,
+      /sells variant .* at \d+, a price it never had/,
       /authorized \d+ EUR for order .* of \d+ EUR/,
       /was authorized 2 times/,
       /captured \d+ > authorized/,
