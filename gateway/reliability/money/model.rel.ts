@@ -33,10 +33,9 @@ import {
 // depends on the interleaving. After each run the invariants of `invariants.ts` are read from the
 // subgraphs' tables: orders ≤ carts checked out, every order placed at the total its customer
 // confirmed (and at prices its variants had: a forged total sets no price), one successful
-// authorization per order and equal to it, captured ≤ authorized,
-// refunded ≤ captured, stock conserved per variant; once every checkout has answered and the
-// run's events are handled, no cart is left claimed and the stock and money of each order match
-// its status. Any top-level GraphQL error (a 500, INTERNAL_SERVER_ERROR) is a failure too.
+// authorization per order and equal to it, captured ≤ authorized, refunded ≤ captured, stock
+// conserved per variant; once every checkout has answered and the run's events are handled, no
+// cart is left claimed and the stock and money of each order match its status. Any top-level GraphQL error (a 500, INTERNAL_SERVER_ERROR) is a failure too.
 // Failures shrink to a short list of steps, printed with what each operation was answered, the
 // seed and the path: FUZZ_SEED=<n> replays a run, FUZZ_SEED=<n> FUZZ_PATH=<path> the shrunk one.
 
