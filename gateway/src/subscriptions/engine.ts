@@ -34,14 +34,7 @@ import {
   type Shape,
 } from './canonical';
 import { ClientSubscription } from './client-subscription';
-import {
-  getOperationAST,
-  getVariableValues,
-  GraphQLError,
-  Kind,
-  parse,
-  validate,
-} from './graphql';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
 import { TurnQueue } from './turns';
 import { toWebSocketUrl, UpstreamSocket } from './upstream';

@@ -447,7 +447,7 @@ export function createCartService(deps: CartServiceDeps) {
             { cart: newer, lines: await tx.linesOf(newer.id) },
           );
           if (!plan.ok) {
-            console.warn(
+            log.warn(
               `[cart] cart ${cart.id} released by order ${orderId} cannot take in the newer cart ${newer.id} (${plan.message}); it is parked as merged into it`,
             );
             await tx.updateCart(cart.id, {
