@@ -8,7 +8,10 @@ import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
 import { startGateway } from './gateway';
 import { isWorkerPrimary, superviseWorkers } from './workers';
-import { log } from '@shop/log';
+import { log, logUncaughtErrors } from '@shop/log';
+
+// Uncaught errors are logged redacted (never Node's dump of the whole error object).
+logUncaughtErrors();
 
 // The gateway alone, in front of subgraphs running as their own processes; with
 // GATEWAY_WORKERS > 1 this process only supervises that many gateway processes (workers.ts).

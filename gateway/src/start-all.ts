@@ -3,7 +3,10 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { startEmbeddedGraph } from './embedded';
 import { loadEmbeddedEnv } from './env';
-import { log } from '@shop/log';
+import { log, logUncaughtErrors } from '@shop/log';
+
+// Uncaught errors are logged redacted (never Node's dump of the whole error object).
+logUncaughtErrors();
 
 // `pnpm start`: the whole graph in one process on embedded defaults.
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing"): one provider for

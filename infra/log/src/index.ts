@@ -71,3 +71,17 @@ function logParts(level: LogLevel, parts: unknown[]): void {
 export function printDevCredential(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+/**
+ * Logs an uncaught exception or unhandled rejection through the redacting logger, then exits 1.
+ * Node's default prints the whole error object (a drizzle error's SQL parameters, a pg error's
+ * `detail`, …) to stderr. Called once by each process's entry point (`main.ts`, `start-all.ts`).
+ */
+export function logUncaughtErrors(): void {
+  const fail = (what: string) => (error: unknown) => {
+    log.error(`[process] ${what}; exiting`, error);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fail('uncaught exception'));
+  process.on('unhandledRejection', fail('unhandled rejection'));
+}

@@ -64,6 +64,7 @@ export const TEMPLATE_DEPENDENCIES = {
     '@shop/config': 'workspace:*',
     '@shop/db': 'workspace:*',
     '@shop/http': 'workspace:*',
+    '@shop/log': 'workspace:*',
     '@shop/subgraph': 'workspace:*',
     'drizzle-orm': 'catalog:',
     graphql: 'catalog:',
@@ -548,9 +549,13 @@ import { fileURLToPath } from 'node:url';
 import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
 import { createDatabase } from '@shop/db';
 import { onShutdownSignal } from '@shop/http';
+import { log, logUncaughtErrors, printDevCredential } from '@shop/log';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { ${constant}_SUBGRAPH, prepare${pascal}Database, start${pascal}Subgraph } from './index';
+
+// Uncaught errors are logged redacted (never Node's dump of the whole error object).
+logUncaughtErrors();
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: '${name}' });
@@ -579,10 +584,10 @@ const subgraph = await start${pascal}Subgraph({
   port: env.PORT,
   host: env.HOST,
 });
-console.log(\`[${name}] subgraph ready at \${subgraph.url} (\${database.kind})\`);
+log.info(\`[${name}] subgraph ready at \${subgraph.url} (\${database.kind})\`);
 if (devToken) {
-  console.log('[${name}] GATEWAY_JWKS_URL is unset: ephemeral gateway key. ADMIN internal token');
-  console.log(\`[${name}] (expires in 60 s): Authorization: Bearer \${devToken}\`);
+  log.info('[${name}] GATEWAY_JWKS_URL is unset: ephemeral gateway key. ADMIN internal token');
+  printDevCredential(\`[${name}] (expires in 60 s): Authorization: Bearer \${devToken}\`);
 }
 
 onShutdownSignal(async () => {

@@ -8,7 +8,10 @@ import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
 import { env } from './env';
 import { CART_SUBGRAPH, prepareCartDatabase, startCartSubgraph } from './index';
-import { log, printDevCredential } from '@shop/log';
+import { log, logUncaughtErrors, printDevCredential } from '@shop/log';
+
+// Uncaught errors are logged redacted (never Node's dump of the whole error object).
+logUncaughtErrors();
 
 // Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
 initTelemetry({ serviceName: 'cart' });
