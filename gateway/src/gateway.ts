@@ -253,6 +253,16 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/** The `sub` claim of a JWT, unverified (for tokens the user subgraph just issued). */
+function tokenSubject(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    return typeof payload?.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const unauthenticated = (message: string, reason: string) =>
   new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
@@ -457,11 +467,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authDirectivePlugin<GatewayContext>(authRules),
       // Once every check above passed, before execution: password fields counted (429) and
       // at most one per operation (400); a successful sign-in resets its own count.
-      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, async (accessToken) => {
-        // Just issued by the user subgraph for an active account: verify it now (the client's
-        // next request then hits the verification cache) and mark its account active.
-        const verified = await verify(accessToken);
-        if (verified.ok && verified.payload.sub) accountStatus?.markActive(verified.payload.sub);
+      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, (accessToken) => {
+        // Just issued by the user subgraph (this response came from it) for an account that is
+        // active: no status call on the client's next request. Clients' tokens are verified as
+        // always; this only reads the subject.
+        const subject = tokenSubject(accessToken);
+        if (subject) accountStatus?.markActive(subject);
       }),
       // After the limits and `@auth` (so their refusals still apply), before execution.
       ...(responseCache && publicFields
