@@ -8,7 +8,7 @@ import {
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
@@ -54,11 +54,13 @@ import {
   limitsPlugin,
   SupergraphListSizes,
   SupergraphPasswordFields,
+  executedPasswordFields,
   passwordFieldsPlugin,
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
 import { EntityCache } from './entity-cache';
+import { getOperationAST } from './limits/graphql';
 import { PlanExecutor } from './execution/plan-executor';
 import {
   registerEntityCacheMetrics,
@@ -366,7 +368,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const entityCache =
     responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+  /** The API schema served (for the early password-attempt check of the rate limits). */
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
+    apiSchema = served;
     try {
       planExecutor?.reload(coreSupergraphSdl);
     } catch (error) {
@@ -446,7 +451,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limits =
     requestLimits === false
       ? undefined
-      : createRequestLimits({ ...requestLimits, ...(limitsStore ? { store: limitsStore } : {}) });
+      : createRequestLimits({
+          ...requestLimits,
+          ...(limitsStore ? { store: limitsStore } : {}),
+          // Early 429 for repeats of refused sign-ins, before Apollo runs (request-limits.ts).
+          passwordAttemptsOf: (document, variables, operationName) => {
+            const operation = apiSchema && getOperationAST(document, operationName);
+            if (!apiSchema || !operation) return [];
+            const result = executedPasswordFields({
+              schema: apiSchema,
+              document,
+              operation,
+              variables,
+              rules: passwordFields.current,
+            });
+            if (!result.ok) return [];
+            return result.fields.map(({ field, email, rule }) => ({
+              field,
+              email,
+              createsAccount: rule.createsAccount,
+            }));
+          },
+        });
   const persisted = createPersistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -622,6 +648,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           ip: clientIp,
           userId: identity?.userId ?? null,
           document: query,
+          variables,
+          operationName,
         });
         if (limited && !limited.ok) {
           return {

@@ -16,6 +16,7 @@ export const {
   Kind,
   getArgumentValues,
   getDirectiveValues,
+  getOperationAST,
   getVariableValues,
   parse,
 } = graphql;
