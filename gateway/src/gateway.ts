@@ -8,7 +8,7 @@ import {
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
@@ -56,12 +56,14 @@ import {
   SupergraphInputBounds,
   SupergraphListSizes,
   SupergraphPasswordFields,
+  executedPasswordFields,
   passwordFieldsPlugin,
   type InputLimits,
   type OperationLimits,
   type RequestLimitsOptions,
 } from './limits';
 import { EntityCache } from './entity-cache';
+import { getOperationAST } from './limits/graphql';
 import { PlanExecutor } from './execution/plan-executor';
 import {
   registerEntityCacheMetrics,
@@ -261,6 +263,16 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
+/** The `sub` claim of a JWT, unverified (for tokens the user subgraph just issued). */
+function tokenSubject(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    return typeof payload?.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const unauthenticated = (message: string, reason: string) =>
   new GraphQLError(message, {
     extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
@@ -381,7 +393,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const entityCache =
     responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+  /** The API schema served (for the early password-attempt check of the rate limits). */
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
+    apiSchema = served;
     try {
       planExecutor?.reload(coreSupergraphSdl);
     } catch (error) {
@@ -463,7 +478,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limits =
     requestLimits === false
       ? undefined
-      : createRequestLimits({ ...requestLimits, ...(limitsStore ? { store: limitsStore } : {}) });
+      : createRequestLimits({
+          ...requestLimits,
+          ...(limitsStore ? { store: limitsStore } : {}),
+          // Early 429 for repeats of refused sign-ins, before Apollo runs (request-limits.ts).
+          passwordAttemptsOf: (document, variables, operationName) => {
+            const operation = apiSchema && getOperationAST(document, operationName);
+            if (!apiSchema || !operation) return [];
+            const result = executedPasswordFields({
+              schema: apiSchema,
+              document,
+              operation,
+              variables,
+              rules: passwordFields.current,
+            });
+            if (!result.ok) return [];
+            return result.fields.map(({ field, email, rule }) => ({
+              field,
+              email,
+              createsAccount: rule.createsAccount,
+            }));
+          },
+        });
   const persisted = createPersistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -491,11 +527,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       authDirectivePlugin<GatewayContext>(authRules),
       // Once every check above passed, before execution: password fields counted (429) and
       // at most one per operation (400); a successful sign-in resets its own count.
-      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, async (accessToken) => {
-        // Just issued by the user subgraph for an active account: verify it now (the client's
-        // next request then hits the verification cache) and mark its account active.
-        const verified = await verify(accessToken);
-        if (verified.ok && verified.payload.sub) accountStatus?.markActive(verified.payload.sub);
+      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, (accessToken) => {
+        // Just issued by the user subgraph (this response came from it) for an account that is
+        // active: no status call on the client's next request. Clients' tokens are verified as
+        // always; this only reads the subject.
+        const subject = tokenSubject(accessToken);
+        if (subject) accountStatus?.markActive(subject);
       }),
       // After the limits and `@auth` (so their refusals still apply), before execution.
       ...(responseCache && publicFields
@@ -643,11 +680,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // per-IP / per-user / login limits as an HTTP request, in the same store.
       ...(limits
         ? {
-            rateLimit: async ({ ip, identity, query }) => {
+            rateLimit: async ({ ip, identity, query, variables, operationName }) => {
               const limited = await limits.checkRequestLimits({
                 ip,
                 userId: identity?.userId ?? null,
                 document: query,
+                variables,
+                operationName,
               });
               if (limited.ok) return undefined;
               return {

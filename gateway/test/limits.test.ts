@@ -240,6 +240,31 @@ describe('rate limits', () => {
     expect(Math.max(...keys.map((key) => key.length))).toBeLessThan(200);
   });
 
+  it('answers repeats of a refused sign-in in checkRequestLimits, before Apollo', async () => {
+    let asked = 0;
+    const limits = createRequestLimits({
+      loginPerIpEmail: { points: 2, durationMs: 60_000 },
+      passwordAttemptsOf: () => {
+        asked += 1;
+        return [{ field: 'login', email: 'a@x.io', createsAccount: false }];
+      },
+    });
+    const document = 'mutation { login(input: { email: "a@x.io", password: "p" }) }';
+    const attempt = [{ field: 'login', email: 'a@x.io', createsAccount: false }];
+    // Nothing refused yet: the document is not even inspected.
+    expect(await limits.checkRequestLimits({ ip: '5', document })).toEqual({ ok: true });
+    expect(asked).toBe(0);
+    expect(await limits.checkPasswordAttempts('5', [...attempt, ...attempt])).toEqual({ ok: true });
+    expect(await limits.checkPasswordAttempts('5', attempt)).toMatchObject({ status: 429 });
+    expect(await limits.checkRequestLimits({ ip: '5', document })).toMatchObject({
+      ok: false,
+      status: 429,
+      code: 'RATE_LIMITED',
+    });
+    // Another IP is not affected.
+    expect(await limits.checkRequestLimits({ ip: '6', document })).toEqual({ ok: true });
+  });
+
   it('bounds account creation per IP across emails', async () => {
     const limits = createRequestLimits({
       accountCreationPerIp: { points: 3, durationMs: 60_000 },

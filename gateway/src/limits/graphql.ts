@@ -17,6 +17,7 @@ export const {
   getArgumentValues,
   getDirectiveValues,
   getNamedType,
+  getOperationAST,
   getVariableValues,
   isInputObjectType,
   isListType,

@@ -226,8 +226,8 @@ export function apolloLimitOptions(options: { production: boolean; maxTokens?: n
 export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?: string }>(
   rules: { readonly current: PasswordFieldRules },
   limits: RequestLimits | undefined,
-  /** Told each access token a password field just issued (the gateway primes caches). */
-  signedIn?: (accessToken: string) => Promise<void>,
+  /** Told each access token a password field just issued (the gateway primes a cache). */
+  signedIn?: (accessToken: string) => void,
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
@@ -283,7 +283,7 @@ export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?:
               .passwordAttemptSucceeded(ip, executed.field, executed.email)
               .catch(() => undefined);
           }
-          await signedIn?.(token).catch(() => undefined);
+          signedIn?.(token);
         },
       };
     },

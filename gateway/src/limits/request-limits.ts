@@ -26,6 +26,17 @@ export interface RequestLimitsOptions {
    * registration answers `EMAIL_TAKEN`, so this bounds how fast one address can probe emails.
    */
   accountCreationPerIp?: LimitRule | false;
+  /**
+   * The password fields a (not yet validated) document would execute — wired by the gateway to
+   * `executedPasswordFields` over the served API schema. Only used to refuse early, before
+   * Apollo runs, requests whose email or IP this process already refused (429) and whose window
+   * has not ended; the real counting stays in `checkPasswordAttempts`.
+   */
+  passwordAttemptsOf?: (
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+  ) => PasswordAttempt[];
   /** Token limit when the document arrives as text. Default 5,000. */
   maxTokens?: number;
   /** Shared store (e.g. `createRedisStore`); default one memory store per limiter. */
@@ -44,6 +55,8 @@ export interface RequestLimitInput {
   userId?: string | null | undefined;
   /** The query text or parsed document (for the token limit). */
   document?: string | DocumentNode | null | undefined;
+  variables?: Record<string, unknown> | undefined;
+  operationName?: string | undefined;
 }
 
 /** One password field an operation is about to execute (see password-fields.ts). */
@@ -82,6 +95,14 @@ export interface RequestLimits {
 }
 
 const MINUTE = 60_000;
+
+/** The counter keys one password attempt from `ip` counts against. */
+const keysOf = (ip: string, attempt: PasswordAttempt) => ({
+  ipEmail:
+    attempt.email === undefined ? undefined : `${attempt.field}|${ip}|${emailKey(attempt.email)}`,
+  ip: `${attempt.field}|${ip}`,
+  creation: attempt.createsAccount ? `creation|${ip}` : undefined,
+});
 
 /**
  * An email as a counter key: itself, or its SHA-256 when longer than any real address (254
@@ -125,6 +146,11 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
   );
   const maxTokens = options.maxTokens ?? DEFAULT_LIMITS.maxTokens;
 
+  /**
+   * Password-budget keys this process refused, until their window ends (bounded): lets
+   * `checkRequestLimits` answer a repeat 429 before Apollo parses, validates and logs it.
+   */
+  const refusedUntil = new Map<string, number>();
   const consume = async (
     limiter: RateLimiter | undefined,
     key: string,
@@ -142,6 +168,15 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
       retryAfterSeconds: result.retryAfterSeconds,
     };
   };
+  /** `consume` for a password budget: a refusal is remembered until its window ends. */
+  const consumePassword = async (limiter: RateLimiter | undefined, key: string, points: number) => {
+    const result = await consume(limiter, key, points, 'sign-in attempts');
+    if (result && !result.ok && result.status === 429) {
+      if (refusedUntil.size >= 10_000) refusedUntil.clear();
+      refusedUntil.set(key, Date.now() + result.retryAfterSeconds * 1000);
+    }
+    return result;
+  };
   /** Adds one to `counts[key]`. */
   const tally = (counts: Map<string, number>, key: string) =>
     counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -151,47 +186,74 @@ export function createRequestLimits(options: RequestLimitsOptions = {}): Request
       return (await consume(newOperationsPerIp, ip, 1, 'new operations')) ?? { ok: true };
     },
     async passwordAttemptSucceeded(ip, field, email) {
-      await passwordPerIpEmail?.reset(`${field}|${ip}|${emailKey(email)}`);
+      const key = `${field}|${ip}|${emailKey(email)}`;
+      refusedUntil.delete(key);
+      await passwordPerIpEmail?.reset(key);
     },
     async checkPasswordAttempts(ip, attempts) {
       const byIpEmail = new Map<string, number>();
       const byIp = new Map<string, number>();
       let creations = 0;
       for (const attempt of attempts) {
-        if (attempt.email !== undefined) {
-          tally(byIpEmail, `${attempt.field}|${ip}|${emailKey(attempt.email)}`);
-        }
-        tally(byIp, `${attempt.field}|${ip}`);
-        if (attempt.createsAccount) creations += 1;
+        const keys = keysOf(ip, attempt);
+        if (keys.ipEmail) tally(byIpEmail, keys.ipEmail);
+        tally(byIp, keys.ip);
+        if (keys.creation) creations += 1;
       }
       for (const [key, count] of byIpEmail) {
-        const result = await consume(passwordPerIpEmail, key, count, 'sign-in attempts');
+        const result = await consumePassword(passwordPerIpEmail, key, count);
         if (result) return result;
       }
       for (const [key, count] of byIp) {
-        const result = await consume(passwordPerIp, key, count, 'sign-in attempts');
+        const result = await consumePassword(passwordPerIp, key, count);
         if (result) return result;
       }
       return (
-        (await consume(accountCreationPerIp, ip, creations, 'account registrations')) ?? {
-          ok: true,
-        }
+        (await consumePassword(accountCreationPerIp, `creation|${ip}`, creations)) ?? { ok: true }
       );
     },
     async checkRequestLimits(input) {
+      let document: DocumentNode | undefined;
       if (typeof input.document === 'string') {
         const parsed = parseWithLimit(input.document, maxTokens);
         if (!parsed.ok && parsed.code === 'TOO_MANY_TOKENS') {
           return { ok: false, status: 400, code: 'TOO_MANY_TOKENS', message: parsed.message };
         }
         // Other syntax errors: Apollo answers them (GRAPHQL_PARSE_FAILED); nothing executes.
+        document = parsed.ok ? parsed.document : undefined;
+      } else {
+        document = input.document ?? undefined;
       }
-      return (
+      const rejected =
         (await consume(perIp, input.ip, 1, 'requests')) ??
-        (input.userId ? await consume(perUser, input.userId, 1, 'requests') : undefined) ?? {
-          ok: true,
+        (input.userId ? await consume(perUser, input.userId, 1, 'requests') : undefined);
+      if (rejected) return rejected;
+      if (refusedUntil.size === 0 || !document || !options.passwordAttemptsOf) return { ok: true };
+      const now = Date.now();
+      for (const attempt of options.passwordAttemptsOf(
+        document,
+        input.variables,
+        input.operationName,
+      )) {
+        const keys = keysOf(input.ip, attempt);
+        for (const key of [keys.ipEmail, keys.ip, keys.creation]) {
+          const until = key ? refusedUntil.get(key) : undefined;
+          if (until === undefined) continue;
+          if (until <= now) {
+            refusedUntil.delete(key!);
+            continue;
+          }
+          const retryAfterSeconds = Math.max(1, Math.ceil((until - now) / 1000));
+          return {
+            ok: false,
+            status: 429,
+            code: 'RATE_LIMITED',
+            message: `Too many sign-in attempts; retry in ${retryAfterSeconds} s`,
+            retryAfterSeconds,
+          };
         }
-      );
+      }
+      return { ok: true };
     },
   };
 }
@@ -218,12 +280,19 @@ export function createLimitsIntercept(options: LimitsInterceptOptions) {
     // A batch counts as one request per operation (Apollo then rejects batches anyway).
     const requests = Array.isArray(body) ? (body as unknown[]) : [body];
     for (const request of requests.slice(0, 100)) {
-      const { query } =
-        request && typeof request === 'object' ? (request as { query?: unknown }) : {};
+      const { query, variables, operationName } =
+        request && typeof request === 'object'
+          ? (request as { query?: unknown; variables?: unknown; operationName?: unknown })
+          : {};
       const result = await options.limits.checkRequestLimits({
         ip,
         userId,
         document: typeof query === 'string' ? query : undefined,
+        variables:
+          variables && typeof variables === 'object'
+            ? (variables as Record<string, unknown>)
+            : undefined,
+        operationName: typeof operationName === 'string' ? operationName : undefined,
       });
       if (result.ok) continue;
       if (result.status === 429) res.setHeader('retry-after', String(result.retryAfterSeconds));

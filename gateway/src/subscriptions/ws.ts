@@ -35,6 +35,7 @@ export type RateLimitCheck = (request: {
   identity: Identity | null;
   query: string;
   variables?: Record<string, unknown> | undefined;
+  operationName?: string | undefined;
 }) => Promise<{ message: string; code: string; retryAfterSeconds?: number } | undefined>;
 
 export interface GraphqlWsOptions {
@@ -177,6 +178,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           identity: connection.identity,
           query: payload.query,
           variables,
+          operationName: payload.operationName ?? undefined,
         });
         if (limited) {
           const { message, code, ...extensions } = limited;
