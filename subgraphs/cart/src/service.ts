@@ -421,8 +421,8 @@ export function createCartService(deps: CartServiceDeps) {
     /**
      * Gives back the claim `orderId` holds on a cart after its checkout failed (stock, price
      * change, an error): the cart is ACTIVE again. If the user started a newer ACTIVE cart
-     * meanwhile, its lines are merged into this one (the MERGE strategy of sign-in) and it
-     * becomes MERGED, so the cart id the client holds stays the one to retry; when they cannot be
+     * meanwhile, its lines are merged into this one (quantities of the same variant add up, to at
+     * most {@link MAX_LINE_QUANTITY}) and it becomes MERGED, so the cart id the client holds stays the one to retry; when they cannot be
      * merged (another currency, too many lines), the newer cart stays active and this one is
      * parked as MERGED into it. False when `orderId` does not hold the claim (released already,
      * taken over, or converted: the order exists).
@@ -441,10 +441,12 @@ export function createCartService(deps: CartServiceDeps) {
             await tx.appendEvents([event(cart, 'cart.checkout_released', version, { orderId })]);
             return [(await tx.loadSnapshot(cart.id))!];
           }
+          // The newer cart holds only what was added during the checkout: quantities add up.
           const plan = planMerge(
             'MERGE',
             { cart, lines: await tx.linesOf(cart.id) },
             { cart: newer, lines: await tx.linesOf(newer.id) },
+            'added',
           );
           if (!plan.ok) {
             log.warn(
@@ -931,6 +933,7 @@ export function planMerge(
   strategy: MergeStrategy,
   target: { cart: CartRow; lines: CartLineRow[] },
   source: { cart: CartRow; lines: CartLineRow[] },
+  quantities: 'larger' | 'added' = 'larger',
 ): MergePlan {
   const { cart: own, lines: ownLines } = target;
   const { cart: guest, lines: guestLines } = source;
@@ -973,7 +976,11 @@ export function planMerge(
   for (const line of guestLines) {
     const mine = byVariant.get(line.variantId);
     if (mine) {
-      if (line.quantity > mine.quantity) updates.push([mine.id, line.quantity]);
+      const quantity =
+        quantities === 'added'
+          ? Math.min(mine.quantity + line.quantity, MAX_LINE_QUANTITY)
+          : line.quantity;
+      if (quantity > mine.quantity) updates.push([mine.id, quantity]);
     } else {
       position += 1;
       inserts.push(copy(line, position));

@@ -95,11 +95,17 @@ describe.each(testDatabaseTargets())('checkout claims on $name', (target) => {
     // The claimed cart is not the user's active cart any more.
     expect(await h.readCart(me)).toBeNull();
 
-    const added = await h.mutate(me, ADD, { lines: [{ variantId: tee.id, quantity: 1 }] });
+    // One more mug (the claimed cart has 2) and a new tee, while the checkout runs.
+    const added = await h.mutate(me, ADD, {
+      lines: [
+        { variantId: mug.id, quantity: 1 },
+        { variantId: tee.id, quantity: 1 },
+      ],
+    });
     expect(added.userErrors).toEqual([]);
     const newer = added.cart!;
     expect(newer.id).not.toBe(cart.id);
-    expect(newer.lines.map((line) => line.variantId)).toEqual([tee.id]);
+    expect(newer.lines.map((line) => line.variantId)).toEqual([mug.id, tee.id]);
     expect((await rowOf(cart.id))?.status).toBe('CHECKING_OUT');
 
     // Only the claiming order may release.
@@ -115,8 +121,9 @@ describe.each(testDatabaseTargets())('checkout claims on $name', (target) => {
     });
     const active = await h.readCart(me);
     expect(active?.id).toBe(cart.id);
+    // Quantities added during the checkout add up (2 + 1), nothing the customer added is lost.
     expect(active?.lines.map((line) => [line.variantId, line.quantity])).toEqual([
-      [mug.id, 2],
+      [mug.id, 3],
       [tee.id, 1],
     ]);
     // The released cart can be claimed again by the next checkout.
