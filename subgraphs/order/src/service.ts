@@ -258,6 +258,10 @@ const orderFailure = (code: OrderErrorCode, message: string, field?: string[]): 
 
 const NOT_FOUND = orderFailure('ORDER_NOT_FOUND', 'Order not found', ['orderId']);
 
+/** How long a checkout waits for a concurrent checkout of the same cart to settle, and how often it looks. */
+const CLAIM_WAIT_MS = 3_000;
+const CLAIM_POLL_MS = 50;
+
 const alreadyCheckedOut = (orderId: string | null): CheckoutResponse =>
   checkoutFailure('CART_ALREADY_CHECKED_OUT', 'This cart was already checked out', {
     field: ['cartId'],
@@ -444,14 +448,7 @@ export function createOrderService(options: OrderServiceOptions) {
    */
   async function placeOrder(userId: string, input: PlaceInput): Promise<CheckoutResponse> {
     const orderId = randomUUID();
-    let claim: CartClaim | null;
-    try {
-      claim = await cart.claim(input.cartId, userId, orderId);
-    } catch (error) {
-      // The claim may have been taken before the call failed: give it back (a no-op otherwise).
-      await releaseClaimQuietly(input.cartId, orderId);
-      throw error;
-    }
+    const claim = await claimWhenSettled(input.cartId, userId, orderId);
     const notFound = checkoutFailure('CART_NOT_FOUND', 'Cart not found', { field: ['cartId'] });
     if (!claim) return notFound;
     if (!claim.claimed) return alreadyCheckedOut(claim.orderId);
@@ -470,6 +467,33 @@ export function createOrderService(options: OrderServiceOptions) {
       response.orderId !== null || response.userErrors[0]?.code === 'CART_ALREADY_CHECKED_OUT';
     if (!keepClaim) await releaseClaimQuietly(claim.cart.id, orderId);
     return response;
+  }
+
+  /**
+   * Claims the cart for `orderId`. While another checkout holds the claim and its order does not
+   * exist yet, waits for that checkout to settle (up to {@link CLAIM_WAIT_MS}): if it fails, its
+   * claim is released and this checkout takes the cart; if it places its order, the answer names
+   * an order that exists. Only a checkout still running after the wait is named before its order.
+   */
+  async function claimWhenSettled(
+    cartId: string,
+    userId: string,
+    orderId: string,
+  ): Promise<CartClaim | null> {
+    const deadline = Date.now() + CLAIM_WAIT_MS;
+    for (;;) {
+      let claim: CartClaim | null;
+      try {
+        claim = await cart.claim(cartId, userId, orderId);
+      } catch (error) {
+        // The claim may have been taken before the call failed: give it back (a no-op otherwise).
+        await releaseClaimQuietly(cartId, orderId);
+        throw error;
+      }
+      if (!claim || claim.claimed || !isUuid(claim.orderId)) return claim;
+      if (Date.now() >= deadline || (await repo.findOrder(claim.orderId))) return claim;
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    }
   }
 
   const releaseClaimQuietly = async (cartId: string, orderId: string) => {

@@ -57,6 +57,27 @@ describe.each(testDatabaseTargets())('one order per cart, confirmed totals on $n
     expect(later.userErrors[0]).toMatchObject({ code: 'CART_ALREADY_CHECKED_OUT', orderId });
   });
 
+  it('should name no order that is never placed: concurrent checkouts of a repriced cart all get PRICE_CHANGED', async () => {
+    const alice = customer();
+    const mug = h.catalog.addVariant({ price: 11_990, stock: 10 });
+    const cart = h.catalog.addCart(alice.userId, [{ variant: mug, quantity: 1, unitPrice: 1_199 }]);
+    const shown = { amount: 1_199, currencyCode: 'USD' };
+
+    const payloads = await Promise.all(
+      Array.from({ length: 3 }, () => detailed(alice, { cartId: cart.id, expectedTotal: shown })),
+    );
+
+    // Each waited for the checkout holding the claim to settle, then took the cart itself.
+    for (const payload of payloads) {
+      expect(payload.order).toBeNull();
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ code: 'PRICE_CHANGED', orderId: null }),
+      ]);
+    }
+    expect(await ordersOfCart(cart.id)).toEqual([]);
+    expect(mug.stock).toBe(10);
+  });
+
   it('should keep one order per cart in the database even when every claim is granted (taken-over claims), releasing the losers’ stock', async () => {
     const alice = customer();
     const variant = h.catalog.addVariant({ price: 700, stock: 40 });
