@@ -29,15 +29,14 @@ import {
 // and the canonical form, not the rate limiter (F3c tests that one).
 
 /**
- * /healthz while the flood runs. The issue asks for p99 < 50 ms; the box these bounds were set
- * on is shared by several suites (load average 12–40, this process getting ~¼ of a core), where
- * /healthz alone had p99 42–235 ms. Measured there with the fix: p50 9–85 ms, p99 170–830 ms
- * (the process is CPU-starved, not blocked: no stall over one subscribe's work, no GC pause
- * over 61 ms); without it: p50 4 s, p99 28 s. So: p50 < 50 ms + the box's own p99 (measured
- * just before the flood), and p99 < 2 s.
+ * /healthz while the flood runs: the issue's bound, p99 < 50 ms, on top of the box's own /healthz
+ * p99 measured just before the flood (so a box shared with other suites does not fail it, and
+ * the flood may add at most 50 ms). In CI's run: quiet p99 13.9 ms, during the flood p50 1.9 ms
+ * and p99 17.4 ms; on a box at load average 12–40 p99 was 170–830 ms with /healthz alone at
+ * 42–235 ms. Without the fix: p50 4 s, p99 28 s.
  */
 const HEALTH_P50_MS = 50;
-const HEALTH_P99_MS = 2_000;
+const HEALTH_P99_MS = 50;
 /** A products query from another client during the flood (measured 240–740 ms; 4.9 s before). */
 const PRODUCTS_P99_MS = 1_000;
 /**
@@ -176,7 +175,7 @@ describe('subscription flood (issue 15, finding 3)', () => {
     await attack?.stop();
   });
 
-  it('F3a: 100 anonymous sockets × 25 variants of one cartUpdated + multipart, then dropped: 4429 past 50 sockets, one upstream subscription and hydration, each result in its own shape, /healthz p50 < 50 ms (+ the box) and p99 < 2 s, products < 1 s, everything released, retained memory < 25 MB', async () => {
+  it('F3a: 100 anonymous sockets × 25 variants of one cartUpdated + multipart, then dropped: 4429 past 50 sockets, one upstream subscription and hydration, each result in its own shape, /healthz p50 and p99 < 50 ms (+ the box's own p99), products < 1 s, everything released, retained memory < 25 MB', async () => {
     const engine = attack.graph.gateway.subscriptions!;
     const cap = DEFAULT_SUBSCRIPTION_LIMITS.maxConnectionsPerIp;
     // Warm-up (first plan, first upstream socket, JIT), then the baseline.
@@ -302,7 +301,7 @@ describe('subscription flood (issue 15, finding 3)', () => {
     console.log('[F3a]', JSON.stringify(summary));
 
     expect(summary.healthP50).toBeLessThan(HEALTH_P50_MS + summary.quietHealthP99);
-    expect(summary.healthP99).toBeLessThan(HEALTH_P99_MS);
+    expect(summary.healthP99).toBeLessThan(HEALTH_P99_MS + summary.quietHealthP99);
     expect(summary.healthFailures).toBe(0);
     expect(summary.productsP99).toBeLessThan(PRODUCTS_P99_MS);
     expect(summary.accepted).toBe(cap);
