@@ -175,7 +175,7 @@ describe('subscription flood (issue 15, finding 3)', () => {
     await attack?.stop();
   });
 
-  it('F3a: 100 anonymous sockets × 25 variants of one cartUpdated + multipart, then dropped: 4429 past 50 sockets, one upstream subscription and hydration, each result in its own shape, /healthz p50 and p99 < 50 ms (+ the box's own p99), products < 1 s, everything released, retained memory < 25 MB', async () => {
+  it('F3a: 100 anonymous sockets × 25 variants of one cartUpdated + multipart, then dropped: 4429 past 50 sockets, one upstream subscription and hydration, each result in its own shape, /healthz p50 and p99 < 50 ms (+ the box own p99), products < 1 s, everything released, retained memory < 25 MB', async () => {
     const engine = attack.graph.gateway.subscriptions!;
     const cap = DEFAULT_SUBSCRIPTION_LIMITS.maxConnectionsPerIp;
     // Warm-up (first plan, first upstream socket, JIT), then the baseline.
