@@ -208,7 +208,7 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
         };
       },
     );
-    // One scarce variant everybody wants (stock 12, 5 on PGlite: sold out within the run, so the oversell
+    // One scarce variant everybody wants (stock 8, 5 on PGlite: sold out within the run, so the oversell
     // checks run under real contention) and plenty of others.
     const variants = await db.query<{ id: string; stock: number }>(
       'select id, stock_on_hand as stock from product.variants where stock_on_hand >= 50 order by id limit 6',
@@ -222,7 +222,7 @@ describe('load with an error budget (SECURITY.md §6 E)', () => {
       { input: DEMO_ACCOUNTS.admin },
     );
     const adminToken = (admin.json?.data as { login: { accessToken: string } }).login.accessToken;
-    const initialStock = t.target === 'postgres' ? 12 : 5;
+    const initialStock = t.target === 'postgres' ? 8 : 5;
     const set = await gql(
       t.url,
       'mutation($id: ID!, $input: UpdateVariantInput!) { updateVariant(id: $id, input: $input) { variant { stockOnHand } userErrors { code } } }',
