@@ -5,7 +5,15 @@ import { readCommittedSupergraph } from '@shop/schema';
 import { callSubgraph, postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import type { TestGraph } from '../../e2e/harness';
 import { startGateway, type RunningGateway } from '../../src/gateway';
-import { LOGIN, LOGIN_BUDGET, ME, REFRESH, startAuthGraph } from './graph';
+import {
+  LOGIN,
+  LOGIN_BUDGET,
+  ME,
+  REFRESH,
+  login,
+  startAuthGraph,
+  userMutations as userMutationsOf,
+} from './graph';
 
 /**
  * C4 (password hashing), C5 (brute force, scaled down), C6 (refresh rotation): SECURITY.md
@@ -59,17 +67,7 @@ describe('accounts: hashing, brute force, refresh rotation (C4, C5, C6)', () => 
     await t?.stop();
   });
 
-  /** Mutations the user subgraph executed so far (each login = one password verification). */
-  const userMutations = async () =>
-    (await t.graph.subgraphs.user!.metrics.operations.get()).values
-      .filter((value) => value.labels.operation_type === 'mutation')
-      .reduce((sum, value) => sum + value.value, 0);
-
-  const login = (url: string, email: string, password: string) =>
-    postGraphQL<{ login: { accessToken: string | null; refreshToken: string | null } }>(url, {
-      query: LOGIN,
-      variables: { input: { email, password } },
-    });
+  const userMutations = () => userMutationsOf(t);
 
   it('C4: stored hash is argon2id with m ≥ 19456, t ≥ 2, p ≥ 1; verification p99 bounded', async () => {
     const customer = await t.newCustomer();

@@ -1,3 +1,4 @@
+import { postGraphQL } from '@shop/testing';
 import { startTestGraph, type TestGraph } from '../../e2e/harness';
 
 /** Sign-in attempts one IP may make for one email per window (scaled down from 10 per 15 min). */
@@ -25,3 +26,18 @@ export function startAuthGraph(): Promise<TestGraph> {
 export const LOGIN = `mutation Login($input: LoginInput!) { login(input: $input) { accessToken refreshToken userErrors { code } } }`;
 export const REFRESH = `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken userErrors { code } } }`;
 export const ME = `query Me { me { id email roles } }`;
+
+/** Mutations `graph`'s user subgraph executed so far (each login/register = one argon2 hash). */
+export async function userMutations(graph: TestGraph): Promise<number> {
+  return (await graph.graph.subgraphs.user!.metrics.operations.get()).values
+    .filter((value) => value.labels.operation_type === 'mutation')
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
+/** One `login` with `email` and `password` at the gateway `url`. */
+export function login(url: string, email: string, password: string) {
+  return postGraphQL<{ login: { accessToken: string | null; refreshToken: string | null } }>(url, {
+    query: LOGIN,
+    variables: { input: { email, password } },
+  });
+}

@@ -6,7 +6,15 @@ import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { subgraphRequests, type TestGraph } from '../../e2e/harness';
 import { startGateway, type RunningGateway } from '../../src/gateway';
-import { LOGIN, LOGIN_BUDGET, ME, REFRESH, startAuthGraph } from './graph';
+import {
+  LOGIN,
+  LOGIN_BUDGET,
+  ME,
+  REFRESH,
+  login,
+  startAuthGraph,
+  userMutations as userMutationsOf,
+} from './graph';
 
 /**
  * Issue 15, finding 5 (login limit bypass, register) and finding 7's "a validly signed token for
@@ -67,17 +75,7 @@ describe('login and account limits, inactive accounts (issue 15: 5, 7)', () => {
     await t?.stop();
   });
 
-  /** Mutations the user subgraph executed so far (each login/register = one argon2 hash). */
-  const userMutations = async () =>
-    (await t.graph.subgraphs.user!.metrics.operations.get()).values
-      .filter((value) => value.labels.operation_type === 'mutation')
-      .reduce((sum, value) => sum + value.value, 0);
-
-  const login = (url: string, email: string, password: string) =>
-    postGraphQL<{ login: { accessToken: string | null; refreshToken: string | null } }>(url, {
-      query: LOGIN,
-      variables: { input: { email, password } },
-    });
+  const userMutations = () => userMutationsOf(t);
 
   /** Spends `email`'s IP + email budget at the main gateway with wrong passwords. */
   const exhaust = async (email: string) => {
