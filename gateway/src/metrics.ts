@@ -49,7 +49,7 @@ export function registerUsageMetrics(metrics: HttpMetrics, usage: UsageReporter)
 }
 
 /** Counters and gauges on `metrics`' registry whose values are read at scrape time. */
-function scrapeTimeMetrics(metrics: HttpMetrics) {
+export function scrapeTimeMetrics(metrics: HttpMetrics) {
   const registers = [metrics.registry];
   const labelNames = ['service'] as const;
   const labels = { service: metrics.service };

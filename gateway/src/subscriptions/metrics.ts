@@ -1,5 +1,5 @@
 import type { HttpMetrics } from '@shop/http';
-import { Counter, Gauge } from 'prom-client';
+import { scrapeTimeMetrics } from '../metrics';
 import type { ConnectionsPerIp } from './connections';
 import type { FederatedSubscriptionEngine } from './engine';
 
@@ -9,29 +9,12 @@ export function registerSubscriptionMetrics(
   engine: FederatedSubscriptionEngine,
   connections: ConnectionsPerIp,
 ): void {
-  const registers = [metrics.registry];
-  const labelNames = ['service'] as const;
-  const labels = { service: metrics.service };
-  new Counter({
-    name: 'shopgraph_subscription_connections_refused_total',
-    help: 'graphql-ws sockets (closed 4429) and multipart streams (429) refused: client IP at its connection cap',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      this.inc(labels, connections.refused);
-    },
-  });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.set(labels, read());
-      },
-    });
+  const { counter, gauge } = scrapeTimeMetrics(metrics);
+  counter(
+    'shopgraph_subscription_connections_refused_total',
+    'graphql-ws sockets (closed 4429) and multipart streams (429) refused: client IP at its connection cap',
+    () => connections.refused,
+  );
   gauge(
     'shopgraph_subscriptions_active',
     'Client subscriptions served',
