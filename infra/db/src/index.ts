@@ -470,3 +470,4 @@ export function pgCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+export { withTransaction } from './transaction';
