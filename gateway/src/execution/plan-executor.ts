@@ -15,7 +15,7 @@
  *   selection objects walked through getters;
  * - representations built and results merged by small loops without per-fetch spans or
  *   trace nodes (usage reporting to Apollo Studio is not used here).
- * gateway/e2e/plan-executor.e2e.ts checks that both executors answer alike.
+ * apps/embedded/e2e/plan-executor.e2e.ts checks that both executors answer alike.
  */
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';

@@ -147,7 +147,7 @@ reference it by id.
 
 - Alone: \`pnpm --filter ${packageName} dev\` (PGlite in \`.data/${name}\` unless
   \`DATABASE_URL\` is set; prints an ADMIN internal token when \`GATEWAY_JWKS_URL\` is unset).
-- With the whole graph: \`pnpm start\` (gateway/src/embedded.ts starts it on port ${options.port}).
+- With the whole graph: \`pnpm start\` (apps/embedded/src/embedded.ts starts it on port ${options.port}).
 - Tests: \`pnpm --filter ${packageName} test\` (PGlite, plus Postgres when \`DATABASE_URL\` is set).
 
 ## Environment

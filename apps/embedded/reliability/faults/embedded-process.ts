@@ -8,7 +8,7 @@ import { freePort } from '@shop/testing';
 import { childEnv, SHARED_DATABASE_URL, SHARED_REDIS_URL } from './env';
 
 /**
- * `pnpm start` as a REAL child process: `gateway/src/start-all.ts` under Node with the tsx
+ * `pnpm start` as a REAL child process: `apps/embedded/src/main.ts` under Node with the tsx
  * loader (the pid is Node itself, so signals reach the server), on embedded defaults plus a free
  * gateway port, random subgraph ports, a scratch database on `DATABASE_URL` (PGlite in a temp
  * folder when unset or asked for) and `REDIS_URL` when set. Its whole stdout and stderr are kept.
@@ -47,7 +47,7 @@ export async function startEmbeddedProcess(
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-embedded-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'gateway/src/start-all.ts'],
+    ['--import', 'tsx', 'apps/embedded/src/main.ts'],
     {
       cwd: REPO_DIR,
       env: childEnv({

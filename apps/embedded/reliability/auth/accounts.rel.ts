@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommittedSupergraph } from '@shop/schema';
 import { callSubgraph, postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import type { TestGraph } from '../../e2e/harness';
-import { startGateway, type RunningGateway } from '../../src/gateway';
+import { startGateway, type RunningGateway } from '@shop/gateway';
 import {
   LOGIN,
   LOGIN_BUDGET,

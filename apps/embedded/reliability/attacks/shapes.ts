@@ -7,7 +7,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { readCommittedSupergraph } from '@shop/schema';
-import { DEFAULT_LIMITS } from '../../src/limits';
+import { DEFAULT_LIMITS } from '@shop/gateway/limits';
 import { graphql } from './graphql';
 
 /** The HTTP layer's default body limit (infra/http: `maxBodyBytes` default 1 MiB). */

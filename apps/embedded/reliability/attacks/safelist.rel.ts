@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperations } from '@shop/schema';
-import type { RunningGateway } from '../../src/gateway';
+import type { RunningGateway } from '@shop/gateway';
 import {
   raw,
   startAttackGraph,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readCommittedSupergraph } from '@shop/schema';
 import { postGraphQL } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/gateway';
+import { startGateway, type RunningGateway } from '@shop/gateway';
 import { placeOrder, startTestGraph, type TestGraph } from './harness';
 
 // The plan executor (gateway/src/execution, our gateway's default) must answer exactly as

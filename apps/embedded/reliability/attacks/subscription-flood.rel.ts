@@ -3,9 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommittedSupergraph } from '@shop/schema';
-import { startGateway, type RunningGateway } from '../../src/gateway';
-import { createRedisRateLimitStore, type RedisRateLimitStore } from '../../src/limits';
-import { DEFAULT_SUBSCRIPTION_LIMITS } from '../../src/subscriptions';
+import { startGateway, type RunningGateway } from '@shop/gateway';
+import { createRedisRateLimitStore, type RedisRateLimitStore } from '@shop/gateway/limits';
+import { DEFAULT_SUBSCRIPTION_LIMITS } from '@shop/gateway/subscriptions';
 import type { AttackerCommand, AttackerReport } from './subscription-attacker';
 import { ATTACKER, openSocket, send, variant, type Received } from './subscription-clients';
 import {

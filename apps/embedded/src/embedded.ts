@@ -17,10 +17,13 @@ import { readCommittedSupergraph } from '@shop/schema';
 import { createSearchIndex } from '@shop/search';
 import type { RunningSubgraph } from '@shop/subgraph';
 import { prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
-import { startGateway, type RunningGateway } from './gateway';
-import type { RequestLimitsOptions } from './limits';
-import type { GatewayPersistedQueryOptions } from './persisted';
-import type { SubscriptionLimits } from './subscriptions';
+import {
+  startGateway,
+  type GatewayPersistedQueryOptions,
+  type RequestLimitsOptions,
+  type RunningGateway,
+  type SubscriptionLimits,
+} from '@shop/gateway';
 import { log } from '@shop/log';
 
 export interface EmbeddedGraphOptions {

@@ -6,7 +6,7 @@ import { startEmbeddedProcess, type EmbeddedProcess } from './embedded-process';
 
 /**
  * Shutdown of `pnpm start` (issue 15, finding 7): the embedded graph as a real child process
- * (gateway/src/start-all.ts, `REDIS_URL` set when the suite has one) gets SIGTERM.
+ * (apps/embedded/src/main.ts, `REDIS_URL` set when the suite has one) gets SIGTERM.
  *
  * - Idle on PGlite (after a few requests, keep-alive connections open): exits in < 2 s, code 0
  *   (`onShutdownSignal` exits 0 once every step stopped; 143 would be a signal death, which we

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeOperation, DEFAULT_LIMITS, parseWithLimit } from '../../src/limits';
-import type { RunningGateway } from '../../src/gateway';
+import { analyzeOperation, DEFAULT_LIMITS, parseWithLimit } from '@shop/gateway/limits';
+import type { RunningGateway } from '@shop/gateway';
 import {
   apiSchema,
   costQuery,

@@ -13,7 +13,7 @@ import { postgresControl } from './postgres-control';
  * ~2 s while 5 writers check out through the gateway, then comes back. The graph runs on a
  * private cluster (startPrivatePostgres) so other suites are not disturbed.
  *
- * Compared with gateway/e2e/faults.e2e.ts (one `pg_ctl restart -m fast`, 3 workers, checks "no
+ * Compared with apps/embedded/e2e/faults.e2e.ts (one `pg_ctl restart -m fast`, 3 workers, checks "no
  * lost acknowledged order" and that checkout works again): this adds `-m immediate`, an
  * observable down window (stop and start are separate), the error codes of failed operations,
  * every subgraph's `/readyz` while down and after, the time to the first good checkout after

@@ -19,8 +19,8 @@ import { loadSigningKey, mintInternalToken, type SigningKey } from '@shop/auth';
 import { createScratchDatabase } from '@shop/db';
 import { readCommittedSupergraph } from '@shop/schema';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../../src/embedded';
-import { startGateway, type GatewayLimitOptions, type RunningGateway } from '../../src/gateway';
-import type { GatewayPersistedQueryOptions } from '../../src/persisted';
+import { startGateway, type GatewayLimitOptions, type RunningGateway } from '@shop/gateway';
+import type { GatewayPersistedQueryOptions } from '@shop/gateway';
 
 export type Target = 'pglite' | 'postgres';
 

@@ -56,7 +56,7 @@ const checkout = (
   );
 
 describe('faults', () => {
-  // Postgres restarts mid-checkout: gateway/reliability/faults/postgres-restart.rel.ts (B4).
+  // Postgres restarts mid-checkout: apps/embedded/reliability/faults/postgres-restart.rel.ts (B4).
   it('should lose no event and duplicate no effect across a 30 s Kafka broker outage', async () => {
     const mock: KafkaMock = await startKafkaMock(1);
     cleanups.push(() => mock.stop());

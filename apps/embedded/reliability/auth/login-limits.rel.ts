@@ -5,7 +5,7 @@ import { readCommittedSupergraph } from '@shop/schema';
 import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { subgraphRequests, type TestGraph } from '../../e2e/harness';
-import { startGateway, type RunningGateway } from '../../src/gateway';
+import { startGateway, type RunningGateway } from '@shop/gateway';
 import {
   LOGIN,
   LOGIN_BUDGET,
