@@ -27,7 +27,7 @@ export default defineConfig({
       },
       {
         test: {
-          // SECURITY.md §6 (A, B, C, E): attacks, faults, auth and load with an error budget,
+          // docs/SECURITY.md §6 (A, B, C, E): attacks, faults, auth and load with an error budget,
           // each bounded in time and sending traffic to 127.0.0.1 only. `pnpm reliability`.
           name: 'reliability',
           include: ['apps/embedded/reliability/**/*.rel.ts'],

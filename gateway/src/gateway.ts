@@ -135,7 +135,7 @@ export interface GatewayOptions {
   /**
    * Persisted queries: `apq` (default; bounded in-memory APQ cache), `safelist` (only the
    * operations of `schema/operations` run; anything else gets 400 before any subgraph call) or
-   * `off`. See gateway/README.md.
+   * `off`. See README.md § Persisted queries.
    */
   persistedQueries?: GatewayPersistedQueryOptions;
   /**
@@ -167,7 +167,7 @@ export interface GatewayUsageOptions {
   random?: () => number;
 }
 
-/** Request limits (SECURITY.md §1): static operation checks and rate limits. */
+/** Request limits (docs/SECURITY.md §1): static operation checks and rate limits. */
 export interface GatewayLimitOptions {
   /** Depth, aliases, directives, root fields, selections, tokens, cost. */
   operations?: Partial<OperationLimits>;
@@ -551,7 +551,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A client sends the same access token with every request: its ES256 signature is verified
   // once and the result reused for at most 30 s (never past `exp`) — verification was ~5 % of
   // the gateway's CPU on the order history page (bench/gateway/profile.md). A key removed from
-  // the user subgraph's JWKS stops verifying within 5 min (SECURITY.md C3): the JWKS is kept
+  // the user subgraph's JWKS stops verifying within 5 min (docs/SECURITY.md C3): the JWKS is kept
   // 4.5 min, plus at most 30 s of cached results; an unknown `kid` refetches at most every 30 s.
   const verify = withVerificationCache(
     createVerifier({

@@ -11,7 +11,7 @@ import {
 /**
  * Nullability at subgraph boundaries (schema/README.md; rules and reasoning in
  * `src/nonnull-audit.ts`): the committed supergraph must have no non-null field where one
- * subgraph's failure would null another subgraph's data. Runtime demonstration: SECURITY.md §6 B3,
+ * subgraph's failure would null another subgraph's data. Runtime demonstration: docs/SECURITY.md §6 B3,
  * `apps/embedded/reliability/faults/nonnull-audit.rel.ts`.
  */
 

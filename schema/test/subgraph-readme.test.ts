@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SUBGRAPHS } from '../src/index';
 
 /**
- * Keeps every `subgraphs/<name>/README.md` true to its code (subgraphs/CONVENTIONS.md: "what it
+ * Keeps every `subgraphs/<name>/README.md` true to its code (docs/CONVENTIONS.md: "what it
  * owns, events in/out, env table"): the env table lists exactly the variables of `src/env.ts`,
  * "Events out" names every event type the subgraph writes to its outbox, "Events in" names every
  * topic, consumer group and event type it consumes, every table of its migrations is named, and
@@ -43,7 +43,7 @@ function section(markdown: string, title: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-/** Event type prefix → key of `TOPICS` the type travels on (schema/README.md, features.md §6.7). */
+/** Event type prefix → key of `TOPICS` the type travels on (schema/README.md, docs/DOMAIN.md §7). */
 const TOPIC_OF_PREFIX: Record<string, string> = {
   user: 'user',
   product: 'catalog',

@@ -12,7 +12,7 @@ import {
   type TestGraph,
 } from './harness';
 
-// SECURITY.md §6 A8 through the whole graph in safelist mode: only operations registered in
+// docs/SECURITY.md §6 A8 through the whole graph in safelist mode: only operations registered in
 // schema/operations run. Unknown text / unknown hash → 400 before any subgraph is called;
 // a registered operation (by hash or by its exact text) → 200 with real data.
 type Body = {

@@ -5,7 +5,7 @@ import { graphTargets, placeOrder, startTestGraph, type TestGraph } from './harn
 import { PAY, TEST_CARD } from './operations';
 
 // The SQL an operation costs in each subgraph must not depend on how many entities it returns
-// (subgraphs/CONVENTIONS.md): a customer's order history with items, product names, payments
+// (docs/CONVENTIONS.md): a customer's order history with items, product names, payments
 // and the customer costs the same number of queries per subgraph for 2 orders as for 50.
 
 const FEW = 2;

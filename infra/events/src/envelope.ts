@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
-/** The Kafka topics of the event catalogue (DOMAIN.md §6.7); the log bus uses the same names. */
+/** The Kafka topics of the event catalogue (docs/DOMAIN.md §7); the log bus uses the same names. */
 export const TOPICS = {
   user: 'user.events.v1',
   catalog: 'catalog.events.v1',
@@ -24,7 +24,7 @@ export interface EventActor {
 }
 
 /**
- * The CloudEvents-like envelope of every domain event (DOMAIN.md §6.7). `subject` is the
+ * The CloudEvents-like envelope of every domain event (docs/DOMAIN.md §7). `subject` is the
  * aggregate id and the partition key; `sequence` is the aggregate version, so consumers can
  * detect gaps and drop stale events.
  */

@@ -69,7 +69,7 @@ export type VariantPatch = Partial<
   Pick<Variant, 'name' | 'priceAmount' | 'currency' | 'stockOnHand' | 'attributes' | 'updatedAt'>
 >;
 
-/** Catalog event types (topic `catalog.events.v1`, key = productId; DOMAIN.md §6.7). */
+/** Catalog event types (topic `catalog.events.v1`, key = productId; docs/DOMAIN.md §7). */
 export type CatalogEventType =
   | 'product.created'
   | 'product.updated'

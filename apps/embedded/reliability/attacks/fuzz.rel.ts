@@ -15,7 +15,7 @@ import {
   type GraphQLBody,
 } from './support';
 
-// SECURITY.md §6 A10 (random-bytes fuzz) and A11 (schema-driven fuzz with a differential check).
+// docs/SECURITY.md §6 A10 (random-bytes fuzz) and A11 (schema-driven fuzz with a differential check).
 // Neither has an unprotected counterpart: their pass criteria (no 5xx, process alive, well-formed
 // answers, same data as the subgraph) are robustness/correctness properties that a stock gateway
 // may satisfy too, so "fails when unprotected" is not meaningful for them.
@@ -110,7 +110,7 @@ function fuzzBodies(): fc.Arbitrary<FuzzBody> {
     .map(({ contentType, preflight, payload }) => ({ contentType, preflight, ...payload }));
 }
 
-describe('fuzzing the gateway (SECURITY.md §6 A10, A11)', () => {
+describe('fuzzing the gateway (docs/SECURITY.md §6 A10, A11)', () => {
   let t: AttackGraph;
 
   beforeAll(async () => {

@@ -34,7 +34,7 @@ import {
   type StockGateway,
 } from './support';
 
-// SECURITY.md §6 A1–A7, A9: each check is one function run against our gateway (must hold) and
+// docs/SECURITY.md §6 A1–A7, A9: each check is one function run against our gateway (must hold) and
 // against an UNPROTECTED stock Apollo gateway over the same subgraphs (must NOT hold), so every
 // test proves the protection rather than just an outcome. Bounds carry ~2–3× headroom over the
 // design's numbers (measured on a quiet 2-core box) because CI shares the machine.
@@ -149,7 +149,7 @@ async function attack(t: AttackGraph, url: string, shapes: Shape[], rounds: numb
 const rejectsSafely = (r: AttackReport) =>
   r.wrong.length === 0 && r.subgraphRequests === 0 && r.fiveXX === 0 && r.p99 < ATTACK_P99_MS;
 
-describe('attacks on the gateway (SECURITY.md §6 A)', () => {
+describe('attacks on the gateway (docs/SECURITY.md §6 A)', () => {
   let t: AttackGraph;
   let stock: StockGateway;
   let defaults: RunningGateway;

@@ -13,7 +13,7 @@ import {
   type RawResponse,
 } from './support';
 
-// SECURITY.md §6 E1–E2: load at a FIXED OPEN-LOOP rate with an error budget, on Postgres
+// docs/SECURITY.md §6 E1–E2: load at a FIXED OPEN-LOOP rate with an error budget, on Postgres
 // (DATABASE_URL, as in CI; PGlite when unset). The whole graph (gateway + 7 subgraphs) and the
 // load generator share this process on a 2-core box that other suites also use, so:
 // - each run lasts 15 s, not the design's 60 s (CI must stay under 20 min in total);
@@ -108,7 +108,7 @@ async function openLoop(options: {
 /** A GraphQL answer is good when HTTP 200 and no `errors`. */
 const clean = (r: RawResponse) => r.status === 200 && !r.json?.errors?.length && !!r.json?.data;
 
-describe('load with an error budget (SECURITY.md §6 E)', () => {
+describe('load with an error budget (docs/SECURITY.md §6 E)', () => {
   let t: AttackGraph;
   let slugs: string[];
   let maxRps: number;

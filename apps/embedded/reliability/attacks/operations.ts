@@ -1,5 +1,5 @@
 /**
- * Random VALID operations from the API schema of the committed supergraph (SECURITY.md §6 A11),
+ * Random VALID operations from the API schema of the committed supergraph (docs/SECURITY.md §6 A11),
  * drawn with fast-check: a random Query root field, arguments filled with valid values (real ids
  * and slugs from the seeded catalog where an id is expected), 1–3 fields per selection set and
  * depth ≤ 5. Each operation records whether every field it selects is resolved by the product

@@ -51,7 +51,7 @@ describe('A8: persisted-query safelist', () => {
   });
 
   /**
-   * The safelist criterion of SECURITY.md A8: unknown operation text → 400, unknown hash → 400
+   * The safelist criterion of docs/SECURITY.md A8: unknown operation text → 400, unknown hash → 400
    * (both before any subgraph is called), known hash → 200 with data.
    */
   async function safelistHolds(url: string) {

@@ -1,8 +1,8 @@
 /**
- * Malicious request shapes of SECURITY.md §1.6, adapted to this schema (Category.children and
+ * Malicious request shapes of docs/SECURITY.md §1.6, adapted to this schema (Category.children and
  * Variant.product → Product.variants give the recursion and list fan-out), plus "just over" and
  * "just under" shapes for OUR configured limits (gateway/src/limits/analyze.ts DEFAULT_LIMITS and
- * the HTTP layer's 1 MiB body limit) — not SECURITY.md's suggested numbers.
+ * the HTTP layer's 1 MiB body limit) — not docs/SECURITY.md's suggested numbers.
  */
 import type { GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
@@ -13,7 +13,7 @@ import { graphql } from './graphql';
 /** The HTTP layer's default body limit (infra/http: `maxBodyBytes` default 1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Error codes an attack may be refused with (SECURITY.md §6 A1, plus our limit codes). */
+/** Error codes an attack may be refused with (docs/SECURITY.md §6 A1, plus our limit codes). */
 export const REJECTION_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -1,5 +1,5 @@
 /**
- * Shared harness of the attack and load suites (SECURITY.md §6 A and E): the protected graph,
+ * Shared harness of the attack and load suites (docs/SECURITY.md §6 A and E): the protected graph,
  * extra gateways over the same subgraphs, a deliberately UNPROTECTED stock Apollo gateway over
  * the same subgraphs (to show each protection is what makes a test pass), subgraph request
  * counting, raw HTTP helpers (streamed bodies, odd content types), a health prober and latency

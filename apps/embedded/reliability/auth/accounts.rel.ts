@@ -16,7 +16,7 @@ import {
 } from './graph';
 
 /**
- * C4 (password hashing), C5 (brute force, scaled down), C6 (refresh rotation): SECURITY.md
+ * C4 (password hashing), C5 (brute force, scaled down), C6 (refresh rotation): docs/SECURITY.md
  * §2.2, §2.3, §6 C. One graph for the file.
  */
 
@@ -114,7 +114,7 @@ describe('accounts: hashing, brute force, refresh rotation (C4, C5, C6)', () => 
     console.log('[C4] wrong-password login at the user subgraph, ms', stats);
     // A real memory-hard hash costs time (a plain comparison would take < 2 ms) …
     expect(stats.p50).toBeGreaterThan(5);
-    // … but stays bounded. Design: verify ≤ 50 ms p99 (SECURITY.md C4); this measures a whole
+    // … but stays bounded. Design: verify ≤ 50 ms p99 (docs/SECURITY.md C4); this measures a whole
     // login call (HTTP + PGlite lookup + verify) on a shared 2-core box, hence the headroom.
     expect(stats.p50).toBeLessThan(150);
     expect(stats.p99).toBeLessThan(500);

@@ -14,7 +14,7 @@ import {
 } from '@shop/auth';
 
 /**
- * C2/C3 (SECURITY.md §6): the gateway verifies access tokens against the user subgraph's JWKS
+ * C2/C3 (docs/SECURITY.md §6): the gateway verifies access tokens against the user subgraph's JWKS
  * URL (`startGateway` → `createVerifier({ keys: new URL(…/.well-known/jwks.json) })`, jose
  * `createRemoteJWKSet`). These tests drive that same verifier against a JWKS server the test
  * controls. The gateway itself uses the defaults (30 s cooldown, 10 min cache max age); the

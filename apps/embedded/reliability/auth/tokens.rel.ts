@@ -28,7 +28,7 @@ import type { TestGraph } from '../../e2e/harness';
 import { ME, startAuthGraph } from './graph';
 
 /**
- * C1 (token matrix at the gateway), C7 (header spoofing), C8 (gateway bypass): SECURITY.md §2,
+ * C1 (token matrix at the gateway), C7 (header spoofing), C8 (gateway bypass): docs/SECURITY.md §2,
  * §6 C. One graph for the file.
  */
 
@@ -195,7 +195,7 @@ describe('tokens at the gateway and the subgraphs (C1, C7, C8)', () => {
       expect(result.body.data?.me.id, name).toBe(customer.id);
     }
 
-    // Unprotected counterpart: jose with only algorithms + issuer + audience (SECURITY.md §2.1
+    // Unprotected counterpart: jose with only algorithms + issuer + audience (docs/SECURITY.md §2.1
     // "lax") accepts the no-exp, no-iat and wrong-typ tokens the gateway rejects.
     const laxKeys = createLocalJWKSet(toJwks([key]));
     const lax = (token: string) =>

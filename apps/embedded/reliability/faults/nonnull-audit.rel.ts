@@ -18,7 +18,7 @@ import { freePort } from '@shop/testing';
 import { TokenOnlyDataSource } from './graph';
 
 /**
- * B3 (SECURITY.md §4, §6 B3): nullability at subgraph boundaries — when one subgraph fails, its
+ * B3 (docs/SECURITY.md §4, §6 B3): nullability at subgraph boundaries — when one subgraph fails, its
  * null must not propagate into data a healthy subgraph returned. The rules (root fields, fields
  * contributed to another subgraph's entity, references to another subgraph's entity are
  * nullable) and their reasoning: `schema/src/nonnull-audit.ts`. The same audit runs at compose

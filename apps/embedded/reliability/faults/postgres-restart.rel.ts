@@ -9,7 +9,7 @@ import { childEnv } from './env';
 import { postgresControl } from './postgres-control';
 
 /**
- * B4 (SECURITY.md §6 B4): Postgres goes down (`pg_ctl stop -m fast`, then `-m immediate`) for
+ * B4 (docs/SECURITY.md §6 B4): Postgres goes down (`pg_ctl stop -m fast`, then `-m immediate`) for
  * ~2 s while 5 writers check out through the gateway, then comes back. The graph runs on a
  * private cluster (startPrivatePostgres) so other suites are not disturbed.
  *

@@ -12,7 +12,7 @@ import {
 } from './load';
 
 /**
- * SECURITY.md §6 B1/B2: the product subgraph (a real child process) is killed or hung while
+ * docs/SECURITY.md §6 B1/B2: the product subgraph (a real child process) is killed or hung while
  * closed-loop clients query product + user through the gateway. The same fault is applied once
  * while BOTH gateways are under load: the production gateway must meet the criteria and the
  * unprotected (stock) gateway must fail them, in the same run.
