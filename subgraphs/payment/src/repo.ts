@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@shop/db';
+import { withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, uuidv7, type NewEvent } from '@shop/events';
 import type { PaymentStatus } from './ledger';
 import {
@@ -47,7 +47,7 @@ export function createPaymentRepo(db: Db): PaymentRepo {
   const repo: PaymentRepo = {
     /** Runs `fn` in one transaction with a repo bound to it. */
     transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(createPaymentRepo(tx as unknown as Db)));
+      return withTransaction(db, (tx) => fn(createPaymentRepo(tx)));
     },
 
     /** Serialises payment attempts of one order until the end of the transaction. */
