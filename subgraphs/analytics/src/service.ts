@@ -1,13 +1,15 @@
 import type { DbTransaction, EventEnvelope } from '@shop/events';
 import { bucketIndex, emptyHistogram, percentile, type Histogram } from './histogram';
 import type {
-  AnalyticsQueries,
   Dimension,
+  ProjectionStore,
+  SalesStore,
   UsageHistogramRow,
+  UsageStore,
   UsageSumRow,
   UsageWindow,
   UsageWrite,
-} from './repo';
+} from './ports';
 import { createIntervalStream, type IntervalStream } from './stream';
 import { log } from '@shop/log';
 
@@ -424,9 +426,9 @@ export interface Logger {
 
 export interface AnalyticsServiceDeps {
   /** Queries on the database (reads). */
-  reads: AnalyticsQueries;
+  reads: UsageStore & SalesStore;
   /** Queries bound to a consumer transaction. */
-  queriesOf(tx: DbTransaction): AnalyticsQueries;
+  queriesOf(tx: DbTransaction): ProjectionStore;
   /** The current time (snapshots of `apiUsageUpdated`). */
   clock: () => Date;
   logger?: Logger;
@@ -439,13 +441,13 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
   const skip = (envelope: EventEnvelope, reason: string) =>
     logger.warn(`[analytics] ${envelope.type} ${envelope.id}: ${reason}, skipped`);
 
-  async function onUsage(envelope: EventEnvelope, q: AnalyticsQueries) {
+  async function onUsage(envelope: EventEnvelope, q: ProjectionStore) {
     const parsed = parseUsageEvent(envelope.data);
     if (!parsed.ok) return skip(envelope, parsed.reason);
     await q.addUsage(usageWrites(parsed.event));
   }
 
-  async function onOrder(envelope: EventEnvelope, q: AnalyticsQueries, d: Record<string, unknown>) {
+  async function onOrder(envelope: EventEnvelope, q: ProjectionStore, d: Record<string, unknown>) {
     const orderId = text(d.orderId) ?? envelope.subject;
     const at = new Date(envelope.time);
     switch (envelope.type) {
@@ -501,7 +503,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
 
   async function onPayment(
     envelope: EventEnvelope,
-    q: AnalyticsQueries,
+    q: ProjectionStore,
     d: Record<string, unknown>,
   ) {
     const kind = PAYMENT_KINDS[envelope.type];
@@ -520,7 +522,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     });
   }
 
-  async function onCart(envelope: EventEnvelope, q: AnalyticsQueries, d: Record<string, unknown>) {
+  async function onCart(envelope: EventEnvelope, q: ProjectionStore, d: Record<string, unknown>) {
     const cartId = text(d.cartId) ?? envelope.subject;
     const at = new Date(envelope.time);
     if (envelope.type === 'cart.created') await q.markCart(cartId, { createdAt: at });
