@@ -138,3 +138,7 @@ export interface ProjectionStore {
     change: { createdAt: Date } | { convertedAt: Date; orderId: string | null },
   ): Promise<void>;
 }
+
+export interface Logger {
+  warn(message: string): void;
+}
