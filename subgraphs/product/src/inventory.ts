@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Database } from '@shop/db';
+import { withTransaction, type Database } from '@shop/db';
 import { appendToOutbox, TOPICS, type NewEvent, type SqlExecutor } from '@shop/events';
 
 /**
@@ -131,7 +131,7 @@ export async function reserveStock(
     };
   }
   try {
-    return await database.db.transaction(async (tx) => {
+    return await withTransaction(database.db, async (tx) => {
       // Serialise concurrent calls for one order (retries of a checkout) on its id.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`reserve:${input.orderId}`}))`);
       const previous = await existingReservation(tx, input.orderId);
@@ -275,7 +275,7 @@ export async function commitStockIn(tx: SqlExecutor, orderId: string): Promise<n
 
 /** Releases an order's stock in its own transaction. */
 export function releaseStock(database: Database, orderId: string, reason: string): Promise<number> {
-  return database.db.transaction((tx) => releaseStockIn(tx, orderId, reason));
+  return withTransaction(database.db, (tx) => releaseStockIn(tx, orderId, reason));
 }
 
 /** Releases reservations past their TTL that were never committed. Returns how many orders. */

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { isUniqueViolation, type Db } from '@shop/db';
+import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, TOPICS } from '@shop/events';
 import {
   DuplicateKeyError,
@@ -47,7 +47,7 @@ function productConditions(filter: ProductFilter): SQL | undefined {
 /** The drizzle implementation of the catalog storage port. */
 export function createCatalogRepo(db: Db): CatalogRepo {
   return {
-    transaction: (fn) => db.transaction((tx) => fn(createCatalogRepo(tx as unknown as Db))),
+    transaction: (fn) => withTransaction(db, (tx) => fn(createCatalogRepo(tx))),
 
     async categoriesByIds(ids) {
       if (ids.length === 0) return [];
@@ -228,7 +228,7 @@ export async function insertCatalogIfEmpty(
   db: Db,
   catalog: { categories: Category[]; products: Product[]; variants: Variant[] },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const [existing] = await tx.select({ value: count() }).from(products);
     if ((existing?.value ?? 0) > 0) return false;
     // Parents before children, so the self-reference is satisfied row by row.
