@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@shop/db';
 import { TOPICS, type NewEvent } from '@shop/events';
 import { isUnitPriceInRange } from '@shop/subgraph';
-import type { CartCache } from './cache';
-import type { ProductCatalog, VariantInfo } from './products';
-import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
+import type { CartCache, CartQueries, CartStore, ProductCatalog, VariantInfo } from './ports';
+import type { CartSnapshot, NewCartLine } from './repo';
 import type { CartLineRow, CartRow } from './tables';
 import { isUuid, type CartTokens } from './tokens';
 import { log } from '@shop/log';
@@ -162,7 +161,7 @@ export function cartWarnings(
 }
 
 export interface CartServiceDeps {
-  repo: CartRepo;
+  repo: CartStore;
   catalog: ProductCatalog;
   tokens: CartTokens;
   cache: CartCache;
