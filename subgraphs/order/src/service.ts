@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
-import { isUniqueViolation, type Database } from '@shop/db';
+import { isUniqueViolation, type Database, type Db } from '@shop/db';
 import { TOPICS, type EventEnvelope, type NewEvent } from '@shop/events';
 import { requestHash, runIdempotent } from '@shop/idempotency';
 import { isCurrencyCode, MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
-import { ORDER_SCHEMA, type NewOrderLine, type OrderRepo, type Tx } from './repo';
+import { ORDER_SCHEMA, type NewOrderLine, type OrderRepo } from './repo';
 import {
   nextStates,
   transition,
@@ -384,7 +384,7 @@ export function createOrderService(options: OrderServiceOptions) {
    * version bump and events in the same transaction. Same-state is a no-op.
    */
   async function applyChange(
-    tx: Tx,
+    tx: Db,
     row: OrderRow,
     to: OrderStatus,
     meta: EventMeta,
@@ -854,7 +854,7 @@ export function createOrderService(options: OrderServiceOptions) {
      * Reacts to a payment event inside the consumer's transaction. Anything that does not apply
      * (unknown order, not allowed from the current status, amount short) is logged and ignored.
      */
-    async handlePaymentEvent(envelope: EventEnvelope, tx: Tx): Promise<void> {
+    async handlePaymentEvent(envelope: EventEnvelope, tx: Db): Promise<void> {
       const plan: Partial<Record<string, { to: OrderStatus; reason: string }>> = {
         'payment.authorized': { to: 'PAYMENT_AUTHORIZED', reason: 'payment authorized' },
         'payment.captured': { to: 'PAID', reason: 'payment captured' },
