@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, type NewEvent } from '@shop/events';
+import type { OrderStore } from './ports';
 import type { ActorKind, OrderStatus } from './state-machine';
 import {
   orderLines,
@@ -34,7 +35,7 @@ export interface HistoryEntry {
   actorId: string | null;
 }
 
-/** One applied status change, written by {@link OrderRepo.applyTransition}. */
+/** One applied status change, written by {@link OrderStore.applyTransition}. */
 export interface TransitionWrite {
   orderId: string;
   /** The version read under the row lock; the update only applies while it is still current. */
@@ -53,7 +54,7 @@ export const formatOrderNumber = (seq: number) => `SG-${String(seq).padStart(6, 
  * `order.created` event are written in one transaction; so is every status change with its
  * history row and events.
  */
-export function createOrderRepo(db: Db) {
+export function createOrderRepo(db: Db): OrderStore {
   const selectOrder = (source: Db, id: string) =>
     source.select().from(orders).where(eq(orders.id, id));
 
@@ -92,9 +93,7 @@ export function createOrderRepo(db: Db) {
 
   return {
     /** Runs `fn` in one transaction. */
-    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      return withTransaction(db, fn);
-    },
+    transaction: (fn) => withTransaction(db, fn),
 
     /**
      * Inserts an order with its lines, the creation history row and the events `eventsOf`
@@ -258,8 +257,6 @@ export function createOrderRepo(db: Db) {
     },
   };
 }
-
-export type OrderRepo = ReturnType<typeof createOrderRepo>;
 
 function rowsOf<TRow>(result: unknown): TRow[] {
   return (result as { rows?: TRow[] }).rows ?? [];
