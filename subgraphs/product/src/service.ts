@@ -1,16 +1,14 @@
-import {
-  DuplicateKeyError,
-  type CatalogEvent,
-  type CatalogEventType,
-  type CatalogRepo,
-  type Category,
-  type Product,
-  type ProductKey,
-  type ProductStatus,
-  type Variant,
-  type VariantAttribute,
-  type VariantPatch,
+import type {
+  CatalogEvent,
+  CatalogEventType,
+  Category,
+  Product,
+  ProductKey,
+  ProductStatus,
+  Variant,
+  VariantAttribute,
 } from './model';
+import { DuplicateKeyError, type CatalogStore, type VariantPatch } from './ports';
 import {
   checkAttributes,
   checkDescription,
@@ -88,7 +86,7 @@ export interface ProductListOptions {
 }
 
 export interface CatalogServiceOptions {
-  repo: CatalogRepo;
+  repo: CatalogStore;
   newId: () => string;
   now?: () => Date;
 }
@@ -144,7 +142,7 @@ export function createCatalogService(options: CatalogServiceOptions) {
 
   /** Runs `fn` in a transaction; `Abort` and duplicate keys become failures, nothing is kept. */
   async function inTransaction<T>(
-    fn: (tx: CatalogRepo) => Promise<Result<T>>,
+    fn: (tx: CatalogStore) => Promise<Result<T>>,
     onDuplicate: (key: 'slug' | 'sku') => CatalogFailure,
   ): Promise<Result<T>> {
     try {
