@@ -73,3 +73,10 @@ export class DuplicateKeyError extends Error {
     this.name = 'DuplicateKeyError';
   }
 }
+
+/** What the catalog writes depend on: the store, new ids and the time of a change. */
+export interface CatalogWriteDeps {
+  store: CatalogStore;
+  newId: () => string;
+  now: () => Date;
+}
