@@ -47,6 +47,34 @@ export interface Variant {
   updatedAt: Date;
 }
 
+export type ReservationFailureCode = 'OUT_OF_STOCK' | 'VARIANT_NOT_FOUND' | 'PRODUCT_UNAVAILABLE';
+
+/** One reserved line of an order, with the variant's product, names and unit price. */
+export interface ReservedLine {
+  variantId: string;
+  productId: string;
+  sku: string;
+  productName: string;
+  variantName: string;
+  quantity: number;
+  unitPrice: { amount: number; currencyCode: string };
+}
+
+/** Why a line of an order could not be reserved. */
+export interface ReservationFailure {
+  variantId: string;
+  code: ReservationFailureCode;
+  requested: number;
+  available: number;
+}
+
+/** The outcome of reserving an order's stock: every line reserved, or the failures. */
+export interface ReserveResult {
+  ok: boolean;
+  lines: ReservedLine[];
+  failures: ReservationFailure[];
+}
+
 /** Position of a product in the stable (createdAt, id) order; what a cursor encodes. */
 export interface ProductKey {
   createdAt: Date;

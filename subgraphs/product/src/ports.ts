@@ -1,4 +1,13 @@
-import type { CatalogEvent, Category, Product, ProductKey, ProductStatus, Variant } from './model';
+import type { NewEvent } from '@shop/events';
+import type {
+  CatalogEvent,
+  Category,
+  Product,
+  ProductKey,
+  ProductStatus,
+  ReservedLine,
+  Variant,
+} from './model';
 
 /*
  * The interfaces the catalog use cases (`use-cases/`) depend on. The search port, `SearchIndex`,
@@ -80,3 +89,47 @@ export interface CatalogWriteDeps {
   newId: () => string;
   now: () => Date;
 }
+
+/** A reservation row of an order that changed status, with its variant and quantity. */
+export interface ReservationChange {
+  variantId: string;
+  quantity: number;
+}
+
+/**
+ * Storage for stock and reservations, bound to one transaction (implemented over SQL by
+ * `createStockStore`).
+ */
+export interface StockStore {
+  /** Serialises reservations of one order (retries of a checkout) until the transaction ends. */
+  lockOrder(orderId: string): Promise<void>;
+  /** The order's reservation lines with their status, in variant id order. */
+  reservationsOf(orderId: string): Promise<Array<{ line: ReservedLine; status: string }>>;
+  /**
+   * Takes `quantity` units of a variant of a published product if that many are on hand (one
+   * conditional update); undefined when not.
+   */
+  takeStock(variantId: string, quantity: number): Promise<ReservedLine | undefined>;
+  /** The stock on hand of a variant and its product's status; undefined for an unknown variant. */
+  stockState(variantId: string): Promise<{ stockOnHand: number; status: string } | undefined>;
+  /** Records a reservation that expires after `ttlSeconds`. */
+  insertReservation(reservation: {
+    orderId: string;
+    variantId: string;
+    quantity: number;
+    ttlSeconds: number;
+  }): Promise<void>;
+  /** Stock on hand per variant. */
+  stockOf(variantIds: string[]): Promise<Map<string, number>>;
+  /** Marks the order's RESERVED or COMMITTED reservations RELEASED; returns them. */
+  releaseReservations(orderId: string): Promise<ReservationChange[]>;
+  /** Puts `quantity` units back on hand. */
+  returnStock(variantId: string, quantity: number): Promise<void>;
+  /** Marks the order's RESERVED reservations COMMITTED; returns them. */
+  commitReservations(orderId: string): Promise<ReservationChange[]>;
+  /** Appends inventory events to the outbox (they commit with the change). */
+  appendEvents(events: NewEvent[]): Promise<void>;
+}
+
+/** Runs `fn` in one transaction with a stock store bound to it. */
+export type StockTransaction = <T>(fn: (tx: StockStore) => Promise<T>) => Promise<T>;
