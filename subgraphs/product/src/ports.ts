@@ -10,8 +10,8 @@ import type {
 } from './model';
 
 /*
- * The interfaces the catalog use cases (`use-cases/`) depend on. The search port, `SearchIndex`,
- * comes from `@shop/search`.
+ * The interfaces the catalog and stock use cases (`use-cases/`) depend on. The search port,
+ * `SearchIndex`, comes from `@shop/search`.
  */
 
 export interface ProductFilter {
