@@ -1,14 +1,8 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, TOPICS } from '@shop/events';
-import {
-  DuplicateKeyError,
-  type CatalogRepo,
-  type Category,
-  type Product,
-  type ProductFilter,
-  type Variant,
-} from './model';
+import type { Category, Product, Variant } from './model';
+import { DuplicateKeyError, type CatalogStore, type ProductFilter } from './ports';
 import { categories, products, variants } from './tables';
 
 /** `%`, `_` and `\` are LIKE wildcards/escape; a search term matches them literally. */
@@ -45,7 +39,7 @@ function productConditions(filter: ProductFilter): SQL | undefined {
 }
 
 /** The drizzle implementation of the catalog storage port. */
-export function createCatalogRepo(db: Db): CatalogRepo {
+export function createCatalogRepo(db: Db): CatalogStore {
   return {
     transaction: (fn) => withTransaction(db, (tx) => fn(createCatalogRepo(tx))),
 

@@ -1,0 +1,27 @@
+import type { CatalogEvent, CatalogEventType, Product, Variant } from '../model';
+
+/** A catalog event of `productId` at `at` (its time is the per-product sequence). */
+export const catalogEvent = (
+  type: CatalogEventType,
+  productId: string,
+  at: Date,
+  data: Record<string, unknown>,
+): CatalogEvent => ({ type, productId, sequence: at.getTime(), data });
+
+/** The product fields carried by product events. */
+export const productData = (product: Product) => ({
+  slug: product.slug,
+  name: product.name,
+  status: product.status,
+  categoryId: product.categoryId,
+});
+
+/** The variant fields carried by variant events. */
+export const variantData = (variant: Variant) => ({
+  variantId: variant.id,
+  sku: variant.sku,
+  name: variant.name,
+  price: { amountMinor: variant.priceAmount, currency: variant.currency },
+  stockOnHand: variant.stockOnHand,
+  attributes: variant.attributes,
+});
