@@ -1,27 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  ApolloGateway,
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-  type ServiceMap,
-} from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   ACCESS_TOKEN_TYPE,
   bearerToken,
-  createInternalTokenCache,
   createVerifier,
   identityFromPayload,
-  mintInternalToken,
   toJwks,
   withVerificationCache,
-  type Identity,
-  type InternalTokenCache,
   type KeySource,
   type SigningKey,
 } from '@shop/auth';
@@ -42,8 +32,7 @@ import {
 } from '@shop/subgraph';
 import { AccountStatusCache, type AccountStatusOptions } from './account-status';
 import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
-import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
-import { GATEWAY_SERVICE, traceSubgraphFetcher } from './tracing';
+import { GATEWAY_SERVICE } from './tracing';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
 import {
   apolloLimitOptions,
@@ -87,16 +76,13 @@ import {
   type GraphqlWsServer,
   type SubscriptionLimits,
 } from './subscriptions';
-import { usagePlugin, UsageReporter, type UsageContext } from './usage';
+import { usagePlugin, UsageReporter } from './usage';
 import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
 import { apolloLogger, log } from '@shop/log';
+import type { GatewayContext } from './server/context';
+import { SubgraphDataSources } from './server/data-source';
 
-/** Per-request gateway context: the verified caller (or null for anonymous). */
-export interface GatewayContext extends UsageContext {
-  identity: Identity | null;
-  /** The caller's address (the socket's), for rate limits. */
-  clientIp?: string;
-}
+export type { GatewayContext } from './server/context';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -187,82 +173,6 @@ export interface GatewaySubscriptionOptions {
   keepAliveMs?: number;
 }
 
-/**
- * Sends each subgraph request with an internal token carrying the caller's identity,
- * overwriting anything a client might have tried to pass through. Tokens come from a cache
- * per (subgraph, user id, roles), reused while more than half of their 60 s lifetime is left.
- */
-class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** The entity cache (set by `startGateway` when the response cache is on). */
-  entities: EntityCache | undefined;
-
-  constructor(
-    private readonly subgraph: string,
-    url: string,
-    private readonly tokens: InternalTokenCache,
-    readonly subgraphFetcher: SubgraphFetcher = createSubgraphFetcher({ subgraph }),
-  ) {
-    // A CLIENT span per fetch with `traceparent` when tracing is on (tracing.ts).
-    super({ url, fetcher: traceSubgraphFetcher(subgraph, subgraphFetcher) });
-  }
-
-  /**
-   * A timed-out, refused or circuit-broken fetch becomes an error naming the subgraph
-   * (SUBGRAPH_TIMEOUT / SUBGRAPH_UNAVAILABLE); the rest of the response is still returned.
-   */
-  override didEncounterError(error: Error): void {
-    throw downstreamError(this.subgraph, error);
-  }
-
-  /** Catalog `_entities` fetches go through the entity cache (entity-cache.ts) when it is on. */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (this.entities?.subgraph !== this.subgraph) return this.send(options);
-    return this.entities.process(options, (sent) => this.send(sent));
-  }
-
-  /** Times each fetch into the operation's usage record when the operation is sampled. */
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const fetches =
-      'context' in options && options.context ? options.context.subgraphFetches : undefined;
-    if (!fetches) return super.process(options);
-    const started = performance.now();
-    let ok = false;
-    try {
-      const response = await super.process(options);
-      ok = !response.errors?.length;
-      return response;
-    } finally {
-      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      fetches.push({ subgraph: this.subgraph, durationMs, ok });
-    }
-  }
-
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const identity =
-      'context' in options && options.context ? (options.context.identity ?? null) : null;
-    const token = await this.tokens.get(this.subgraph, identity);
-    options.request.http?.headers.set('authorization', `Bearer ${token}`);
-  }
-
-  /**
-   * A subgraph answers 4xx with a GraphQL body for requests it rejects (e.g. a variable that
-   * fails its scalar's validation); surface that error's message and code instead of a generic
-   * HTTP error, and never the internal URL or raw body.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = (await response.json().catch(() => undefined)) as
-      { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | undefined;
-    const first = body?.errors?.[0];
-    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : undefined;
-    if (first && typeof first.message === 'string' && code) {
-      return new GraphQLError(first.message, { extensions: { code, serviceName: this.subgraph } });
-    }
-    return new GraphQLError(`Subgraph "${this.subgraph}" answered HTTP ${response.status}`, {
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: this.subgraph },
-    });
-  }
-}
-
 /** The `sub` claim of a JWT, unverified (for tokens the user subgraph just issued). */
 function tokenSubject(token: string): string | undefined {
   try {
@@ -299,35 +209,34 @@ export interface RunningGateway extends RunningHttpServer {
  * request, identity forwarded to subgraphs as a signed internal token, GraphiQL for browsers.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  // The data sources are kept so subscription hydration fetches go through the same ones.
-  const dataSources: ServiceMap = {};
-  const internalTokens = createInternalTokenCache({
-    mint: (subgraph, identity) => mintInternalToken(options.signingKey, subgraph, identity),
-    maxEntries: 10_000,
+  const cacheOptions = options.responseCache;
+  const responseCache =
+    cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
+      ? new ResponseCache(cacheOptions.ttlMs, cacheOptions.maxBytes)
+      : undefined;
+  const publicFields = responseCache
+    ? new PublicCatalogFields(options.supergraphSdl, cacheOptions?.subgraph)
+    : undefined;
+  // On exactly when the response cache is: follows its clears, TTL and byte bound.
+  const entityCache =
+    responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
+  const dataSources = new SubgraphDataSources({
+    subgraphUrls: options.subgraphUrls,
+    signingKey: options.signingKey,
+    timeoutMs: options.subgraphTimeoutMs,
+    entities: entityCache,
   });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: apolloLogger,
-    buildService: ({ name, url }) =>
-      (dataSources[name] = Object.assign(
-        new InternalAuthDataSource(
-          name,
-          options.subgraphUrls[name] ?? url ?? '',
-          internalTokens,
-          createSubgraphFetcher({
-            subgraph: name,
-            ...(options.subgraphTimeoutMs ? { timeoutMs: options.subgraphTimeoutMs } : {}),
-          }),
-        ),
-        { entities: entityCache },
-      )),
+    buildService: dataSources.build,
   });
   const planExecutor =
     options.executor === 'apollo'
       ? undefined
       : new PlanExecutor({
           supergraphSdl: options.supergraphSdl,
-          dataSources,
+          dataSourceOf: dataSources.get,
           fallback: gateway.executor,
           // A new operation shape is planned only within the client IP's budget of new
           // operations (`limits` below).
@@ -351,7 +260,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           supergraphSdl: options.supergraphSdl,
           subgraphUrls: options.subgraphUrls,
           signingKey: options.signingKey,
-          dataSources,
+          dataSourceOf: dataSources.get,
           ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
           // Subscriptions get the static checks of HTTP operations (depth, aliases, tokens…).
           ...(options.limits?.operations ? { operationLimits: options.limits.operations } : {}),
@@ -381,17 +290,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const inputBounds = new SupergraphInputBounds(options.supergraphSdl);
   // `@passwordHashing` fields (login, register…): one per operation, counted per IP + email.
   const passwordFields = new SupergraphPasswordFields(options.supergraphSdl);
-  const cacheOptions = options.responseCache;
-  const responseCache =
-    cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
-      ? new ResponseCache(cacheOptions.ttlMs, cacheOptions.maxBytes)
-      : undefined;
-  const publicFields = responseCache
-    ? new PublicCatalogFields(options.supergraphSdl, cacheOptions?.subgraph)
-    : undefined;
-  // On exactly when the response cache is: follows its clears, TTL and byte bound.
-  const entityCache =
-    responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
   let initialSdl: string | undefined = options.supergraphSdl;
   /** The API schema served (for the early password-attempt check of the rate limits). */
   let apiSchema: GraphQLSchema | undefined;
@@ -571,7 +469,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     key: options.signingKey,
     urls: {
       get user() {
-        return options.subgraphUrls.user ?? (dataSources.user as RemoteGraphQLDataSource)?.url;
+        return dataSources.url('user');
       },
     } as Record<string, string>,
     timeoutMs: 1_000,
@@ -748,9 +646,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await usage?.stop(timeoutMs);
       await apollo.stop();
       await limitsStore?.close();
-      for (const source of Object.values(dataSources)) {
-        if (source instanceof InternalAuthDataSource) source.subgraphFetcher.close();
-      }
+      dataSources.close();
     },
   };
 }
