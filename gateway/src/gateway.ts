@@ -1,20 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  ACCESS_TOKEN_TYPE,
-  bearerToken,
-  createVerifier,
-  identityFromPayload,
-  toJwks,
-  withVerificationCache,
-  type KeySource,
-  type SigningKey,
-} from '@shop/auth';
+import type { GraphQLSchema } from 'graphql';
+import { toJwks, type KeySource, type SigningKey } from '@shop/auth';
 import type { EventBus } from '@shop/events';
 import {
   graphqlMetricsPlugin,
@@ -72,14 +60,14 @@ import {
   createMultipartHandler,
   FederatedSubscriptionEngine,
   registerSubscriptionMetrics,
-  type Authenticate,
   type GraphqlWsServer,
   type SubscriptionLimits,
 } from './subscriptions';
 import { usagePlugin, UsageReporter } from './usage';
 import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
 import { apolloLogger, log } from '@shop/log';
-import type { GatewayContext } from './server/context';
+import { createAuthentication } from './server/authenticate';
+import { requestContext, type GatewayContext } from './server/context';
 import { SubgraphDataSources } from './server/data-source';
 
 export type { GatewayContext } from './server/context';
@@ -182,11 +170,6 @@ function tokenSubject(token: string): string | undefined {
     return undefined;
   }
 }
-
-const unauthenticated = (message: string, reason: string) =>
-  new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
-  });
 
 export interface RunningGateway extends RunningHttpServer {
   gateway: ApolloGateway;
@@ -446,23 +429,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A SERVER span per HTTP request, child of the client's `traceparent` (tracing on only).
   traceGraphQLServer(apollo, GATEWAY_SERVICE);
 
-  // A client sends the same access token with every request: its ES256 signature is verified
-  // once and the result reused for at most 30 s (never past `exp`) — verification was ~5 % of
-  // the gateway's CPU on the order history page (bench/gateway/profile.md). A key removed from
-  // the user subgraph's JWKS stops verifying within 5 min (SECURITY.md C3): the JWKS is kept
-  // 4.5 min, plus at most 30 s of cached results; an unknown `kid` refetches at most every 30 s.
-  const verify = withVerificationCache(
-    createVerifier({
-      keys: options.accessTokenKeys,
-      issuer: ACCESS_TOKEN_ISSUER,
-      audience: ACCESS_TOKEN_AUDIENCE,
-      type: ACCESS_TOKEN_TYPE,
-      requireSubject: true,
-      jwks: { cacheMaxAgeMs: 270_000, cooldownMs: 30_000 },
-    }),
-    { maxEntries: 50_000, maxAgeMs: 30_000 },
-  );
-
   // Disabled or deleted accounts: their tokens are refused within the status cache's max age.
   const userService = createServiceClient({
     self: 'gateway',
@@ -485,35 +451,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           return new Map(data.accountStatuses?.map((status) => [status.userId, status.active]));
         }, options.accountStatus);
 
-  const authenticate: Authenticate = async (header) => {
-    if (!header) return { identity: null };
-    const token = bearerToken(header);
-    if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"', 'MALFORMED');
-    const result = await verify(token);
-    if (result.ok) {
-      const identity = identityFromPayload(result.payload);
-      if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
-        throw unauthenticated('This account is disabled or no longer exists', 'ACCOUNT_INACTIVE');
-      }
-      const exp = result.payload.exp;
-      return {
-        identity,
-        ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
-      };
-    }
-    if (result.code === 'TOKEN_EXPIRED')
-      throw unauthenticated('Access token has expired', result.code);
-    if (result.code === 'KEYS_UNAVAILABLE') {
-      throw new GraphQLError('Cannot verify tokens right now', {
-        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
-      });
-    }
-    throw unauthenticated('Invalid access token', result.code);
-  };
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
-    identity: (await authenticate(req.headers.authorization)).identity,
-    clientIp: req.socket.remoteAddress ?? 'unknown',
-  });
+  const authentication = createAuthentication(options.accessTokenKeys, accountStatus);
 
   // Open graphql-ws sockets + multipart streams per client IP (SubscriptionLimits).
   const subscriptionConnections = engine
@@ -525,7 +463,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const multipart = engine
     ? createMultipartHandler({
         engine,
-        authenticate,
+        authenticateRequest: authentication.authenticateRequest,
         formatError,
         ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
         maxMessageBytes: engine.limits.maxMessageBytes,
@@ -540,14 +478,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     : createLimitsIntercept({
         limits,
         userIdOf: async (req) =>
-          (await authenticate(req.headers.authorization)).identity?.userId ?? null,
+          (await authentication.authenticateRequest(req)).identity?.userId ?? null,
         ...(multipart ? { next: multipart } : {}),
       });
   // The persisted-query check runs before those: refused → 400; a known hash → its text.
   const intercept = persisted.intercept(limitsIntercept);
   const http = await startHttpServer<GatewayContext>({
     apollo,
-    context,
+    context: requestContext(authentication.authenticateRequest),
     metrics,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
@@ -565,7 +503,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ws = attachGraphqlWs({
       server: http.server,
       engine,
-      authenticate,
+      authenticate: authentication.authenticate,
       formatError,
       checkOperation: (payload) => persisted.checkSubscribePayload(payload),
       ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { Identity } from '@shop/auth';
+import type { AuthenticateRequest } from '../subscriptions';
 import type { UsageContext } from '../usage';
 
 /** Per-request gateway context: the verified caller (or null for anonymous). */
@@ -7,3 +9,11 @@ export interface GatewayContext extends UsageContext {
   /** The caller's address (the socket's), for rate limits. */
   clientIp?: string;
 }
+
+/** Apollo's context for an HTTP request: its caller (authenticated once per request) and IP. */
+export const requestContext =
+  (authenticateRequest: AuthenticateRequest) =>
+  async (req: IncomingMessage): Promise<GatewayContext> => ({
+    identity: (await authenticateRequest(req)).identity,
+    clientIp: req.socket.remoteAddress ?? 'unknown',
+  });
