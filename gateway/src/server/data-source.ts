@@ -103,7 +103,7 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-export interface SubgraphDataSourcesOptions {
+interface SubgraphDataSourcesOptions {
   /** Subgraph URL overrides by name; names missing here use the URL in the supergraph. */
   subgraphUrls: Record<string, string>;
   /** The gateway's key: signs the internal token sent with every subgraph request. */

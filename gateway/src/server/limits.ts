@@ -10,7 +10,7 @@ import {
 import { getOperationAST } from '../limits/graphql';
 import type { SupergraphRules } from './supergraph';
 
-export interface GatewayRequestLimits {
+interface GatewayRequestLimits {
   /** Per-IP, per-user and login limits; undefined when turned off. */
   limits: RequestLimits | undefined;
   /** The Redis store of their counters, when this gateway opened one (closed on stop). */

@@ -18,7 +18,7 @@ import type { GatewayLimitOptions } from './options';
 import type { ResponseCaching } from './response-cache';
 import type { SupergraphRules } from './supergraph';
 
-export interface GatewayPluginsOptions {
+interface GatewayPluginsOptions {
   production: boolean;
   persisted: PersistedQueries;
   supergraph: SupergraphRules;

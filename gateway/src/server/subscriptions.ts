@@ -46,7 +46,7 @@ export function subscriptionEngine(options: {
   });
 }
 
-export interface SubscriptionTransports {
+interface SubscriptionTransports {
   /** Multipart subscriptions over HTTP: the intercept after the rate limits. */
   multipart: ReturnType<typeof createMultipartHandler>;
   /** graphql-ws on the gateway's HTTP server (subscriptions, queries and mutations). */

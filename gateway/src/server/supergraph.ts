@@ -62,7 +62,7 @@ export class SupergraphRules {
 }
 
 /** What follows the served supergraph besides the rules. */
-export interface SupergraphFollowers {
+interface SupergraphFollowers {
   planExecutor: PlanExecutor | undefined;
   engine: FederatedSubscriptionEngine | undefined;
   responseCaching: ResponseCaching | undefined;
