@@ -8,17 +8,21 @@ import {
   positiveInt,
   z,
 } from '@shop/config';
+import { SUBGRAPHS } from '@shop/schema';
 
-/** Subgraph URL overrides: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_USER_URL. */
-const subgraphUrlVars = {
-  SUBGRAPH_USER_URL: optionalUrl(),
-  SUBGRAPH_PRODUCT_URL: optionalUrl(),
-  SUBGRAPH_CART_URL: optionalUrl(),
-  SUBGRAPH_ORDER_URL: optionalUrl(),
-  SUBGRAPH_PAYMENT_URL: optionalUrl(),
-  SUBGRAPH_NOTIFICATION_URL: optionalUrl(),
-  SUBGRAPH_ANALYTICS_URL: optionalUrl(),
-};
+/**
+ * The variable that overrides a subgraph's URL: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_USER_URL.
+ * Env names cannot hold a hyphen, so kebab-case names use underscores: `gift-cards` →
+ * SUBGRAPH_GIFT_CARDS_URL (read back by `subgraphUrlOverrides`).
+ */
+const subgraphUrlVariable = (subgraph: string) =>
+  `SUBGRAPH_${subgraph.toUpperCase().replaceAll('-', '_')}_URL` as const;
+
+/** One optional SUBGRAPH_<NAME>_URL per subgraph registered in schema/src/subgraphs.ts. */
+const subgraphUrlVars: Record<
+  `SUBGRAPH_${string}_URL`,
+  ReturnType<typeof optionalUrl>
+> = Object.fromEntries(SUBGRAPHS.map(({ name }) => [subgraphUrlVariable(name), optionalUrl()]));
 
 /** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
 export const GatewayEnv = z.object({

@@ -41,7 +41,7 @@ function setup(
   const fallback = vi.fn(async () => ({ data: { answeredBy: 'apollo' } }));
   const executor = new PlanExecutor({
     supergraphSdl: sdl,
-    dataSources,
+    dataSourceOf: (subgraph) => dataSources[subgraph],
     fallback: fallback as unknown as ApolloGateway['executor'],
     ...(admitPlanning ? { admitPlanning } : {}),
   });

@@ -15,7 +15,7 @@ import {
   type TestOrder,
 } from './harness';
 
-// SQL per operation must not grow with the data it reads or writes (subgraphs/CONVENTIONS.md):
+// SQL per operation must not grow with the data it reads or writes (docs/CONVENTIONS.md):
 // each read below runs over 1 and over 50 keys (operations, buckets, orders, products), each
 // consumed event with 1 and with 50 parts (subgraph fetches, order lines).
 
