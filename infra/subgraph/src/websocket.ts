@@ -10,6 +10,7 @@ import type {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ErrorCode } from '@shop/http';
 import type { Identity } from '@shop/auth';
 import type { BaseSubgraphContext } from './errors';
 
@@ -121,7 +122,7 @@ export function attachWebSocketEndpoint<TContext>(
           if (!result.ok) {
             return [
               new GraphQLError(`Invalid gateway token: ${result.reason}`, {
-                extensions: { code: 'UNAUTHENTICATED' },
+                extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
               }),
             ];
           }

@@ -19,6 +19,7 @@ import {
   toConnection,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { ErrorCode } from '@shop/http';
 import type { Loaders } from './loaders';
 import type { Product, Variant } from './model';
 import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from './service';
@@ -37,7 +38,7 @@ export interface ProductContext extends BaseSubgraphContext {
 // `searchProducts` reports an unreachable search engine as SEARCH_UNAVAILABLE (a public code).
 const searchUnavailable = () =>
   new GraphQLError('Product search is unavailable right now; try again shortly', {
-    extensions: { code: 'SEARCH_UNAVAILABLE' },
+    extensions: { code: 'SEARCH_UNAVAILABLE' satisfies ErrorCode },
   });
 
 interface SearchArgs {
