@@ -228,9 +228,9 @@ export type { JSONWebKeySet, JWK };
 export {
   createInternalTokenCache,
   internalTokenKey,
-  Lru,
   withVerificationCache,
   type InternalTokenCache,
   type InternalTokenCacheOptions,
   type VerificationCacheOptions,
 } from './caches';
+export { createCartTokens, type CartTokens } from './cart-tokens';

@@ -1,3 +1,4 @@
+import { isUuid } from '@shop/primitives';
 import type { SearchCursor, SearchQuery, SearchSort } from './types';
 import { InvalidSearchCursorError } from './types';
 
@@ -78,8 +79,6 @@ export function effectiveSort(query: SearchQuery): SearchSort {
   return sort === 'RELEVANCE' && tokenize(query.text).length === 0 ? 'NEWEST' : sort;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Validates a cursor for `sort`: `[sort, value, productId]` where value is a score, a price or
  * an epoch-millisecond time. Throws {@link InvalidSearchCursorError}.
@@ -95,7 +94,7 @@ export function checkCursor(
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     typeof productId !== 'string' ||
-    !UUID.test(productId)
+    !isUuid(productId)
   ) {
     throw new InvalidSearchCursorError();
   }

@@ -6,7 +6,8 @@ import type { CartCache } from './cache';
 import type { ProductCatalog, VariantInfo } from './products';
 import type { CartQueries, CartRepo, CartSnapshot, NewCartLine } from './repo';
 import type { CartLineRow, CartRow } from './tables';
-import { isUuid, type CartTokens } from './tokens';
+import type { CartTokens } from '@shop/auth';
+import { isUuid } from '@shop/primitives';
 import { log } from '@shop/log';
 
 export type CartErrorCode =

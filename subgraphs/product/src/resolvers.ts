@@ -25,7 +25,7 @@ import type { Product, Variant } from './model';
 import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from './service';
 import type { Resolvers, SearchHighlightField } from './generated/resolvers-types';
 import type { ReserveResult } from './inventory';
-import { isUuid } from './validation';
+import { isUuid } from '@shop/primitives';
 import { log } from '@shop/log';
 
 export interface ProductContext extends BaseSubgraphContext {

@@ -20,11 +20,11 @@ import {
   checkSlug,
   checkStock,
   failure,
-  isUuid,
   MAX_VARIANTS,
   slugify,
   type CatalogFailure,
 } from './validation';
+import { isUuid } from '@shop/primitives';
 
 export type Result<T> = ({ ok: true } & T) | CatalogFailure;
 
