@@ -86,7 +86,7 @@ function packageJson(names: SubgraphNames, options: TemplateOptions): string {
     start: 'tsx src/main.ts',
     test: `vitest run --root ../.. subgraphs/${names.name}`,
   };
-  if (options.codegen) scripts.codegen = `tsx ../../infra/codegen/src/cli.ts ${names.name}`;
+  if (options.codegen) scripts.codegen = `tsx ../../tools/codegen/src/cli.ts ${names.name}`;
   const pkg = {
     name: names.packageName,
     private: true,
