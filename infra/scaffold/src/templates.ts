@@ -179,7 +179,7 @@ function schemaGraphql(names: SubgraphNames): string {
   const { name, pascal, camel } = names;
   const entity = entityTypeOf(names);
   return `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
   @link(url: "https://shopgraph.dev/auth/v1.0", import: ["@auth"])
   @composeDirective(name: "@auth")
 """
