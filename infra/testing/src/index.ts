@@ -1,4 +1,5 @@
 export * from './databases';
+export * from './kafka-mock';
 export * from './client';
 export * from './ports';
 export * from './private-postgres';
