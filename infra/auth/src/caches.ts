@@ -43,7 +43,7 @@ interface MintedToken {
  * The cache key of (subgraph, identity): the exact user id and the sorted set of roles, so two
  * identities share a token only when the token would carry the same claims.
  */
-export function internalTokenKey(subgraph: string, identity: Identity | null): string {
+function internalTokenKey(subgraph: string, identity: Identity | null): string {
   if (!identity) return `${subgraph}\u0000anonymous`;
   const roles = [...new Set(identity.roles)].sort().join(',');
   return `${subgraph}\u0000user\u0000${identity.userId}\u0000${roles}`;

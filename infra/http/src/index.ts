@@ -52,7 +52,7 @@ export interface RunningHttpServer {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -73,7 +73,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Sends a GraphQL-shaped error response (`{ errors: [{ message, extensions: { code } }] }`). */
-export function sendGraphQLError(
+function sendGraphQLError(
   res: ServerResponse,
   status: number,
   code: ErrorCode,
@@ -83,7 +83,7 @@ export function sendGraphQLError(
 }
 
 /** Reads a body up to `limit` bytes; throws HttpError 413 past it. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);

@@ -45,7 +45,7 @@ const escapeControls = (text: string) =>
   );
 
 /** Longest text kept from one message or error part (a 900 KB input must not flood the log). */
-export const MAX_PART_CHARS = 1_000;
+const MAX_PART_CHARS = 1_000;
 
 /** `text` without secrets, control characters or excess length. */
 export function redact(text: string): string {

@@ -28,7 +28,7 @@ import {
 } from './types';
 
 /** Words of a document that typo correction may suggest. */
-export function documentWords(document: SearchDocument): string[] {
+function documentWords(document: SearchDocument): string[] {
   const text = [
     document.name,
     ...document.categoryNames,

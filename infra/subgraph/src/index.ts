@@ -44,10 +44,8 @@ export * from './money';
 export * from './connections';
 export * from './service-client';
 export * from './batch-loader';
-export { WS_CLOSE_CODES } from './websocket';
 export { isTransientDatabaseError } from './transient';
 export { isInvalidTextDatabaseError } from './invalid-text';
-export { jitExecutorGateway, type JitExecutorOptions } from './jit';
 export * from './tracing';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {

@@ -22,7 +22,7 @@ const { GraphQLError, parse, validate } = graphql;
 type GraphQLError = GraphQLErrorType;
 
 /** Close codes of a refused WebSocket connection (graphql-ws conventions). */
-export const WS_CLOSE_CODES = {
+const WS_CLOSE_CODES = {
   /** No `authorization` in `connectionParams`: the client should not retry as is. */
   missingToken: 4401,
   /** Invalid or expired token: graphql-ws clients retry, re-reading `connectionParams`. */
