@@ -3,7 +3,7 @@
 # One image recipe for the gateway and every subgraph; the SERVICE build argument picks which:
 #   docker build --build-arg SERVICE=order -t shopgraph/order:dev .
 # SERVICE is one of gateway, user, product, cart, order, payment, notification, analytics.
-# docker-compose.yml builds all eight. Checked by infra/packaging/test (no Docker engine there).
+# docker-compose.yml builds all eight. Checked by tools/packaging/test (no Docker engine there).
 #
 # Stages: base (Node + pinned pnpm) -> deps (the lockfile's production packages, fetched into
 # the store; cached until pnpm-lock.yaml changes) -> build (sources + an offline, frozen,
@@ -39,7 +39,7 @@ ARG SERVICE=gateway
 # The whole workspace (every package.json the lockfile's importers name); .dockerignore keeps
 # out node_modules, .data, .git, .env and CI output.
 COPY . .
-RUN sh infra/packaging/docker/shop-service.sh dir >/dev/null \
+RUN sh tools/packaging/docker/shop-service.sh dir >/dev/null \
     && case "$SERVICE" in gateway) pkg=@shop/gateway ;; *) pkg="@shop/$SERVICE-subgraph" ;; esac \
     && pnpm install --offline --frozen-lockfile --prod --filter "$pkg..."
 
@@ -52,7 +52,7 @@ ENV NODE_ENV=production \
     SHOP_APP_ROOT=/app
 RUN npm install --global tsx@${TSX_VERSION} && npm cache clean --force
 COPY --from=build /app /app
-COPY --chmod=0755 infra/packaging/docker/shop-service.sh /usr/local/bin/shop-service
+COPY --chmod=0755 tools/packaging/docker/shop-service.sh /usr/local/bin/shop-service
 # Sources stay root-owned (read-only for the service). Without DATABASE_URL a subgraph keeps an
 # embedded PGlite database under its folder's .data, the one place the service may write.
 RUN dir="$(shop-service dir)" && mkdir -p "/app/$dir/.data" && chown node:node "/app/$dir/.data"

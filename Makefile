@@ -1,5 +1,5 @@
 # ShopGraph automation. Each target runs a root package.json script, so `make X` and `pnpm X`
-# do the same thing (checked by infra/packaging/test/automation.test.ts). Docker targets need
+# do the same thing (checked by tools/packaging/test/automation.test.ts). Docker targets need
 # Docker Compose v2; the rest need only Node and pnpm.
 .PHONY: help env build up down logs ps infra infra-down test check dev
 

@@ -21,7 +21,7 @@ fi
 redis-cli -h 127.0.0.1 -p 6379 ping
 
 # Native toolchain for the Kafka adapter's tests: they compile our librdkafka mock-cluster
-# launcher (infra/events/kafka-mock) with gcc.
+# launcher (infra/testing/kafka-mock) with gcc.
 if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/null 2>&1; then
   echo "installing gcc and librdkafka-dev"
   export DEBIAN_FRONTEND=noninteractive

@@ -1,4 +1,4 @@
-import { Lru } from '@shop/auth';
+import { Lru } from '@shop/primitives';
 import { log } from '@shop/log';
 
 /**

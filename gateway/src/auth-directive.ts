@@ -10,6 +10,7 @@ import type {
   OperationDefinitionNode,
 } from 'graphql';
 import type { Identity } from '@shop/auth';
+import type { ErrorCode } from '@shop/http';
 import {
   authOutcomeOfAll,
   describeRule,
@@ -210,7 +211,7 @@ export function authRejection(
   if (violations.some((violation) => violation.outcome === 'unauthenticated')) {
     return new graphql.GraphQLError(`Authentication required to access ${fields.join(', ')}`, {
       extensions: {
-        code: 'UNAUTHENTICATED',
+        code: 'UNAUTHENTICATED' satisfies ErrorCode,
         fields,
         ...(withHttp ? { http: { status: 401 } } : {}),
       },
@@ -218,7 +219,11 @@ export function authRejection(
   }
   const reasons = violations.map((v) => `${v.coordinate} requires ${describeRule(v.rule)}`);
   return new graphql.GraphQLError(`Not allowed: ${reasons.join('; ')}`, {
-    extensions: { code: 'FORBIDDEN', fields, ...(withHttp ? { http: { status: 403 } } : {}) },
+    extensions: {
+      code: 'FORBIDDEN' satisfies ErrorCode,
+      fields,
+      ...(withHttp ? { http: { status: 403 } } : {}),
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
+import type { ErrorCode, ErrorCodeSubset } from '@shop/http';
 import { Agent, type Dispatcher } from 'undici';
 
 /**
@@ -28,7 +29,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
  */
 export const DEFAULT_BREAKER = { failureThreshold: 5, openMs: 1_000 } as const;
 
-export type SubgraphErrorCode = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE';
+export type SubgraphErrorCode = ErrorCodeSubset<'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE'>;
 
 export interface SubgraphFetcherOptions {
   /** Subgraph name, used in error messages and `serviceName`. */
@@ -264,10 +265,10 @@ export function downstreamError(subgraph: string, error: unknown): GraphQLError 
       code === 'SUBGRAPH_UNAVAILABLE' && original
         ? original.message
         : `Subgraph "${subgraph}" is unavailable`,
-      { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph } },
+      { extensions: { code: 'SUBGRAPH_UNAVAILABLE' satisfies ErrorCode, serviceName: subgraph } },
     );
   }
   return new GraphQLError(`Error while fetching from subgraph "${subgraph}"`, {
-    extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: subgraph },
+    extensions: { code: 'DOWNSTREAM_SERVICE_ERROR' satisfies ErrorCode, serviceName: subgraph },
   });
 }

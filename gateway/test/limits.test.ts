@@ -12,8 +12,8 @@ import {
   createRequestLimits,
   hideSuggestionsPlugin,
   limitsPlugin,
-  withLimitErrors,
 } from '../src/limits';
+import { formatError } from '@shop/subgraph';
 
 // The CommonJS graphql Apollo Server uses (see src/limits/graphql.ts).
 const { buildSchema } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
@@ -325,16 +325,10 @@ describe('createLimitsIntercept', () => {
 });
 
 describe('Apollo Server plugins', () => {
-  const masking = (formatted: GraphQL.GraphQLFormattedError) =>
-    formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ||
-    formatted.extensions?.code === 'BAD_REQUEST'
-      ? formatted
-      : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-
   const start = async (production = true) => {
     const server = new ApolloServer({
       schema,
-      formatError: withLimitErrors(masking),
+      formatError,
       plugins: [limitsPlugin(), hideSuggestionsPlugin({ production })],
     });
     await server.start();

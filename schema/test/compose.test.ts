@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import {
   composeSupergraph,
   missingDescriptions,
@@ -22,6 +22,12 @@ describe('supergraph composition', () => {
     },
   );
 
+  it('should link one federation version in every subgraph', () => {
+    const versions = SUBGRAPHS.map((entry) => federationLinks(readSubgraphSdl(entry)));
+    expect(versions.every((links) => links.length === 1)).toBe(true);
+    expect(new Set(versions.flat())).toEqual(new Set(['https://specs.apollo.dev/federation/v2.9']));
+  });
+
   it('should flag an undocumented field', () => {
     const document = parse('"""A thing."""\ntype Thing { """Id."""\n id: ID!\n name: String }');
     expect(missingDescriptions(document)).toEqual(['Thing.name']);
@@ -37,3 +43,19 @@ describe('supergraph composition', () => {
     if (!broken.ok) expect(broken.errors.join('\n')).toMatch(/Thing\.size|shareable/i);
   });
 });
+
+/** The federation spec URLs a subgraph's `extend schema @link(url: …)` directives name. */
+function federationLinks(document: DocumentNode): string[] {
+  return document.definitions.flatMap((definition) =>
+    definition.kind === Kind.SCHEMA_EXTENSION || definition.kind === Kind.SCHEMA_DEFINITION
+      ? (definition.directives ?? []).flatMap((directive) => {
+          const url = directive.arguments?.find((argument) => argument.name.value === 'url');
+          return directive.name.value === 'link' &&
+            url?.value.kind === Kind.STRING &&
+            url.value.value.startsWith('https://specs.apollo.dev/federation/')
+            ? [url.value.value]
+            : [];
+        })
+      : [],
+  );
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKafkaBus, TOPICS } from '@shop/events';
-import { startKafkaMock, type KafkaMock } from '@shop/events/testing';
+import { startKafkaMock, type KafkaMock } from '@shop/testing';
 import { eventually, startTestGraph, type TestGraph } from './harness';
 import { ADD_LINES, ADDRESS, CHECKOUT, ORDER, PAY, SET_STOCK, TEST_CARD } from './operations';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { labelQueriesByServer } from '@shop/testing';
+import { countQueries, labelQueriesByServer } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphTargets, placeOrder, startTestGraph, type TestGraph } from './harness';
 import { PAY, TEST_CARD } from './operations';
@@ -102,7 +102,7 @@ describe.each(graphTargets())('SQL per operation through the gateway on %s', (ta
 
   /** Runs the order history query and counts the SQL statements of each subgraph. */
   async function history(token: string) {
-    const { result, byLabel } = await t.graph.database.countQueries(() =>
+    const { result, byLabel } = await countQueries(t.graph.database, () =>
       t.gql<HistoryData>(ORDER_HISTORY, {}, token),
     );
     expect(result.body.errors).toBeUndefined();

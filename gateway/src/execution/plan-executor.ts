@@ -35,7 +35,7 @@ import {
   type OperationDefinitionNode,
   print,
 } from 'graphql';
-import { Lru } from '@shop/auth';
+import { Lru } from '@shop/primitives';
 import { getVariableValues, GraphQLError } from './graphql-cjs';
 import {
   booleanDefaults,

@@ -9,6 +9,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
+import type { ErrorCodeSubset } from '@shop/http';
 import { GraphQLError, Kind, parse } from './graphql';
 
 export interface OperationLimits {
@@ -57,7 +58,7 @@ export interface AnalyzeOptions extends Partial<OperationLimits> {
   listSizes?: { assumedSize(typeName: string, fieldName: string): number | undefined } | undefined;
 }
 
-export type LimitErrorCode =
+export type LimitErrorCode = ErrorCodeSubset<
   | 'QUERY_TOO_DEEP'
   | 'TOO_MANY_ALIASES'
   | 'TOO_MANY_DIRECTIVES'
@@ -65,25 +66,12 @@ export type LimitErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'QUERY_TOO_COSTLY'
   | 'TOO_MANY_TOKENS'
-  | 'GRAPHQL_PARSE_FAILED';
+  | 'GRAPHQL_PARSE_FAILED'
+>;
 
 export type AnalysisResult =
   | { ok: true; cost: number }
   | { ok: false; code: LimitErrorCode; message: string; status: 400; cost?: number };
-
-/** Codes this module puts on errors (to be let through the gateway's `formatError`). */
-export const LIMIT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'QUERY_TOO_DEEP',
-  'TOO_MANY_ALIASES',
-  'TOO_MANY_DIRECTIVES',
-  'TOO_MANY_ROOT_FIELDS',
-  'QUERY_TOO_COMPLEX',
-  'QUERY_TOO_COSTLY',
-  'TOO_MANY_TOKENS',
-  'RATE_LIMITED',
-  'VARIABLES_TOO_LARGE',
-  'VARIABLES_TOO_DEEP',
-]);
 
 const SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);
 

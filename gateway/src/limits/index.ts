@@ -3,7 +3,6 @@ export {
   parseWithLimit,
   limitError,
   DEFAULT_LIMITS,
-  LIMIT_ERROR_CODES,
   type AnalyzeOptions,
   type AnalysisResult,
   type LimitErrorCode,
@@ -31,7 +30,6 @@ export {
   passwordFieldsPlugin,
   hideSuggestionsPlugin,
   stripSuggestions,
-  withLimitErrors,
   apolloLimitOptions,
 } from './plugins';
 export {

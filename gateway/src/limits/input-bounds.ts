@@ -12,6 +12,7 @@ import type {
   SelectionSetNode,
   ValueNode,
 } from 'graphql';
+import type { ErrorCodeSubset } from '@shop/http';
 import {
   getNamedType,
   GraphQLError,
@@ -61,7 +62,9 @@ export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   maxVariablesDepth: 32,
 });
 
-export type InputErrorCode = 'BAD_USER_INPUT' | 'VARIABLES_TOO_LARGE' | 'VARIABLES_TOO_DEEP';
+export type InputErrorCode = ErrorCodeSubset<
+  'BAD_USER_INPUT' | 'VARIABLES_TOO_LARGE' | 'VARIABLES_TOO_DEEP'
+>;
 
 export interface InputRefusal {
   code: InputErrorCode;

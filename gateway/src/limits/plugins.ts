@@ -4,13 +4,13 @@ import {
   type BaseContext,
   type GraphQLResponse,
 } from '@apollo/server';
-import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { ErrorCode } from '@shop/http';
 import {
   analyzeOperation,
   type AnalysisResult,
   type AnalyzeOptions,
   DEFAULT_LIMITS,
-  LIMIT_ERROR_CODES,
   limitError,
   type OperationLimits,
 } from './analyze';
@@ -121,7 +121,12 @@ export function inputBoundsPlugin<TContext extends BaseContext>(
               request.operationName
                 ? `Unknown operation named "${request.operationName.slice(0, 100)}"`
                 : 'Must provide operationName when the document contains several operations',
-              { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+              {
+                extensions: {
+                  code: 'OPERATION_RESOLUTION_FAILURE' satisfies ErrorCode,
+                  http: { status: 400 },
+                },
+              },
             );
           }
           const current = bounds.current;
@@ -177,23 +182,6 @@ export function hideSuggestionsPlugin<TContext extends BaseContext>(options: {
         },
       };
     },
-  };
-}
-
-/**
- * Wraps the gateway's `formatError` so this module's codes (QUERY_TOO_DEEP, RATE_LIMITED…) reach
- * clients instead of being masked as INTERNAL_SERVER_ERROR; everything else goes to `inner`.
- */
-export function withLimitErrors(
-  inner: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
-) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && LIMIT_ERROR_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    return inner(formatted, error);
   };
 }
 
@@ -293,7 +281,7 @@ export function passwordFieldsPlugin<TContext extends BaseContext & { clientIp?:
 /** A response refusing the operation before it executes (HTTP status, code, `retry-after`). */
 function refusal(
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   retryAfterSeconds?: number,
 ): GraphQLResponse {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
+import type { ErrorCodeSubset } from '@shop/http';
 import { DEFAULT_LIMITS, parseWithLimit } from './analyze';
 import { createRateLimiter, type RateLimiter, type RateLimitStore } from './rate-limiter';
 
@@ -70,8 +71,14 @@ export interface PasswordAttempt {
 
 export type RequestLimitResult =
   | { ok: true }
-  | { ok: false; status: 429; code: 'RATE_LIMITED'; message: string; retryAfterSeconds: number }
-  | { ok: false; status: 400; code: 'TOO_MANY_TOKENS'; message: string };
+  | {
+      ok: false;
+      status: 429;
+      code: ErrorCodeSubset<'RATE_LIMITED'>;
+      message: string;
+      retryAfterSeconds: number;
+    }
+  | { ok: false; status: 400; code: ErrorCodeSubset<'TOO_MANY_TOKENS'>; message: string };
 
 export interface RequestLimits {
   /** Counts one operation against the IP and user limits (and applies the token limit). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext, PersistedQueryOptions } from '@apollo/server';
 import { loadOperations } from '@shop/schema';
+import type { ErrorCode } from '@shop/http';
 import { GraphQLError } from '../subscriptions/graphql';
 import { ApqCache, DEFAULT_APQ_CACHE_BYTES } from './apq-cache';
 import { Safelist, sha256Hex } from './safelist';
@@ -36,7 +37,7 @@ export const PERSISTED_QUERY_ERROR_CODES = {
   notInSafelist: 'PERSISTED_QUERY_NOT_IN_SAFELIST',
   hashMismatch: 'PERSISTED_QUERY_HASH_MISMATCH',
   badRequest: 'BAD_REQUEST',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** What a request is allowed to run: `query` is the text to run when the gateway knows it. */
 export type PersistedQueryResolution =
@@ -57,7 +58,7 @@ const REFUSED_PLACEHOLDER = '{ __typename }';
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const rejection = (message: string, code: string): PersistedQueryResolution => ({
+const rejection = (message: string, code: ErrorCode): PersistedQueryResolution => ({
   ok: false,
   error: new GraphQLError(message, { extensions: { code, http: { status: 400 } } }),
 });

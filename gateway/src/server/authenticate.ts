@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shop/http';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import {
@@ -26,7 +27,7 @@ export interface Authentication {
 
 const unauthenticated = (message: string, reason: string) =>
   new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
+    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode, reason, http: { status: 401 } },
   });
 
 /**

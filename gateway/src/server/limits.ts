@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shop/http';
 import {
   createRedisRateLimitStore,
   createRequestLimits,
@@ -54,7 +55,7 @@ export function gatewayRequestLimits(
 /** A refused limit check as the error to answer with (undefined when it passed). */
 export function limitRefusal(
   result: RequestLimitResult,
-): { message: string; code: string; retryAfterSeconds?: number } | undefined {
+): { message: string; code: ErrorCode; retryAfterSeconds?: number } | undefined {
   if (result.ok) return undefined;
   return {
     message: result.message,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shop/http';
 import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { SigningKey } from '@shop/auth';
@@ -112,7 +113,10 @@ export function subscriptionTransports(options: {
               errors: [
                 {
                   message: 'This account is disabled or no longer exists',
-                  extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_INACTIVE' },
+                  extensions: {
+                    code: 'UNAUTHENTICATED' satisfies ErrorCode,
+                    reason: 'ACCOUNT_INACTIVE',
+                  },
                 },
               ],
             };

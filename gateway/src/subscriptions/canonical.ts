@@ -10,6 +10,7 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import type { ErrorCode } from '@shop/http';
 import {
   GraphQLError,
   Kind,
@@ -121,7 +122,7 @@ export function canonicalize(
       const name = directive.name.value;
       if (name !== 'include' && name !== 'skip') {
         throw new GraphQLError(`@${name} is not supported in subscriptions`, {
-          extensions: { code: 'BAD_REQUEST' },
+          extensions: { code: 'BAD_REQUEST' satisfies ErrorCode },
         });
       }
       const condition = directive.arguments?.find((argument) => argument.name.value === 'if');
@@ -142,7 +143,7 @@ export function canonicalize(
     for (const selection of selectionSet.selections) {
       if (--budget < 0) {
         throw new GraphQLError('The subscription selects too many fields', {
-          extensions: { code: 'BAD_REQUEST' },
+          extensions: { code: 'BAD_REQUEST' satisfies ErrorCode },
         });
       }
       if (!included(selection.directives)) continue;

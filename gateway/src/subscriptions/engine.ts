@@ -16,6 +16,7 @@ import {
 import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { mintInternalToken, type Identity, type SigningKey } from '@shop/auth';
+import { isErrorCode } from '@shop/http';
 import type { AuthRules } from '@shop/subgraph';
 import { authRejection, authRulesFromSupergraph, findAuthViolations } from '../auth-directive';
 import { checkInput, readMaxLengths, type CompiledInputCheck } from '../limits/input-bounds';
@@ -394,7 +395,7 @@ export class FederatedSubscriptionEngine {
         errors: [
           codedError(
             (error as Error).message,
-            typeof code === 'string' ? code : 'GRAPHQL_VALIDATION_FAILED',
+            isErrorCode(code) ? code : 'GRAPHQL_VALIDATION_FAILED',
           ),
         ],
       };

@@ -1,5 +1,5 @@
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
-import { LIMIT_ERROR_CODES } from '../limits/analyze';
+import { isErrorCode, type ErrorCode } from '@shop/http';
 import { GraphQLError } from './graphql';
 
 /** Error codes produced by the subscription engine itself (always shown to clients as is). */
@@ -12,35 +12,19 @@ export const SUBSCRIPTION_ERROR_CODES = {
   subgraphUnavailable: 'SUBGRAPH_UNAVAILABLE',
   /** The supergraph changed; every active subscription is ended and must be restarted. */
   schemaReload: 'SUBSCRIPTION_SCHEMA_RELOAD',
-} as const;
-
-const OWN_CODES = new Set<string>([
-  ...Object.values(SUBSCRIPTION_ERROR_CODES),
-  // The request limits shared with HTTP (QUERY_TOO_DEEP, TOO_MANY_TOKENS, RATE_LIMITED…).
-  ...LIMIT_ERROR_CODES,
-  'PAYLOAD_TOO_LARGE',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'VARIABLES_TOO_LARGE',
-  'VARIABLES_TOO_DEEP',
-  'BAD_REQUEST',
-  'UNAUTHENTICATED',
-  'SERVICE_UNAVAILABLE',
-  'INTERNAL_SERVER_ERROR',
-]);
+} as const satisfies Record<string, ErrorCode>;
 
 /** A GraphQL error with `extensions.code` (and any extra extensions). */
 export function codedError(
   message: string,
-  code: string,
+  code: ErrorCode,
   extensions: Record<string, unknown> = {},
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
 /** Re-creates `error` with `code` (keeps message, locations/nodes and path). */
-export function withCode(error: GraphQLError, code: string): GraphQLError {
+export function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.source ? { source: error.source } : {}),
@@ -74,7 +58,7 @@ function hasToJson(error: unknown): error is { toJSON(): GraphQLFormattedError }
   return typeof (error as { toJSON?: unknown }).toJSON === 'function';
 }
 
-/** Formats errors for the wire; engine codes pass unchanged, the rest go through `mask`. */
+/** Formats errors for the wire; codes of the table pass unchanged, the rest go through `mask`. */
 export type ErrorFormatter = (
   formatted: GraphQLFormattedError,
   error: unknown,
@@ -88,7 +72,7 @@ export function formatErrors(
     // Duck-typed: errors may come from another `graphql` instance (see ./graphql).
     const formatted = hasToJson(error) ? error.toJSON() : (error as GraphQLFormattedError);
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && OWN_CODES.has(code)) {
+    if (isErrorCode(code)) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

@@ -10,6 +10,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Identity } from '@shop/auth';
+import type { ErrorCode } from '@shop/http';
 import { MAX_TIMER_MS, type Authenticate } from './auth';
 import type { ClientSubscription } from './client-subscription';
 import { TOO_MANY_REQUESTS_CLOSE_CODE, type ConnectionsPerIp } from './connections';
@@ -36,7 +37,7 @@ export type RateLimitCheck = (request: {
   query: string;
   variables?: Record<string, unknown> | undefined;
   operationName?: string | undefined;
-}) => Promise<{ message: string; code: string; retryAfterSeconds?: number } | undefined>;
+}) => Promise<{ message: string; code: ErrorCode; retryAfterSeconds?: number } | undefined>;
 
 export interface GraphqlWsOptions {
   server: Server;

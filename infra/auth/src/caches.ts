@@ -1,50 +1,14 @@
 import type { JWTPayload } from 'jose';
+import { Lru } from '@shop/primitives';
 import type { Identity } from './index';
 
 /**
  * Caches for the two hot paths of internal tokens (one per gateway → subgraph fetch): minting
- * on the gateway and verifying in every subgraph. Both are bounded LRUs (a `Map` in
- * recency order) and both expire entries by the token's lifetime, so neither extends what a
+ * on the gateway and verifying in every subgraph. Both are bounded LRUs (`Lru` of
+ * @shop/primitives) and both expire entries by the token's lifetime, so neither extends what a
  * token may do: a cached verification is only served while the token is unexpired, a cached
  * token only while at least half of its lifetime remains.
  */
-
-/** A bounded map that evicts the least recently used entry (also used by @shop/subgraph's JIT). */
-export class Lru<V> {
-  private readonly entries = new Map<string, V>();
-
-  constructor(private readonly maxEntries: number) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) return undefined;
-    // Most recently used last.
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
 
 export interface InternalTokenCacheOptions {
   /** Mints one token (normally `mintInternalToken` bound to the gateway's key). */
@@ -79,7 +43,7 @@ interface MintedToken {
  * The cache key of (subgraph, identity): the exact user id and the sorted set of roles, so two
  * identities share a token only when the token would carry the same claims.
  */
-export function internalTokenKey(subgraph: string, identity: Identity | null): string {
+function internalTokenKey(subgraph: string, identity: Identity | null): string {
   if (!identity) return `${subgraph}\u0000anonymous`;
   const roles = [...new Set(identity.roles)].sort().join(',');
   return `${subgraph}\u0000user\u0000${identity.userId}\u0000${roles}`;

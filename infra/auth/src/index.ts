@@ -45,7 +45,7 @@ export const INTERNAL_TOKEN_ISSUER = 'shopgraph-gateway';
 /** Audience of internal tokens for one subgraph. */
 export const internalAudience = (subgraph: string) => `subgraph:${subgraph}`;
 /** Allowed clock skew in seconds for exp/nbf/iat. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 /** A private signing key with its public JWK and `kid`. */
 export interface SigningKey {
@@ -227,10 +227,9 @@ export type { JSONWebKeySet, JWK };
 
 export {
   createInternalTokenCache,
-  internalTokenKey,
-  Lru,
   withVerificationCache,
   type InternalTokenCache,
   type InternalTokenCacheOptions,
   type VerificationCacheOptions,
 } from './caches';
+export { createCartTokens, type CartTokens } from './cart-tokens';

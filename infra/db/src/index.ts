@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -19,23 +18,13 @@ export interface RawQuerier {
   query<TRow = Record<string, unknown>>(text: string, params?: unknown[]): Promise<TRow[]>;
 }
 
-/** One SQL statement sent to the database (see {@link Database.onQuery}). */
+/**
+ * One SQL statement sent to the database (see {@link Database.onQuery}). Listeners are called
+ * synchronously where the statement is issued, so they see the caller's async context.
+ */
 export interface QueryEvent {
   /** The statement text (parameters are not included). */
   text: string;
-  /** The query label active where the statement was issued ({@link withQueryLabel}), if any. */
-  label: string | undefined;
-}
-
-/** What {@link Database.countQueries} counted while its function ran. */
-export interface QueryCount<T> {
-  result: T;
-  /** Every statement sent meanwhile, by anyone (background pollers included). */
-  total: number;
-  /** Statements per query label; unlabelled statements are not in here. */
-  byLabel: Record<string, number>;
-  /** The labelled statements in order, for diagnosing a count. */
-  statements: QueryEvent[];
 }
 
 /** A database connection: drizzle for application code plus raw access and lifecycle. */
@@ -48,22 +37,12 @@ export interface Database extends RawQuerier {
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
-   * SQL statements sent through this database since it was opened: drizzle and raw
+   * Calls `listener` with every SQL statement sent through this database: drizzle and raw
    * `query`/`exec`, inside and outside transactions, `BEGIN`/`COMMIT` included (on PGlite too,
-   * so both targets count alike). With `label`, only those issued under that query label.
+   * so both targets report alike). Returns the function that unsubscribes it. (`countQueries`
+   * of @shop/testing counts SQL per operation with it.)
    */
-  queryCount(label?: string): number;
-  /** Calls `listener` with every statement sent; returns the function that unsubscribes it. */
   onQuery(listener: (event: QueryEvent) => void): () => void;
-  /**
-   * Runs `fn` and counts the statements sent meanwhile, in total and per query label (the
-   * per-label numbers are the ones to assert on: other work may run concurrently).
-   *
-   * @example
-   * const { byLabel } = await database.countQueries(() => callTheSubgraph());
-   * expect(byLabel.order).toBe(3);
-   */
-  countQueries<T>(fn: () => Promise<T>): Promise<QueryCount<T>>;
 }
 
 export interface DatabaseOptions {
@@ -97,71 +76,22 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 /** Default `idle_in_transaction_session_timeout` of every Postgres connection. */
 export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
-const queryLabels = new AsyncLocalStorage<string>();
-
-/**
- * Runs `fn` with a query label: every statement it (and all async work it starts) sends is
- * attributed to `label` in {@link Database.queryCount} / {@link Database.countQueries}. Used to
- * tell apart the statements of several subgraphs sharing one database.
- */
-export function withQueryLabel<T>(label: string, fn: () => T): T {
-  return queryLabels.run(label, fn);
-}
-
-/**
- * Sets the query label for the rest of the current synchronous execution and the async work it
- * starts (`AsyncLocalStorage.enterWith`), e.g. from a `request` listener prepended to an HTTP
- * server so that its request handling is attributed to `label`.
- */
-export function enterQueryLabel(label: string): void {
-  queryLabels.enterWith(label);
-}
-
-/** The query label active here, if any. */
-export function currentQueryLabel(): string | undefined {
-  return queryLabels.getStore();
-}
-
-/** Counts statements of one database, in total and per label, and notifies listeners. */
-function createQueryCounter(initial?: (event: QueryEvent) => void) {
-  let total = 0;
-  const byLabel = new Map<string, number>();
+/** The statement listeners of one database ({@link Database.onQuery}). */
+function createQueryListeners(initial?: (event: QueryEvent) => void) {
   const listeners = new Set<(event: QueryEvent) => void>();
   if (initial) listeners.add(initial);
   const record = (text: unknown) => {
-    const label = queryLabels.getStore();
-    total += 1;
-    if (label !== undefined) byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
     if (listeners.size === 0) return;
-    const event: QueryEvent = { text: statementText(text), label };
+    const event: QueryEvent = { text: statementText(text) };
     for (const listener of listeners) listener(event);
   };
-  const api: Pick<Database, 'queryCount' | 'onQuery' | 'countQueries'> = {
-    queryCount: (label) => (label === undefined ? total : (byLabel.get(label) ?? 0)),
-    onQuery(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    async countQueries(fn) {
-      const before = total;
-      const counted: Record<string, number> = {};
-      const statements: QueryEvent[] = [];
-      const unsubscribe = api.onQuery((event) => {
-        if (event.label === undefined) return;
-        counted[event.label] = (counted[event.label] ?? 0) + 1;
-        statements.push(event);
-      });
-      try {
-        const result = await fn();
-        return { result, total: total - before, byLabel: counted, statements };
-      } finally {
-        unsubscribe();
-      }
-    },
+  const onQuery: Database['onQuery'] = (listener) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
   };
-  return { record, api };
+  return { record, onQuery };
 }
 
 function statementText(text: unknown): string {
@@ -223,8 +153,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
-  const counter = createQueryCounter(options.onQuery);
-  countPool(pool, counter.record);
+  const listeners = createQueryListeners(options.onQuery);
+  countPool(pool, listeners.record);
   const db = drizzlePg({ client: pool }) as unknown as Db;
   const querier = (client: pg.Pool | pg.PoolClient): RawQuerier => ({
     exec: async (text) => {
@@ -237,7 +167,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     db,
     ...querier(pool),
-    ...counter.api,
+    onQuery: listeners.onQuery,
     async rawTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -264,8 +194,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 }
 
 /**
- * Makes `pool` record every statement: `pool.query` once (at the call, so under the caller's
- * query label; not again when the pool runs it on a client), and every `query` of a client
+ * Makes `pool` record every statement: `pool.query` once (at the call, so in the caller's async
+ * context; not again when the pool runs it on a client), and every `query` of a client
  * checked out with `pool.connect()` (drizzle's and `rawTransaction`'s transactions).
  */
 function countPool(pool: pg.Pool, record: (text: unknown) => void): void {
@@ -289,8 +219,8 @@ function countPool(pool: pg.Pool, record: (text: unknown) => void): void {
 /**
  * Makes the PGlite client record every statement: `query`, `exec`, and inside `transaction` the
  * same methods of its handle plus the BEGIN and COMMIT/ROLLBACK PGlite sends itself (as drizzle
- * and `rawTransaction` do explicitly on Postgres). Counting happens here, on the caller's thread,
- * so query labels (AsyncLocalStorage) and `onQuery` listeners work as on Postgres.
+ * and `rawTransaction` do explicitly on Postgres). Recording happens here, on the caller's thread,
+ * so `onQuery` listeners see the caller's async context (AsyncLocalStorage) as on Postgres.
  */
 function countPglite(client: PgliteWorkerClient, record: (text: unknown) => void): void {
   const query = client.query.bind(client);
@@ -332,8 +262,8 @@ async function openPglite(
   onQuery?: (event: QueryEvent) => void,
 ): Promise<Database> {
   const client = await openPgliteWorker({ dataDir });
-  const counter = createQueryCounter(onQuery);
-  countPglite(client, counter.record);
+  const listeners = createQueryListeners(onQuery);
+  countPglite(client, listeners.record);
   // drizzle's PGlite session calls only `query(text, params, { rowMode, parsers })` and
   // `transaction(fn)` (whose handle it queries the same way): what the worker client offers.
   const db = drizzlePglite({ client: client as unknown as PGlite }) as unknown as Db;
@@ -350,7 +280,7 @@ async function openPglite(
     kind: 'pglite',
     db,
     ...querier(client),
-    ...counter.api,
+    onQuery: listeners.onQuery,
     rawTransaction: (fn) => client.transaction((tx) => fn(querier(tx))),
     async ping() {
       if (closed) throw new Error('database is closed');

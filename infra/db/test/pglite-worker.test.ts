@@ -9,13 +9,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
 import { integer, jsonb, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabase,
-  isUniqueViolation,
-  pgCode,
-  withQueryLabel,
-  type Database,
-} from '../src/index';
+import { createDatabase, isUniqueViolation, pgCode, type Database } from '../src/index';
 import { openPgliteWorker, type PgliteWorkerClient } from '../src/pglite-worker-client';
 
 async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
@@ -247,25 +241,6 @@ describe('PGlite in a worker thread', () => {
     );
     expect(answers.map((rows) => rows[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
     expect(await database.query('select n from counter')).toEqual([{ n: 20 }]);
-  });
-
-  it('should count statements on the calling thread, per query label', async () => {
-    const before = database.queryCount();
-    const { byLabel, total } = await database.countQueries(() =>
-      Promise.all([
-        withQueryLabel('a', () => database.query('select 1')),
-        withQueryLabel('b', () =>
-          database.db.transaction(async (tx) => {
-            await tx.execute(sql`select 1`);
-            await tx.execute(sql`select 2`);
-          }),
-        ),
-      ]),
-    );
-    // b: BEGIN, two statements, COMMIT
-    expect(byLabel).toEqual({ a: 1, b: 4 });
-    expect(total).toBe(5);
-    expect(database.queryCount() - before).toBe(5);
   });
 
   it('should load pg_trgm', async () => {

@@ -80,8 +80,6 @@ export type {
 export {
   /** The log bus in Postgres/PGlite. */
   createLogBus,
-  /** Migrations of the log bus's `events` schema. */
-  LOG_BUS_MIGRATIONS,
 } from './log-bus';
 export type {
   /** Options of {@link createLogBus}. */

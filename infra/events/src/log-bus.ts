@@ -27,7 +27,7 @@ export interface LogBusOptions {
 }
 
 /** Migrations of the `events` schema that backs the log bus. */
-export const LOG_BUS_MIGRATIONS = [
+const LOG_BUS_MIGRATIONS = [
   {
     name: '0001_log.sql',
     sql: `

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaBus } from '../src/index';
 import { registerBusContract } from './bus-contract';
 import { memoryLogger, testEvent, uniqueTopic, waitFor } from './helpers';
-import { startKafkaMock, type KafkaMock } from './kafka-mock';
+import { startKafkaMock, type KafkaMock } from '@shop/testing';
 
 const mocks: KafkaMock[] = [];
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { Database } from '@shop/db';
-import { testDatabaseTargets } from '@shop/testing';
+import { startKafkaMock, testDatabaseTargets, type KafkaMock } from '@shop/testing';
 import { afterAll, expect, it } from 'vitest';
 import {
   createKafkaBus,
@@ -9,7 +9,6 @@ import {
   type EventEnvelope,
 } from '../src/index';
 import { memoryLogger, waitFor } from './helpers';
-import { startKafkaMock, type KafkaMock } from './kafka-mock';
 import {
   countOf,
   migrateNotificationService,

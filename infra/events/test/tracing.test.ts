@@ -1,7 +1,7 @@
 import type { Database } from '@shop/db';
 import { injectTraceparent, shutdownTelemetry, SpanKind, withSpan } from '@shop/telemetry';
 import { ancestorsOf, serviceOf, startMemoryTracing, traceIdOf } from '@shop/telemetry/testing';
-import { testDatabaseTargets } from '@shop/testing';
+import { startKafkaMock, testDatabaseTargets } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createKafkaBus,
@@ -12,7 +12,6 @@ import {
   type EventEnvelope,
 } from '../src/index';
 import { memoryLogger, testEvent, uniqueTopic, waitFor } from './helpers';
-import { startKafkaMock } from './kafka-mock';
 import { migrateOrderService, placeOrder } from './services';
 
 const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/;

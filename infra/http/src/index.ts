@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCode } from './error-codes';
 import { HttpMetrics } from './metrics';
 import { log } from '@shop/log';
 
 export { HttpMetrics, errorCodesOf, graphqlMetricsPlugin } from './metrics';
+export * from './error-codes';
 
 /** A handler for one extra route (health, JWKS, GraphiQL…). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -50,10 +52,10 @@ export interface RunningHttpServer {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
@@ -71,17 +73,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Sends a GraphQL-shaped error response (`{ errors: [{ message, extensions: { code } }] }`). */
-export function sendGraphQLError(
+function sendGraphQLError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
 ): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
 /** Reads a body up to `limit` bytes; throws HttpError 413 past it. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);
@@ -246,7 +248,7 @@ export async function startHttpServer<TContext extends BaseContext>(
           errors: [
             {
               message: 'The server is shutting down; retry the request',
-              extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+              extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode, retryable: true },
             },
           ],
         });

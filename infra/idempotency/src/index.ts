@@ -11,7 +11,7 @@ import type { Database } from '@shop/db';
  * The claim is an atomic insert, so 100 concurrent requests with one key run the work once.
  */
 
-export const RETENTION_MS = 24 * 60 * 60 * 1000;
+const RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** SQL creating `"<schema>".idempotency_keys`; include it in the subgraph's migrations. */
 export function idempotencyMigrationSql(schema: string): string {

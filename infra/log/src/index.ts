@@ -1,6 +1,6 @@
 import { describeError, redact } from './redact';
 
-export { describeError, redact, MAX_PART_CHARS } from './redact';
+export { describeError, redact } from './redact';
 
 /**
  * The one logger of every service (gateway, subgraphs, infra): each entry is one line, redacted
@@ -34,7 +34,7 @@ export function setLogSink(next: LogSink | undefined): LogSink {
 }
 
 /** One redacted line: the message, then `: <error>` when an error is given. */
-export function formatLogLine(message: string, error?: unknown): string {
+function formatLogLine(message: string, error?: unknown): string {
   const text = redact(message);
   return error === undefined ? text : `${text}: ${describeError(error)}`;
 }

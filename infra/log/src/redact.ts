@@ -1,3 +1,5 @@
+import { isUuid } from '@shop/primitives';
+
 /**
  * What never reaches a log line, whatever the caller passed: every rule replaces the secret part
  * of the text with a `[redacted …]` marker. Applied by the logger to every message and every
@@ -25,15 +27,13 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[^\s"'`<>()[\]{},;:]+@[^\s"'`<>()[\]{},;:]+/g, '[redacted email]'],
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Random-looking runs of 32+ base64/base64url/hex characters with letters and digits: refresh
  * tokens, cart-token MACs, token hashes, keys. UUIDs (ids, not secrets) stay.
  */
 const opaqueSecrets = (text: string) =>
   text.replace(/[A-Za-z0-9_\-+/=]{32,}/g, (run) =>
-    UUID.test(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted secret]',
+    isUuid(run) || !/\d/.test(run) || !/[A-Za-z]/.test(run) ? run : '[redacted secret]',
   );
 
 /** Control characters, lone surrogates and line breaks as `\uXXXX`: one entry, one line. */
@@ -45,7 +45,7 @@ const escapeControls = (text: string) =>
   );
 
 /** Longest text kept from one message or error part (a 900 KB input must not flood the log). */
-export const MAX_PART_CHARS = 1_000;
+const MAX_PART_CHARS = 1_000;
 
 /** `text` without secrets, control characters or excess length. */
 export function redact(text: string): string {

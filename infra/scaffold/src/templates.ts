@@ -86,7 +86,7 @@ function packageJson(names: SubgraphNames, options: TemplateOptions): string {
     start: 'tsx src/main.ts',
     test: `vitest run --root ../.. subgraphs/${names.name}`,
   };
-  if (options.codegen) scripts.codegen = `tsx ../../infra/codegen/src/cli.ts ${names.name}`;
+  if (options.codegen) scripts.codegen = `tsx ../../tools/codegen/src/cli.ts ${names.name}`;
   const pkg = {
     name: names.packageName,
     private: true,
@@ -179,7 +179,7 @@ function schemaGraphql(names: SubgraphNames): string {
   const { name, pascal, camel } = names;
   const entity = entityTypeOf(names);
   return `extend schema
-  @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective"])
   @link(url: "https://shopgraph.dev/auth/v1.0", import: ["@auth"])
   @composeDirective(name: "@auth")
 """
@@ -606,7 +606,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKey, type Identity, type SigningKey } from '@shop/auth';
 import type { Database } from '@shop/db';
 import type { RunningSubgraph } from '@shop/subgraph';
-import { callSubgraph, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import {
+  callSubgraph,
+  countQueries,
+  labelQueriesByServer,
+  testDatabaseTargets,
+} from '@shop/testing';
 import { ${constant}_SUBGRAPH, prepare${pascal}Database, start${pascal}Subgraph } from '../src/index';
 
 const admin = (): Identity => ({ userId: randomUUID(), roles: ['CUSTOMER', 'ADMIN'] });
@@ -719,7 +724,7 @@ describe.each(testDatabaseTargets())('${name} subgraph on $name', (target) => {
     for (let i = 0; i < 50; i += 1) ids.push((await create(\`Batch \${i}\`)).item!.id);
     const refs = (some: string[]) => some.map((id) => ({ __typename: '${entity}', id }));
     const sqlOf = async (some: string[]) => {
-      const { result, byLabel } = await database.countQueries(() =>
+      const { result, byLabel } = await countQueries(database, () =>
         call(null, ENTITIES, { representations: refs(some) }),
       );
       return { result, queries: byLabel.${camel} ?? 0 };

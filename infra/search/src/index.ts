@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
-export { createPostgresSearchIndex, documentWords, tsqueryText } from './postgres';
+export { createPostgresSearchIndex, tsqueryText } from './postgres';
 export { SEARCH_MIGRATIONS, SEARCH_SCHEMA } from './postgres-migrations';
 export { createOpenSearchIndex, type OpenSearchIndexOptions } from './opensearch';
 export {
@@ -13,7 +13,6 @@ export {
   buildBulkBody,
   buildIndexBody,
   buildSearchBody,
-  toOpenSearchSource,
 } from './opensearch-bodies';
 export { editDistance, fuzziness, markedToHtml, tokenize } from './text';
 import type { Database } from '@shop/db';

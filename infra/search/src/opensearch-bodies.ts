@@ -13,7 +13,7 @@ import {
 } from './types';
 
 /** The indexed JSON of one document. */
-export function toOpenSearchSource(document: SearchDocument) {
+function toOpenSearchSource(document: SearchDocument) {
   return {
     productId: document.productId,
     slug: document.slug,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { migrate, type Database, type RawQuerier } from '@shop/db';
+import { isUuid } from '@shop/primitives';
 import { SEARCH_MIGRATIONS, SEARCH_SCHEMA } from './postgres-migrations';
 import {
   attributeKey,
@@ -27,7 +28,7 @@ import {
 } from './types';
 
 /** Words of a document that typo correction may suggest. */
-export function documentWords(document: SearchDocument): string[] {
+function documentWords(document: SearchDocument): string[] {
   const text = [
     document.name,
     ...document.categoryNames,
@@ -94,8 +95,6 @@ async function writeDocuments(executor: SqlExecutor, documents: SearchDocument[]
       on conflict do nothing`);
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `$n` placeholders for a parameter list built alongside the SQL text. */
 class Params {
@@ -224,7 +223,7 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
     },
 
     async remove(productIds, options) {
-      const ids = productIds.filter((id) => UUID.test(id));
+      const ids = productIds.filter(isUuid);
       if (ids.length === 0) return;
       await (options?.executor ?? database.db).execute(
         sql`delete from search.product_documents where product_id = any(${`{${ids.join(',')}}`}::uuid[])`,
@@ -247,7 +246,7 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
       }
       const filter = query.filter ?? {};
       if (filter.categoryIds) {
-        const ids = filter.categoryIds.filter((id) => UUID.test(id));
+        const ids = filter.categoryIds.filter(isUuid);
         conditions.push(ids.length > 0 ? `d.category_path && ${params.add(ids)}::uuid[]` : 'false');
       }
       if (filter.priceMin != null) conditions.push(`d.price_min >= ${params.add(filter.priceMin)}`);

@@ -1,8 +1,9 @@
+import { isUuid } from '@shop/primitives';
 import type { SearchCursor, SearchQuery, SearchSort } from './types';
 import { InvalidSearchCursorError } from './types';
 
 /** At most this many query words are used; longer queries are cut. */
-export const MAX_QUERY_TOKENS = 8;
+const MAX_QUERY_TOKENS = 8;
 
 /**
  * Lower-cased words of a query: runs of letters and digits (everything else separates words and
@@ -50,7 +51,7 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 /** Marks ts_headline puts around matches; replaced by `<em>` after escaping the text. */
 export const MARK_START = '\u0002';
@@ -64,7 +65,7 @@ export function markedToHtml(marked: string): string {
 }
 
 /** Attribute filter/facet key: name and value joined by U+001F (never typed by users). */
-export const ATTRIBUTE_SEPARATOR = '\u001f';
+const ATTRIBUTE_SEPARATOR = '\u001f';
 export const attributeKey = (name: string, value: string) =>
   `${name}${ATTRIBUTE_SEPARATOR}${value}`;
 export function splitAttributeKey(key: string): { name: string; value: string } {
@@ -77,8 +78,6 @@ export function effectiveSort(query: SearchQuery): SearchSort {
   const sort = query.sort ?? 'RELEVANCE';
   return sort === 'RELEVANCE' && tokenize(query.text).length === 0 ? 'NEWEST' : sort;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Validates a cursor for `sort`: `[sort, value, productId]` where value is a score, a price or
@@ -95,7 +94,7 @@ export function checkCursor(
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     typeof productId !== 'string' ||
-    !UUID.test(productId)
+    !isUuid(productId)
   ) {
     throw new InvalidSearchCursorError();
   }

@@ -20,16 +20,16 @@ const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 /**
  * `@auth(requires: [String!]! = ["AUTHENTICATED"]) on FIELD_DEFINITION | OBJECT` — imported by
- * every subgraph from this spec and kept in the supergraph with `@composeDirective`.
+ * every subgraph from this spec (`https://shopgraph.dev/auth/v1.0`) and kept in the supergraph
+ * with `@composeDirective`.
  */
-export const AUTH_SPEC_URL = 'https://shopgraph.dev/auth/v1.0';
 const AUTH_SPEC_PREFIX = 'https://shopgraph.dev/auth/';
 
 /** The value of `requires` that any signed-in caller satisfies, whatever its roles. */
 export const AUTHENTICATED = 'AUTHENTICATED';
 
 /** Every value `requires` may list: `AUTHENTICATED` and the roles of `@shop/auth`. */
-export const AUTH_REQUIREMENTS: readonly string[] = [AUTHENTICATED, ...ROLES];
+const AUTH_REQUIREMENTS: readonly string[] = [AUTHENTICATED, ...ROLES];
 
 /** One `@auth` application: the caller needs ANY one of these (a role, or `AUTHENTICATED`). */
 export type AuthRule = readonly string[];
@@ -178,11 +178,7 @@ export function rulesForObjectField(
 }
 
 /** The thrown error for a failed rule: UNAUTHENTICATED or FORBIDDEN, naming the field. */
-export function authError(
-  outcome: Exclude<AuthOutcome, 'ok'>,
-  coordinate: string,
-  rule: AuthRule,
-): Error {
+function authError(outcome: Exclude<AuthOutcome, 'ok'>, coordinate: string, rule: AuthRule): Error {
   return outcome === 'unauthenticated'
     ? unauthenticated(`Authentication required to access ${coordinate}`)
     : forbidden(`${coordinate} requires ${describeRule(rule)}`);

@@ -14,8 +14,8 @@ export interface Connection<TNode> {
   totalCount?: number;
 }
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
 
 /** Opaque cursor: base64url of a JSON value (e.g. the sort key of the last row). */
 export function encodeCursor(value: unknown): string {

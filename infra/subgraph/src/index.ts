@@ -22,11 +22,13 @@ import {
 import {
   graphqlMetricsPlugin,
   HttpMetrics,
+  isPublicErrorCode,
   startHttpServer,
+  type ErrorCode,
   type RouteHandler,
   type RunningHttpServer,
 } from '@shop/http';
-import { PUBLIC_ERROR_CODES, type BaseSubgraphContext } from './errors';
+import type { BaseSubgraphContext } from './errors';
 import { enforceAuthDirective } from './auth-directive';
 import { jitExecutorGateway } from './jit';
 import { isTransientDatabaseError } from './transient';
@@ -42,10 +44,8 @@ export * from './money';
 export * from './connections';
 export * from './service-client';
 export * from './batch-loader';
-export { WS_CLOSE_CODES } from './websocket';
 export { isTransientDatabaseError } from './transient';
 export { isInvalidTextDatabaseError } from './invalid-text';
-export { jitExecutorGateway, type JitExecutorOptions } from './jit';
 export * from './tracing';
 
 export interface CreateSubgraphOptions<TContext extends BaseSubgraphContext> {
@@ -89,7 +89,7 @@ export function formatError(
   error: unknown,
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && PUBLIC_ERROR_CODES.has(code)) {
+  if (isPublicErrorCode(code)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
@@ -100,7 +100,7 @@ export function formatError(
       message: 'The service is temporarily unavailable; retry the request',
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode, retryable: true },
     };
   }
   if (isInvalidTextDatabaseError(original)) {
@@ -110,7 +110,7 @@ export function formatError(
       message: 'A text value contains characters that cannot be stored (e.g. NUL)',
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode },
     };
   }
   log.error('[graphql] internal error', original);
@@ -118,12 +118,14 @@ export function formatError(
     message: 'Internal server error',
     ...(formatted.path ? { path: formatted.path } : {}),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode },
   };
 }
 
 const rejected = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode, http: { status: 401 } },
+  });
 
 /**
  * Starts one subgraph: Apollo Server over `buildSubgraphSchema`, error masking, `/healthz`,

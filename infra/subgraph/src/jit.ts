@@ -9,7 +9,7 @@ import type {
   OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { Lru } from '@shop/auth';
+import { Lru } from '@shop/primitives';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 

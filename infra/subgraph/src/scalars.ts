@@ -1,7 +1,8 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import type { ErrorCode } from '@shop/http';
 
 const invalid = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' satisfies ErrorCode } });
 
 function toMinorUnits(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {

@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@shop/http';
+
 /**
  * SQLSTATEs of a lost or refused database connection, or of a statement the server gave up on
  * in time: the work did not complete (its transaction rolled back), so it is safe to retry.
@@ -17,7 +19,7 @@ const TRANSIENT_SQLSTATES = new Set([
 ]);
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 /** Codes another subgraph answers a service call with when it is itself unavailable. */
-const TRANSIENT_SERVICE_CODES = new Set(['SERVICE_UNAVAILABLE']);
+const TRANSIENT_SERVICE_CODES: ReadonlySet<string> = new Set<ErrorCode>(['SERVICE_UNAVAILABLE']);
 const TRANSIENT_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|the database system is (starting up|shutting down)/i;
 

@@ -10,6 +10,7 @@ import type {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ErrorCode } from '@shop/http';
 import type { Identity } from '@shop/auth';
 import type { BaseSubgraphContext } from './errors';
 
@@ -21,7 +22,7 @@ const { GraphQLError, parse, validate } = graphql;
 type GraphQLError = GraphQLErrorType;
 
 /** Close codes of a refused WebSocket connection (graphql-ws conventions). */
-export const WS_CLOSE_CODES = {
+const WS_CLOSE_CODES = {
   /** No `authorization` in `connectionParams`: the client should not retry as is. */
   missingToken: 4401,
   /** Invalid or expired token: graphql-ws clients retry, re-reading `connectionParams`. */
@@ -121,7 +122,7 @@ export function attachWebSocketEndpoint<TContext>(
           if (!result.ok) {
             return [
               new GraphQLError(`Invalid gateway token: ${result.reason}`, {
-                extensions: { code: 'UNAUTHENTICATED' },
+                extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode },
               }),
             ];
           }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvent } from '@shop/events';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import {
   admin,
   cartEvent,
@@ -122,7 +122,7 @@ describe.each(testDatabaseTargets())('analytics SQL per operation on $name', (ta
   });
 
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.analytics ?? 0 };
   };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import gql from 'graphql-tag';
-import type { KeySource, SigningKey } from '@shop/auth';
+import { createCartTokens, type KeySource, type SigningKey } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
 import {
   eventsMigration,
@@ -20,9 +20,6 @@ import { createProductCatalog, createVariantLoader } from './products';
 import { createCartQueries, createCartRepo } from './repo';
 import { resolvers, type CartContext } from './resolvers';
 import { createCartService } from './service';
-import { createCartTokens } from './tokens';
-
-export { createCartTokens } from './tokens';
 
 /** Subgraph name in the supergraph and audience of the gateway's internal tokens. */
 export const CART_SUBGRAPH = 'cart';

@@ -1,7 +1,7 @@
 import type { NewEvent } from '@shop/events';
 import type { CartHead, CartPatch, CartSnapshot, NewCart, NewCartLine } from './repo';
 import type { CartLineRow, CartRow } from './tables';
-import type { CartTokens } from './tokens';
+import type { CartTokens } from '@shop/auth';
 
 /**
  * The ports of the cart use cases (`use-cases/`): what they need from Postgres, the product

@@ -149,7 +149,7 @@ describe.each(testDatabaseTargets())('cart lines on $name', (target) => {
       });
     }
     // A token for another cart id signed with the wrong secret is also refused.
-    const { createCartTokens } = await import('../src/index');
+    const { createCartTokens } = await import('@shop/auth');
     const other = createCartTokens(`${CART_TOKEN_SECRET}-other`).sign(cartId);
     expect(await h.readCart(null, other)).toBeNull();
     const lines = await h.database.query('select 1 from cart.cart_lines where cart_id = $1', [
@@ -175,7 +175,7 @@ describe.each(testDatabaseTargets())('cart lines on $name', (target) => {
     // Nobody else sees it, not even with a token for it.
     const someoneElse = customer();
     expect(await h.readCart(someoneElse)).toBeNull();
-    const { createCartTokens } = await import('../src/index');
+    const { createCartTokens } = await import('@shop/auth');
     const token = createCartTokens(CART_TOKEN_SECRET).sign(first.cart!.id);
     expect(await h.readCart(someoneElse, token)).toBeNull();
     expect(await h.readCart(null, token)).toBeNull();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@shop/auth';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { ADD, customer, startHarness, type Harness } from './harness';
 
 // SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
@@ -35,7 +35,7 @@ describe.each(testDatabaseTargets())('cart SQL per operation on $name', (target)
   });
 
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.cart ?? 0 };
   };
   const refs = (ids: string[]) => ids.map((id) => ({ __typename: 'Cart', id }));

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import gql from 'graphql-tag';
-import type { KeySource } from '@shop/auth';
+import { createCartTokens, type KeySource } from '@shop/auth';
 import { migrate, readMigrations, type Database } from '@shop/db';
 import { eventsMigration, idempotentHandler, TOPICS, type EventBus } from '@shop/events';
 import { createSubgraph, type RunningSubgraph } from '@shop/subgraph';
-import { createCartTokenVerifier } from './cart-tokens';
 import { createEmailOutboxChannel } from './channel';
 import { createUserNotificationsLoader } from './loaders';
 import { createPubSub, type PubSub } from './pubsub';
@@ -80,7 +79,7 @@ export async function startNotificationSubgraph(
     pubsub,
     channel: options.channel ?? createEmailOutboxChannel(),
     verifyCartToken: options.cartTokenSecret
-      ? createCartTokenVerifier(options.cartTokenSecret)
+      ? createCartTokens(options.cartTokenSecret).verify
       : undefined,
     ...(options.maxSubscriberBuffer ? { maxBuffer: options.maxSubscriberBuffer } : {}),
   });

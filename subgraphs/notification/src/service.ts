@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
 import type { DbTransaction, EventEnvelope } from '@shop/events';
-import { isUuid } from './cart-tokens';
+import { isUuid } from '@shop/primitives';
 import { orderMessage, paymentMessage, text, type MessageDraft } from './messages';
 import { createLiveStream, type LiveStream, type PubSub, type StreamLogger } from './pubsub';
 import type { NotificationQueries } from './repo';

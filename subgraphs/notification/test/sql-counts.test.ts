@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { admin, customer, newOrder, orderCreated, startHarness, type Harness } from './harness';
 
 // SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
@@ -37,7 +37,7 @@ describe.each(testDatabaseTargets())('notification SQL per operation on $name', 
   });
 
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.notification ?? 0 };
   };
   const refs = (ids: string[]) => ids.map((id) => ({ __typename: 'User', id }));

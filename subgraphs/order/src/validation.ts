@@ -13,10 +13,6 @@ export interface ShippingAddressInput {
   phone?: string | null;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: unknown): value is string =>
-  typeof value === 'string' && UUID_PATTERN.test(value);
-
 /** Stripe's limit: 1–255 characters. */
 export const isValidIdempotencyKey = (key: string) => key.length >= 1 && key.length <= 255;
 

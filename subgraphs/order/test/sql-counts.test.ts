@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { ADMIN, customer, ORDER_FIELDS, startHarness, type Harness } from './harness';
 
 // SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
@@ -36,7 +36,7 @@ describe.each(testDatabaseTargets())('order SQL per operation on $name', (target
 
   /** The order subgraph's SQL statements while `fn` runs (background pollers excluded). */
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.order ?? 0 };
   };
 

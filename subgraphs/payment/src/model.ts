@@ -73,7 +73,6 @@ export interface CardInput {
   cvc: string;
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 export const fail = (

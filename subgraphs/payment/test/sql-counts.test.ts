@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import {
   adminIdentity,
   customerIdentity,
@@ -33,7 +33,7 @@ describe.each(testDatabaseTargets())('payment SQL per operation on $name', (targ
   });
 
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.payment ?? 0 };
   };
   const refs = (typename: string, ids: string[]) => ids.map((id) => ({ __typename: typename, id }));

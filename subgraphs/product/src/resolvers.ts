@@ -19,11 +19,12 @@ import {
   toConnection,
   type BaseSubgraphContext,
 } from '@shop/subgraph';
+import type { ErrorCode } from '@shop/http';
 import type { Loaders } from './loaders';
 import type { Product, ReserveResult, Variant } from './model';
 import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from './service';
 import type { Resolvers, SearchHighlightField } from './generated/resolvers-types';
-import { isUuid } from './validation';
+import { isUuid } from '@shop/primitives';
 import { log } from '@shop/log';
 
 export interface ProductContext extends BaseSubgraphContext {
@@ -36,7 +37,7 @@ export interface ProductContext extends BaseSubgraphContext {
 // `searchProducts` reports an unreachable search engine as SEARCH_UNAVAILABLE (a public code).
 const searchUnavailable = () =>
   new GraphQLError('Product search is unavailable right now; try again shortly', {
-    extensions: { code: 'SEARCH_UNAVAILABLE' },
+    extensions: { code: 'SEARCH_UNAVAILABLE' satisfies ErrorCode },
   });
 
 interface SearchArgs {

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchIndex, SqlExecutor } from '@shop/search';
 import type { Database } from '@shop/db';
+import { isUuid } from '@shop/primitives';
 
 /**
  * Builds search documents (`@shop/search`) from the catalog tables: one per PUBLISHED product with
@@ -125,8 +126,6 @@ export async function refreshSearchDocuments(
   await search.remove(absent, { executor: tx });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The effect of the 'product-search' consumer: catalog events name their product; stock events
  * (inventory topic) name a variant, whose product is looked up. Runs in the idempotent
@@ -144,11 +143,11 @@ export async function applyEventToSearch(
     productIds = [productId];
   } else if (envelope.topic === 'inventory.events.v1') {
     const variantId = typeof data.variantId === 'string' ? data.variantId : envelope.subject;
-    if (!UUID.test(variantId)) return;
+    if (!isUuid(variantId)) return;
     productIds = rowsOf<{ product_id: string }>(
       await tx.execute(sql`select product_id from product.variants where id = ${variantId}::uuid`),
     ).map((row) => row.product_id);
   }
-  productIds = productIds.filter((id) => UUID.test(id));
+  productIds = productIds.filter(isUuid);
   if (productIds.length > 0) await refreshSearchDocuments(search, tx, productIds);
 }

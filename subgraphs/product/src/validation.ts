@@ -42,10 +42,6 @@ export const failure = (
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a syntactically valid uuid; anything else can never name a row. */
-export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);
 
 /** `"Läptop Stand 2"` → `"laptop-stand-2"`. */
 export function slugify(name: string): string {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
+import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { startHarness, type Harness } from './harness';
 
 // SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
@@ -38,7 +38,7 @@ describe.each(testDatabaseTargets())('product SQL per operation on $name', (targ
   });
 
   const sqlOf = async <T>(fn: () => Promise<T>) => {
-    const { result, byLabel } = await h.database.countQueries(fn);
+    const { result, byLabel } = await countQueries(h.database, fn);
     return { result, queries: byLabel.product ?? 0 };
   };
   const refs = (typename: string, ids: string[]) => ids.map((id) => ({ __typename: typename, id }));

@@ -3,7 +3,8 @@ import { createBatchLoader } from '@shop/subgraph';
 import { escapeLike } from '../src/repo';
 import { buildSeedCatalog, stableId } from '../src/seed';
 import { MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
-import { checkPrice, checkSlug, checkStock, isUuid, slugify } from '../src/validation';
+import { isUuid } from '@shop/primitives';
+import { checkPrice, checkSlug, checkStock, slugify } from '../src/validation';
 
 describe('catalog validation', () => {
   it.each([

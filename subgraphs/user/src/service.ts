@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { normalizeEmail, type Identity, type Role } from '@shop/auth';
+import { isUuid } from '@shop/primitives';
 import {
   burnPasswordVerification,
   hashPassword,
@@ -56,13 +57,9 @@ const fail = (code: AccountErrorCode, message: string, field?: string[]): Accoun
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME_MAX_LENGTH = 100;
 /** Most ids one `accountStatuses` call may ask about. */
 export const MAX_ACCOUNT_STATUS_IDS = 100;
-
-/** True for a syntactically valid uuid (anything else cannot name a row). */
-export const isUuid = (value: string) => UUID_PATTERN.test(value);
 
 /** A user's email, roles and addresses are visible to themself and to admins only. */
 export const canSeePrivate = (viewer: Identity | null, userId: string) =>

@@ -7,6 +7,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { Supergraph } from '@apollo/federation-internals';
 import { readCommittedSupergraph } from '@shop/schema';
+import type { ErrorCode } from '@shop/http';
 import { DEFAULT_LIMITS } from '@shop/gateway/limits';
 import { graphql } from './graphql';
 
@@ -14,7 +15,7 @@ import { graphql } from './graphql';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Error codes an attack may be refused with (docs/SECURITY.md §6 A1, plus our limit codes). */
-export const REJECTION_CODES: ReadonlySet<string> = new Set([
+export const REJECTION_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -38,7 +39,7 @@ export interface Shape {
   /** The status a protected gateway answers. */
   status: 400 | 413;
   /** The exact code expected, when one limit is targeted. */
-  code?: string;
+  code?: ErrorCode;
   /** One past one of OUR limits (an unprotected gateway serves it). */
   justOver?: boolean;
 }

@@ -1,7 +1,7 @@
 import { log } from '@shop/log';
 import type { CartPorts } from '../ports';
 import type { CartSnapshot } from '../repo';
-import { isUuid } from '../tokens';
+import { isUuid } from '@shop/primitives';
 import { cartEvent } from './cart-events';
 import { createCartChanges } from './cart-change';
 import { planMerge } from './merge';

@@ -4,7 +4,7 @@ import { log } from '@shop/log';
 import type { CartPorts, CartQueries } from '../ports';
 import type { NewCartLine } from '../repo';
 import type { CartRow } from '../tables';
-import { isUuid } from '../tokens';
+import { isUuid } from '@shop/primitives';
 import { cartEvent as event } from './cart-events';
 import { MAX_LINE_QUANTITY, MAX_LINES } from './cart-change';
 

@@ -1,7 +1,7 @@
 import { isUnitPriceInRange } from '@shop/subgraph';
 import type { VariantInfo } from '../ports';
 import type { CartLineRow } from '../tables';
-import { isUuid } from '../tokens';
+import { isUuid } from '@shop/primitives';
 import { fail, MAX_LINE_QUANTITY, MAX_LINES, type CartFailure } from './cart-change';
 import { isPublished } from './warnings';
 

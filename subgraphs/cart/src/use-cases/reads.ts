@@ -1,7 +1,7 @@
 import type { CartPorts } from '../ports';
 import type { CartHead, CartSnapshot } from '../repo';
 import type { CartRow } from '../tables';
-import { isUuid } from '../tokens';
+import { isUuid } from '@shop/primitives';
 import type { Caller } from './cart-change';
 
 /** Reading carts: by guest token, the user's active cart, by id; all through the cache. */

@@ -11,7 +11,8 @@ import type {
   ReservedLine,
 } from '../ports';
 import type { ShippingAddress } from '../tables';
-import { isUuid, validateShippingAddress } from '../validation';
+import { isUuid } from '@shop/primitives';
+import { validateShippingAddress } from '../validation';
 import {
   priceOrder,
   reservationMatches,

@@ -2,7 +2,7 @@ import type { Db } from '@shop/db';
 import type { EventEnvelope } from '@shop/events';
 import type { OrderPorts } from '../ports';
 import type { OrderStatus } from '../state-machine';
-import { isUuid } from '../validation';
+import { isUuid } from '@shop/primitives';
 import { SYSTEM } from './actors';
 import type { OrderTransitions } from './transitions';
 

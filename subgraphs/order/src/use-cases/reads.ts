@@ -1,7 +1,7 @@
 import type { Identity } from '@shop/auth';
 import type { OrderPorts } from '../ports';
 import type { OrderHistoryRow, OrderLineRow, OrderRow } from '../tables';
-import { isUuid } from '../validation';
+import { isUuid } from '@shop/primitives';
 import { canSeeOrder } from './actors';
 
 /** Reading orders: one, a page, the newest of some users, their lines and history. */

@@ -3,7 +3,7 @@ import type { Identity } from '@shop/auth';
 import type { OrderPorts } from '../ports';
 import { nextStates, transition, type OrderStatus } from '../state-machine';
 import type { OrderRow } from '../tables';
-import { isUuid } from '../validation';
+import { isUuid } from '@shop/primitives';
 import { actorOf, canSeeOrder } from './actors';
 import { orderEvent, transitionEventData, type EventMeta } from './order-events';
 

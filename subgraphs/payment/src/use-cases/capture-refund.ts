@@ -1,7 +1,8 @@
+import { isUuid } from '@shop/primitives';
 import type { Identity } from '@shop/auth';
 import { requestHash } from '@shop/idempotency';
 import type { Operation } from '../ledger';
-import { fail, PAYMENT_NOT_FOUND, UUID, type PaymentResult } from '../model';
+import { fail, PAYMENT_NOT_FOUND, type PaymentResult } from '../model';
 import type { IdempotencyRunner, Ledger, PaymentStore } from '../ports';
 import { idempotently } from './idempotently';
 
@@ -22,7 +23,7 @@ export function createCaptureRefund(deps: CaptureRefundDeps) {
     input: { paymentId: string; idempotencyKey: string },
     operation: Operation,
   ): Promise<PaymentResult> {
-    if (!UUID.test(input.paymentId)) return PAYMENT_NOT_FOUND();
+    if (!isUuid(input.paymentId)) return PAYMENT_NOT_FOUND();
     const amount = operation.kind === 'void' ? undefined : operation.amount;
     if (amount !== undefined && amount !== null && amount <= 0) {
       return fail('INVALID_AMOUNT', 'Amount must be a positive number of minor units', {

@@ -1,5 +1,5 @@
+import { isUuid } from '@shop/primitives';
 import type { EventEnvelope } from '@shop/events';
-import { UUID } from '../model';
 import type { Ledger, PaymentStore, RowKeys } from '../ports';
 import { AUTH_EVENTS } from './ledger-writes';
 
@@ -25,7 +25,7 @@ export function createOrderEvents(deps: OrderEventsDeps) {
       const orderId = typeof data.orderId === 'string' ? data.orderId : envelope.subject;
       const shipped = envelope.type === 'order.shipped';
       const closed = envelope.type === 'order.cancelled' || envelope.type === 'order.expired';
-      if ((!shipped && !closed) || !UUID.test(orderId)) return;
+      if ((!shipped && !closed) || !isUuid(orderId)) return;
       await tx.lockOrder(orderId);
       const keysFor = (paymentId: string, kind: string): RowKeys => ({
         ledgerKey: `event:${envelope.id}`,

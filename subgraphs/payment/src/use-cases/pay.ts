@@ -1,3 +1,4 @@
+import { isUuid } from '@shop/primitives';
 import { createHmac } from 'node:crypto';
 import type { Identity } from '@shop/auth';
 import { requestHash } from '@shop/idempotency';
@@ -9,7 +10,6 @@ import {
   ORDER_NOT_FOUND,
   PAYMENT_NOT_FOUND,
   toPaymentView,
-  UUID,
   type CardInput,
   type PaymentResult,
   type PaymentView,
@@ -150,7 +150,7 @@ export function createPay(deps: PayDeps) {
       identity: Identity,
       input: { orderId: string; card: CardInput; idempotencyKey: string },
     ): Promise<PaymentResult> {
-      if (!UUID.test(input.orderId)) return ORDER_NOT_FOUND();
+      if (!isUuid(input.orderId)) return ORDER_NOT_FOUND();
       const checked = checkCard(input.card);
       if (!checked.ok) {
         return fail('INVALID_CARD', checked.message, { field: ['card', checked.field] });
@@ -180,7 +180,7 @@ export function createPay(deps: PayDeps) {
       paymentId: string,
       success: boolean,
     ): Promise<PaymentResult> {
-      if (!UUID.test(paymentId)) return PAYMENT_NOT_FOUND();
+      if (!isUuid(paymentId)) return PAYMENT_NOT_FOUND();
       const existing = await store.findPayment(paymentId);
       if (!existing || existing.userId !== identity.userId) return PAYMENT_NOT_FOUND();
       const result = await store.transaction(async (tx): Promise<PaymentResult> => {

@@ -1,5 +1,6 @@
+import { isUuid } from '@shop/primitives';
 import type { Identity } from '@shop/auth';
-import { canSeePayment, toPaymentView, UUID, type PaymentView } from '../model';
+import { canSeePayment, toPaymentView, type PaymentView } from '../model';
 import type { PaymentStore } from '../ports';
 
 /** A payment with its ledger, read through `store` (the database or a transaction). */
@@ -14,7 +15,7 @@ export function createPaymentReads(deps: { store: PaymentStore }) {
   return {
     /** A payment visible to the caller (owner or admin), else null. */
     async payment(identity: Identity | null, id: string): Promise<PaymentView | null> {
-      if (!UUID.test(id)) return null;
+      if (!isUuid(id)) return null;
       const view = await viewOf(store, id);
       return view && canSeePayment(identity, view.userId) ? view : null;
     },
@@ -26,7 +27,7 @@ export function createPaymentReads(deps: { store: PaymentStore }) {
     async paymentsFor(identity: Identity | null, ids: string[]): Promise<Map<string, PaymentView>> {
       const found = new Map<string, PaymentView>();
       if (!identity) return found;
-      const rows = (await store.findPayments(ids.filter((id) => UUID.test(id)))).filter((row) =>
+      const rows = (await store.findPayments(ids.filter(isUuid))).filter((row) =>
         canSeePayment(identity, row.userId),
       );
       const ledgers = await store.ledgers(rows.map((row) => row.id));
@@ -49,8 +50,8 @@ export function createPaymentReads(deps: { store: PaymentStore }) {
     ): Promise<Map<string, PaymentView[]>> {
       const byOrder = new Map<string, PaymentView[]>(orderIds.map((id) => [id, []]));
       if (!identity) return byOrder;
-      const rows = (await store.paymentsOfOrders(orderIds.filter((id) => UUID.test(id)))).filter(
-        (row) => canSeePayment(identity, row.userId),
+      const rows = (await store.paymentsOfOrders(orderIds.filter(isUuid))).filter((row) =>
+        canSeePayment(identity, row.userId),
       );
       const ledgers = await store.ledgers(rows.map((row) => row.id));
       for (const row of rows) {

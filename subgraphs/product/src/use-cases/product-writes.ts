@@ -1,11 +1,11 @@
 import type { Category, Product, ProductStatus } from '../model';
 import { DuplicateKeyError, type CatalogWriteDeps } from '../ports';
+import { isUuid } from '@shop/primitives';
 import {
   checkDescription,
   checkName,
   checkSlug,
   failure,
-  isUuid,
   MAX_VARIANTS,
   slugify,
   type CatalogFailure,

@@ -1,6 +1,6 @@
 import type { Category, Product, ProductKey, ProductStatus } from '../model';
 import type { CatalogStore } from '../ports';
-import { isUuid } from '../validation';
+import { isUuid } from '@shop/primitives';
 
 /** Who is asking; non-admins only ever see published products. */
 export interface Viewer {

@@ -1,6 +1,7 @@
 import type { Product, Variant, VariantAttribute } from '../model';
 import type { CatalogWriteDeps, VariantPatch } from '../ports';
-import { checkAttributes, checkName, checkPrice, checkStock, failure, isUuid } from '../validation';
+import { isUuid } from '@shop/primitives';
+import { checkAttributes, checkName, checkPrice, checkStock, failure } from '../validation';
 import { catalogEvent, variantData } from './catalog-events';
 import { currencyMismatch, productNotFound, skuTaken, variantNotFound } from './failures';
 import { inTransaction, type Result } from './in-transaction';

@@ -3,15 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createDatabase,
-  createScratchDatabase,
-  currentQueryLabel,
-  enterQueryLabel,
-  withQueryLabel,
-  type Database,
-  type QueryEvent,
-} from '../src/index';
+import { createDatabase, createScratchDatabase, type Database, type QueryEvent } from '@shop/db';
+import { countQueries, currentQueryLabel, enterQueryLabel, withQueryLabel } from '../src';
+
+/** Statements `database` sent since this was called (what `onQuery` reports). */
+function statementsSince(database: Database): () => number {
+  let count = 0;
+  database.onQuery(() => {
+    count += 1;
+  });
+  return () => count;
+}
 
 const targets: Array<{
   name: string;
@@ -47,7 +49,7 @@ if (baseUrl) {
 
 const counters = pgTable('counters', { n: integer('n').notNull() });
 
-describe.each(targets)('query counter on $name', ({ open }) => {
+describe.each(targets)('query counting on $name', ({ open }) => {
   const cleanups: Array<() => Promise<void>> = [];
   // One database for the suite (PGlite takes seconds to open); every test counts deltas.
   const fromOptions: string[] = [];
@@ -65,28 +67,28 @@ describe.each(targets)('query counter on $name', ({ open }) => {
 
   it('should count every statement: drizzle, raw query/exec and both kinds of transaction', async () => {
     const database = await sharedDatabase();
-    const start = database.queryCount();
+    const sent = statementsSince(database);
 
     await database.db.select().from(counters);
     await database.db.insert(counters).values({ n: 1 });
     await database.db.execute(sql`select count(*) from counters`);
-    expect(database.queryCount() - start).toBe(3);
+    expect(sent()).toBe(3);
 
     await database.query('select * from counters where n = $1', [1]);
     await database.exec('select 1');
-    expect(database.queryCount() - start).toBe(5);
+    expect(sent()).toBe(5);
 
     // BEGIN, two statements, COMMIT (PGlite sends BEGIN/COMMIT itself; counted alike)
     await database.db.transaction(async (tx) => {
       await tx.insert(counters).values({ n: 2 });
       await tx.select().from(counters);
     });
-    expect(database.queryCount() - start).toBe(9);
+    expect(sent()).toBe(9);
 
     await database.rawTransaction(async (q) => {
       await q.query('insert into counters (n) values (3)');
     });
-    expect(database.queryCount() - start).toBe(12);
+    expect(sent()).toBe(12);
 
     // a failed transaction: BEGIN, the statement, ROLLBACK
     await expect(
@@ -95,7 +97,7 @@ describe.each(targets)('query counter on $name', ({ open }) => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(database.queryCount() - start).toBe(15);
+    expect(sent()).toBe(15);
     expect(await database.query<{ n: number }>('select n from counters order by n')).toEqual([
       { n: 1 },
       { n: 2 },
@@ -106,18 +108,21 @@ describe.each(targets)('query counter on $name', ({ open }) => {
   it('should count per database instance', async () => {
     const one = await sharedDatabase();
     const two = await opened();
-    const before = two.queryCount();
+    const sentByTwo = statementsSince(two);
     await one.db.select().from(counters);
     await one.db.select().from(counters);
-    expect(two.queryCount()).toBe(before);
+    expect(sentByTwo()).toBe(0);
     await two.query('select 1');
-    expect(two.queryCount()).toBe(before + 1);
+    expect(sentByTwo()).toBe(1);
   });
 
   it('should report each statement to onQuery listeners until they unsubscribe', async () => {
     const database = await sharedDatabase();
-    const seen: QueryEvent[] = [];
-    const unsubscribe = database.onQuery((event) => seen.push(event));
+    // Listeners run where the statement is issued, so they see the caller's query label.
+    const seen: Array<QueryEvent & { label: string | undefined }> = [];
+    const unsubscribe = database.onQuery((event) =>
+      seen.push({ ...event, label: currentQueryLabel() }),
+    );
     await withQueryLabel('order', async () => {
       await database.db.select().from(counters);
     });
@@ -134,7 +139,7 @@ describe.each(targets)('query counter on $name', ({ open }) => {
 
   it('should attribute statements to the label active where they were issued, across async hops', async () => {
     const database = await sharedDatabase();
-    const counted = await database.countQueries(async () => {
+    const counted = await countQueries(database, async () => {
       await Promise.all([
         withQueryLabel('product', async () => {
           await database.db.select().from(counters);
@@ -156,8 +161,6 @@ describe.each(targets)('query counter on $name', ({ open }) => {
     expect(counted.byLabel).toEqual({ product: 2, user: 3 });
     expect(counted.total).toBe(6);
     expect(counted.statements.map((s) => s.label)).toHaveLength(5);
-    expect(database.queryCount('product')).toBe(2); // nothing labelled before on this database
-    expect(database.queryCount('nobody')).toBe(0);
   });
 
   it('should attribute an HTTP server’s request handling to the label entered by a prepended listener', async () => {
@@ -173,7 +176,7 @@ describe.each(targets)('query counter on $name', ({ open }) => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const counted = await database.countQueries(async () => {
+      const counted = await countQueries(database, async () => {
         const answers = await Promise.all(
           [1, 2, 3].map(async () => (await fetch(`http://127.0.0.1:${port}/`)).text()),
         );
@@ -185,5 +188,26 @@ describe.each(targets)('query counter on $name', ({ open }) => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  // On PGlite the statements run in a worker thread: counting happens on the calling thread.
+  it('should count statements on the calling thread, per query label', async () => {
+    const database = await sharedDatabase();
+    const sent = statementsSince(database);
+    const { byLabel, total } = await countQueries(database, () =>
+      Promise.all([
+        withQueryLabel('a', () => database.query('select 1')),
+        withQueryLabel('b', () =>
+          database.db.transaction(async (tx) => {
+            await tx.execute(sql`select 1`);
+            await tx.execute(sql`select 2`);
+          }),
+        ),
+      ]),
+    );
+    // b: BEGIN, two statements, COMMIT
+    expect(byLabel).toEqual({ a: 1, b: 4 });
+    expect(total).toBe(5);
+    expect(sent()).toBe(5);
   });
 });

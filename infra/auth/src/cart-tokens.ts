@@ -1,13 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when `value` is a UUID (cart ids are). */
-export const isUuid = (value: string) => UUID_PATTERN.test(value);
+import { isUuid } from '@shop/primitives';
 
 /**
  * Guest cart tokens: `<cartId>.<base64url HMAC-SHA256(cartId, secret)>`. Holding the token is
- * what proves access to a guest cart; forging one needs the secret.
+ * what proves access to a guest cart; forging one needs the secret. The cart subgraph signs and
+ * verifies them; the notification subgraph verifies them with the same `CART_TOKEN_SECRET`.
  */
 export interface CartTokens {
   sign(cartId: string): string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCartTokens } from '../src/index';
+import { createCartTokens } from '../src';
 
 describe('guest cart tokens', () => {
   const tokens = createCartTokens('a-test-secret-of-enough-length');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSigningKey, mintInternalToken } from '../../auth/src/index';
+import { loadSigningKey, mintInternalToken } from '../../../infra/auth/src/index';
 import { SUBGRAPHS } from '../../../schema/src/subgraphs';
 import { DOTENV_KEYS, generateDotenv, parseDotenv } from '../src/dotenv';
 import { checkCommand, checkMakefile, parseMakefile, REQUIRED_TARGETS } from '../src/makefile';
@@ -71,8 +71,8 @@ describe('Makefile and package.json scripts', () => {
   });
 });
 
-describe('the image entrypoint (infra/packaging/docker/shop-service.sh)', () => {
-  const script = join(ROOT, 'infra/packaging/docker/shop-service.sh');
+describe('the image entrypoint (tools/packaging/docker/shop-service.sh)', () => {
+  const script = join(ROOT, 'tools/packaging/docker/shop-service.sh');
   let stubDir: string;
   let server: Server;
   let status = 200;

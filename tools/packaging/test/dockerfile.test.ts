@@ -55,7 +55,7 @@ describe('Dockerfile', () => {
   it('knows the workspace from pnpm-workspace.yaml and the lockfile', () => {
     const packages = workspacePackages(ROOT, context.workspaceYaml);
     expect(packages).toEqual(
-      expect.arrayContaining(['gateway', 'schema', 'subgraphs/order', 'infra/packaging']),
+      expect.arrayContaining(['gateway', 'schema', 'subgraphs/order', 'tools/packaging']),
     );
     expect(lock.tsxVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -134,7 +134,7 @@ describe('the Dockerfile checks catch a broken file', () => {
 
   it('COPY of a file that does not exist', () => {
     expect(check(edited('docker/shop-service.sh /usr', 'docker/missing.sh /usr'))).toEqual([
-      'COPY infra/packaging/docker/missing.sh: no such file',
+      'COPY tools/packaging/docker/missing.sh: no such file',
     ]);
   });
 });

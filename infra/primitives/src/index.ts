@@ -1,0 +1,2 @@
+export { Lru } from './lru';
+export { isUuid } from './uuid';
