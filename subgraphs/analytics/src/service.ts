@@ -1,4 +1,4 @@
-import type { DbTransaction, EventEnvelope } from '@shop/events';
+import { TOPICS, type DbTransaction, type DomainEvent, type EventEnvelope } from '@shop/events';
 import { bucketIndex, emptyHistogram, percentile, type Histogram } from './histogram';
 import type {
   AnalyticsQueries,
@@ -550,16 +550,18 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
 
   return {
     /** Applies one consumed event inside the consumer's transaction. */
-    async handleEvent(envelope: EventEnvelope, tx: DbTransaction): Promise<void> {
+    async handleEvent(envelope: DomainEvent, tx: DbTransaction): Promise<void> {
       const q = deps.queriesOf(tx);
-      if (envelope.type === USAGE_EVENT_TYPE) return onUsage(envelope, q);
-      const data =
-        envelope.data && typeof envelope.data === 'object'
-          ? (envelope.data as Record<string, unknown>)
-          : {};
-      if (envelope.type.startsWith('order.')) return onOrder(envelope, q, data);
-      if (envelope.type.startsWith('payment.')) return onPayment(envelope, q, data);
-      if (envelope.type.startsWith('cart.')) return onCart(envelope, q, data);
+      switch (envelope.topic) {
+        case TOPICS.apiUsage:
+          return onUsage(envelope, q);
+        case TOPICS.order:
+          return onOrder(envelope, q, envelope.data);
+        case TOPICS.payment:
+          return onPayment(envelope, q, envelope.data);
+        case TOPICS.cart:
+          return onCart(envelope, q, envelope.data);
+      }
     },
 
     /** Usage per operation, client or subgraph over the range, busiest first. */

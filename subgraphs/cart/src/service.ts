@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@shop/db';
-import { TOPICS, type NewEvent } from '@shop/events';
+import { newEvent, TOPICS, type EventData, type EventType, type NewEvent } from '@shop/events';
 import { isUnitPriceInRange } from '@shop/subgraph';
 import type { CartCache } from './cache';
 import type { ProductCatalog, VariantInfo } from './products';
@@ -172,24 +172,28 @@ export interface CartServiceDeps {
 
 type Target = { ok: true; cart: CartRow | undefined } | CartFailure;
 
+/** The event types the cart writes (`cart.events.v1`). */
+type CartEventType = Extract<EventType, `cart.${string}`>;
+
 /** The cart domain: guest and user carts, lines, merge on sign-in, conversion to an order. */
 export function createCartService(deps: CartServiceDeps) {
   const { repo, catalog, tokens, cache } = deps;
 
-  const event = (
+  const event = <TType extends CartEventType>(
     cart: Pick<CartRow, 'id' | 'userId'>,
-    type: string,
+    type: TType,
     version: number,
-    data: Record<string, unknown>,
-  ): NewEvent => ({
-    type,
-    source: 'cart',
-    topic: TOPICS.cart,
-    subject: cart.id,
-    sequence: version,
-    actor: cart.userId ? { userId: cart.userId } : { anonymousId: cart.id },
-    data: { cartId: cart.id, userId: cart.userId, version, ...data },
-  });
+    data: Omit<EventData<TType>, 'cartId' | 'userId' | 'version'>,
+  ): NewEvent =>
+    newEvent({
+      type,
+      source: 'cart',
+      topic: TOPICS.cart,
+      subject: cart.id,
+      sequence: version,
+      actor: cart.userId ? { userId: cart.userId } : { anonymousId: cart.id },
+      data: { cartId: cart.id, userId: cart.userId, version, ...data } as EventData<TType>,
+    });
 
   const committed = async (result: CartResult): Promise<CartResult> => {
     if (result.ok) {
@@ -782,16 +786,13 @@ export function createCartService(deps: CartServiceDeps) {
      * carried over to the user's ACTIVE cart (created if needed); the converted cart keeps its
      * lines as history.
      */
-    async convertCart(
-      tx: CartQueries,
-      data: { cartId?: unknown; orderId?: unknown; cartVersion?: unknown; lines?: unknown },
-    ) {
-      if (typeof data.cartId !== 'string' || !isUuid(data.cartId)) return;
-      const orderId = typeof data.orderId === 'string' ? data.orderId : '';
+    async convertCart(tx: CartQueries, data: EventData<'order.created'>) {
+      if (!isUuid(data.cartId)) return;
+      const { orderId } = data;
       const cart = await tx.markConverted(data.cartId, orderId);
       if (!cart) return;
       const events = [event(cart, 'cart.converted', cart.version, { orderId })];
-      const orderedVersion = typeof data.cartVersion === 'number' ? data.cartVersion : undefined;
+      const orderedVersion = data.cartVersion;
       // `markConverted` bumped the version: the cart was at `cart.version - 1` before.
       if (cart.userId && orderedVersion !== undefined && cart.version - 1 > orderedVersion) {
         events.push(...(await carryOver(tx, cart, orderedQuantities(data.lines))));
@@ -906,11 +907,9 @@ function checkoutCartOf(cart: CartSnapshot, userId: string): CheckoutCart {
 }
 
 /** Ordered quantity per variant from `order.created`'s `lines` (malformed entries ignored). */
-function orderedQuantities(lines: unknown): Map<string, number> {
+function orderedQuantities(lines: EventData<'order.created'>['lines']): Map<string, number> {
   const ordered = new Map<string, number>();
-  if (!Array.isArray(lines)) return ordered;
-  for (const line of lines as Array<{ variantId?: unknown; quantity?: unknown } | null>) {
-    if (typeof line?.variantId !== 'string' || typeof line.quantity !== 'number') continue;
+  for (const line of lines) {
     ordered.set(line.variantId, (ordered.get(line.variantId) ?? 0) + line.quantity);
   }
   return ordered;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
 import { isUniqueViolation, type Database } from '@shop/db';
-import { TOPICS, type EventEnvelope, type NewEvent } from '@shop/events';
+import { newEvent, TOPICS, type DomainEvent, type EventData, type NewEvent } from '@shop/events';
 import { requestHash, runIdempotent } from '@shop/idempotency';
 import { isCurrencyCode, MAX_ORDER_TOTAL_MINOR, MAX_UNIT_PRICE_MINOR } from '@shop/subgraph';
 import { ORDER_SCHEMA, type NewOrderLine, type OrderRepo, type Tx } from './repo';
@@ -286,13 +286,13 @@ interface EventMeta {
   shipment?: { carrier: string; trackingNumber: string } | undefined;
 }
 
-function orderEvent(
-  type: string,
+function orderEvent<TType extends 'order.created' | TransitionEventType>(
+  type: TType,
   order: { id: string; version: number },
-  data: Record<string, unknown>,
+  data: EventData<TType>,
   meta: Omit<EventMeta, 'reason'>,
 ): NewEvent {
-  return {
+  return newEvent({
     type,
     source: 'order',
     topic: TOPICS.order,
@@ -306,15 +306,18 @@ function orderEvent(
     ...(meta.causationId ? { causationId: meta.causationId } : {}),
     ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
     ...(meta.idempotencyKey ? { idempotencyKey: meta.idempotencyKey } : {}),
-  };
+  });
 }
 
+/** The events a status change writes. */
+type TransitionEventType = 'order.status_changed' | OrderEventType;
+
 function transitionEventData(
-  type: 'order.status_changed' | OrderEventType,
+  type: TransitionEventType,
   order: OrderRow,
   change: { from: OrderStatus; to: OrderStatus },
   meta: EventMeta,
-): Record<string, unknown> {
+): EventData<TransitionEventType> {
   const base = { orderId: order.id, userId: order.userId };
   switch (type) {
     case 'order.status_changed':
@@ -854,18 +857,15 @@ export function createOrderService(options: OrderServiceOptions) {
      * Reacts to a payment event inside the consumer's transaction. Anything that does not apply
      * (unknown order, not allowed from the current status, amount short) is logged and ignored.
      */
-    async handlePaymentEvent(envelope: EventEnvelope, tx: Tx): Promise<void> {
+    async handlePaymentEvent(envelope: DomainEvent, tx: Tx): Promise<void> {
       const plan: Partial<Record<string, { to: OrderStatus; reason: string }>> = {
         'payment.authorized': { to: 'PAYMENT_AUTHORIZED', reason: 'payment authorized' },
         'payment.captured': { to: 'PAID', reason: 'payment captured' },
         'payment.declined': { to: 'CANCELLED', reason: 'payment declined' },
       };
       const step = plan[envelope.type];
-      if (!step) return;
-      const data = (envelope.data ?? {}) as {
-        orderId?: unknown;
-        amount?: { amountMinor?: unknown; currency?: unknown } | null;
-      };
+      if (!step || envelope.topic !== TOPICS.payment) return;
+      const { data } = envelope;
       const ignore = (why: string) =>
         logger.warn(`[order] ignoring ${envelope.type} ${envelope.id}: ${why}`);
       if (!isUuid(data.orderId)) return ignore('no valid orderId');
@@ -880,11 +880,7 @@ export function createOrderService(options: OrderServiceOptions) {
       }
       if (envelope.type !== 'payment.declined') {
         const amount = data.amount;
-        if (
-          amount &&
-          typeof amount.amountMinor === 'number' &&
-          (amount.currency !== row.currencyCode || amount.amountMinor < row.totalAmount)
-        ) {
+        if (amount.currency !== row.currencyCode || amount.amountMinor < row.totalAmount) {
           return ignore(
             `amount ${String(amount.amountMinor)} ${String(amount.currency)} does not cover ${row.totalAmount} ${row.currencyCode}`,
           );

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Identity } from '@shop/auth';
-import { TOPICS, type EventEnvelope } from '@shop/events';
+import { TOPICS, type DomainEvent, type EventType } from '@shop/events';
 import { requestHash, type IdempotentOutcome } from '@shop/idempotency';
 import { checkCard, type CardDetails } from './cards';
 import {
@@ -171,12 +171,18 @@ export const canSeePayment = (identity: Identity | null, ownerId: string) =>
 const stateOf = (result: ProviderResult): TransactionState =>
   result.outcome === 'success' ? 'SUCCESS' : result.outcome === 'failure' ? 'FAILURE' : 'REQUEST';
 
-const AUTH_EVENTS: Record<TransactionState, string> = {
+/** The event types the payment subgraph writes (`payment.events.v1`). */
+type PaymentEventType = Extract<EventType, `payment.${string}`>;
+
+const AUTH_EVENTS: Record<TransactionState, PaymentEventType> = {
   SUCCESS: 'payment.authorized',
   FAILURE: 'payment.declined',
   REQUEST: 'payment.action_required',
 };
-const OPERATION_EVENTS: Record<Operation['kind'], { success: string; failure: string }> = {
+const OPERATION_EVENTS: Record<
+  Operation['kind'],
+  { success: PaymentEventType; failure: PaymentEventType }
+> = {
   capture: { success: 'payment.captured', failure: 'payment.capture_failed' },
   void: { success: 'payment.voided', failure: 'payment.void_failed' },
   refund: { success: 'payment.refunded', failure: 'payment.refund_failed' },
@@ -221,7 +227,7 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       pspReference: string | null;
       failureCode: string | null;
       keys: RowKeys;
-      eventType: string;
+      eventType: PaymentEventType;
     },
   ): Promise<PaymentView | undefined> {
     const inserted = await tx.appendTransaction({
@@ -589,9 +595,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
      * what is still authorized; `order.cancelled` / `order.expired` void an authorization or
      * refund captured money (and close a payment still waiting for 3-D Secure).
      */
-    async handleOrderEvent(envelope: EventEnvelope, tx: PaymentRepo): Promise<void> {
-      const data = (envelope.data ?? {}) as { orderId?: unknown };
-      const orderId = typeof data.orderId === 'string' ? data.orderId : envelope.subject;
+    async handleOrderEvent(envelope: DomainEvent, tx: PaymentRepo): Promise<void> {
+      if (envelope.topic !== TOPICS.order) return;
+      const { orderId } = envelope.data;
       const shipped = envelope.type === 'order.shipped';
       const closed = envelope.type === 'order.cancelled' || envelope.type === 'order.expired';
       if ((!shipped && !closed) || !UUID.test(orderId)) return;

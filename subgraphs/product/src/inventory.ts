@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '@shop/db';
-import { appendToOutbox, TOPICS, type NewEvent, type SqlExecutor } from '@shop/events';
+import {
+  appendToOutbox,
+  newEvent,
+  TOPICS,
+  type DomainEvent,
+  type EventData,
+  type EventType,
+  type NewEvent,
+  type SqlExecutor,
+} from '@shop/events';
 
 /**
  * Inventory reservations: the synchronous part of checkout. `reserveStock` is called by the
@@ -67,14 +76,19 @@ const toLine = (row: LineRow): ReservedLine => ({
   unitPrice: { amount: Number(row.price_amount), currencyCode: row.currency.trim() },
 });
 
-const stockEvent = (type: string, variantId: string, data: Record<string, unknown>): NewEvent => ({
-  type,
-  source: 'product',
-  topic: TOPICS.inventory,
-  subject: variantId,
-  sequence: 0,
-  data: { variantId, ...data },
-});
+const stockEvent = <TType extends Extract<EventType, `stock.${string}`>>(
+  type: TType,
+  variantId: string,
+  data: Omit<EventData<TType>, 'variantId'>,
+): NewEvent =>
+  newEvent({
+    type,
+    source: 'product',
+    topic: TOPICS.inventory,
+    subject: variantId,
+    sequence: 0,
+    data: { variantId, ...data } as EventData<TType>,
+  });
 
 /** Sums quantities per variant and orders by variant id (a fixed lock order avoids deadlocks). */
 function normalise(lines: Array<{ variantId: string; quantity: number }>) {
@@ -289,11 +303,9 @@ export async function releaseExpiredReservations(database: Database): Promise<nu
 
 /** What the product subgraph does with order events: allocate on `order.placed`, give the stock
  * back on `order.cancelled` / `order.expired`. Runs inside the idempotent consumer's transaction. */
-export async function applyOrderEvent(
-  envelope: { type: string; subject: string; data: unknown },
-  tx: SqlExecutor,
-): Promise<void> {
-  const orderId = (envelope.data as { orderId?: string } | null)?.orderId ?? envelope.subject;
+export async function applyOrderEvent(envelope: DomainEvent, tx: SqlExecutor): Promise<void> {
+  if (envelope.topic !== TOPICS.order) return;
+  const { orderId } = envelope.data;
   if (envelope.type === 'order.placed') await commitStockIn(tx, orderId);
   if (envelope.type === 'order.cancelled' || envelope.type === 'order.expired') {
     await releaseStockIn(tx, orderId, envelope.type);

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation, type Db } from '@shop/db';
-import { appendToOutbox, TOPICS } from '@shop/events';
+import { appendToOutbox, newEvent, TOPICS, type EventData } from '@shop/events';
 import {
   DuplicateKeyError,
   type CatalogRepo,
@@ -207,14 +207,16 @@ export function createCatalogRepo(db: Db): CatalogRepo {
       await appendToOutbox(
         db,
         'product',
-        events.map((event) => ({
-          type: event.type,
-          source: 'product',
-          topic: TOPICS.catalog,
-          subject: event.productId,
-          sequence: event.sequence,
-          data: { productId: event.productId, ...event.data },
-        })),
+        events.map((event) =>
+          newEvent({
+            type: event.type,
+            source: 'product',
+            topic: TOPICS.catalog,
+            subject: event.productId,
+            sequence: event.sequence,
+            data: { productId: event.productId, ...event.data } as EventData<typeof event.type>,
+          }),
+        ),
       );
     },
   };

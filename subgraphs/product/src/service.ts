@@ -1,3 +1,4 @@
+import type { EventData } from '@shop/events';
 import {
   DuplicateKeyError,
   type CatalogEvent,
@@ -122,12 +123,12 @@ const variantData = (variant: Variant) => ({
   attributes: variant.attributes,
 });
 
-const catalogEvent = (
-  type: CatalogEventType,
+const catalogEvent = <TType extends CatalogEventType>(
+  type: TType,
   productId: string,
   at: Date,
-  data: Record<string, unknown>,
-): CatalogEvent => ({ type, productId, sequence: at.getTime(), data });
+  data: Omit<EventData<TType>, 'productId'>,
+): CatalogEvent => ({ type, productId, sequence: at.getTime(), data }) as CatalogEvent;
 
 const productNotFound = (field: string[]) =>
   failure('PRODUCT_NOT_FOUND', 'No product with this id', field);
