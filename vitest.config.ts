@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{infra,subgraphs,gateway,schema}/**/*.test.ts'],
+          include: ['{apps,infra,subgraphs,gateway,schema}/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['gateway/e2e/**/*.e2e.ts'],
+          include: ['apps/embedded/e2e/**/*.e2e.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -27,10 +27,10 @@ export default defineConfig({
       },
       {
         test: {
-          // SECURITY.md §6 (A, B, C, E): attacks, faults, auth and load with an error budget,
+          // docs/SECURITY.md §6 (A, B, C, E): attacks, faults, auth and load with an error budget,
           // each bounded in time and sending traffic to 127.0.0.1 only. `pnpm reliability`.
           name: 'reliability',
-          include: ['gateway/reliability/**/*.rel.ts'],
+          include: ['apps/embedded/reliability/**/*.rel.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

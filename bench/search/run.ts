@@ -19,11 +19,11 @@ interface ProductModule {
 }
 
 // The repo root has no workspace links: load the packages by name from where they are installed.
-const fromGateway = createRequire(new URL('../../gateway/package.json', import.meta.url));
+const fromEmbedded = createRequire(new URL('../../apps/embedded/package.json', import.meta.url));
 const fromProduct = createRequire(new URL('../../subgraphs/product/package.json', import.meta.url));
 const load = async <T>(resolve: NodeJS.Require, name: string) =>
   (await import(pathToFileURL(resolve.resolve(name)).href)) as T;
-const product = await load<ProductModule>(fromGateway, '@shop/product-subgraph');
+const product = await load<ProductModule>(fromEmbedded, '@shop/product-subgraph');
 const searchPackage = await load<typeof SearchModule>(fromProduct, '@shop/search');
 const db = await load<typeof DbModule>(fromProduct, '@shop/db');
 

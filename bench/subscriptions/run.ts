@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startEmbeddedGraph } from '@shop/gateway';
+import { startEmbeddedGraph } from '@shop/embedded';
 import { postGraphQL } from '@shop/testing';
-import { ADD_LINES, ADDRESS, CHECKOUT, PAY, TEST_CARD } from '../../gateway/e2e/operations';
+import { ADD_LINES, ADDRESS, CHECKOUT, PAY, TEST_CARD } from '@shop/embedded/e2e/operations';
 
 const CHECKOUTS = Number(process.env.CHECKOUTS ?? 100);
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 10_000);

@@ -8,17 +8,21 @@ import {
   positiveInt,
   z,
 } from '@shop/config';
+import { SUBGRAPHS } from '@shop/schema';
 
-/** Subgraph URL overrides: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_USER_URL. */
-const subgraphUrlVars = {
-  SUBGRAPH_USER_URL: optionalUrl(),
-  SUBGRAPH_PRODUCT_URL: optionalUrl(),
-  SUBGRAPH_CART_URL: optionalUrl(),
-  SUBGRAPH_ORDER_URL: optionalUrl(),
-  SUBGRAPH_PAYMENT_URL: optionalUrl(),
-  SUBGRAPH_NOTIFICATION_URL: optionalUrl(),
-  SUBGRAPH_ANALYTICS_URL: optionalUrl(),
-};
+/**
+ * The variable that overrides a subgraph's URL: SUBGRAPH_<NAME>_URL, e.g. SUBGRAPH_USER_URL.
+ * Env names cannot hold a hyphen, so kebab-case names use underscores: `gift-cards` →
+ * SUBGRAPH_GIFT_CARDS_URL (read back by `subgraphUrlOverrides`).
+ */
+const subgraphUrlVariable = (subgraph: string) =>
+  `SUBGRAPH_${subgraph.toUpperCase().replaceAll('-', '_')}_URL` as const;
+
+/** One optional SUBGRAPH_<NAME>_URL per subgraph registered in schema/src/subgraphs.ts. */
+const subgraphUrlVars: Record<
+  `SUBGRAPH_${string}_URL`,
+  ReturnType<typeof optionalUrl>
+> = Object.fromEntries(SUBGRAPHS.map(({ name }) => [subgraphUrlVariable(name), optionalUrl()]));
 
 /** Environment of the gateway process (`pnpm --filter @shop/gateway start`). */
 export const GatewayEnv = z.object({
@@ -73,50 +77,10 @@ export const GatewayEnv = z.object({
   ...subgraphUrlVars,
 });
 
-/** Environment of the all-in-one process (`pnpm start`). */
-export const EmbeddedEnv = z.object({
-  NODE_ENV: nodeEnv(),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: port(4000),
-  /** Postgres URL; when unset the graph runs on embedded PGlite in DATA_DIR. */
-  DATABASE_URL: optionalUrl(),
-  DATA_DIR: z.string().default('.data'),
-  /** Start subgraphs on ports PORT+1, PORT+2, … (default) or on free ports. */
-  SUBGRAPH_PORTS: z.enum(['sequential', 'random']).default('sequential'),
-  AUTH_PRIVATE_JWK: optionalString(),
-  GATEWAY_PRIVATE_JWK: optionalString(),
-  SEED: flag(true),
-  /** Comma-separated Kafka brokers; when unset events go through the embedded Postgres log. */
-  KAFKA_BROKERS: optionalString(),
-  /** Redis URL for the cart cache and the gateway's rate limits; in-process only when unset. */
-  REDIS_URL: optionalUrl(),
-  /** HMAC secret of guest cart tokens; generated per start when unset (dev only). */
-  CART_TOKEN_SECRET: optionalString(),
-  /** The gateway's rate limits (per IP, per user, login attempts); `off` only for test rigs. */
-  RATE_LIMITS: flag(true),
-  /** Share of operations reported to the analytics subgraph (0..1). */
-  USAGE_SAMPLE_RATE: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce.number().min(0).max(1).default(1),
-  ),
-  /** OpenSearch node for product search; Postgres full-text search when unset. */
-  OPENSEARCH_URL: optionalUrl(),
-  /** Seconds an unpaid order keeps its stock before it expires. */
-  PAYMENT_TTL_SECONDS: positiveInt(900),
-  /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
-  PERSISTED_QUERIES: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.enum(['apq', 'safelist', 'off']).default('apq'),
-  ),
-  /** Safelist mode: the operation registry folder; default schema/operations. */
-  PERSISTED_QUERIES_DIR: optionalString(),
-});
-
 /** The gateway process's schema under the name every service's `env.ts` exports. */
 export const envSchema = GatewayEnv;
 
 export const loadGatewayEnv = () => loadEnv(GatewayEnv);
-export const loadEmbeddedEnv = () => loadEnv(EmbeddedEnv);
 
 /**
  * Reads SUBGRAPH_<NAME>_URL overrides from a parsed env. Subgraph names are kebab-case

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 
 /**
- * Resilient gateway → subgraph fetcher (SECURITY.md §0 items 3–4, §6 B2).
+ * Resilient gateway → subgraph fetcher (docs/SECURITY.md §0 items 3–4, §6 B2).
  *
  * `RemoteGraphQLDataSource`'s default fetcher (make-fetch-happen) has no timeout and unlimited
  * sockets, so one hung subgraph stalls every request that touches it. This fetcher:
@@ -23,7 +23,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 
 /**
  * Breaker defaults: open after 5 consecutive failures, try again after 1 s. A short open
- * interval brings a restarted subgraph back within ~1 s (SECURITY.md B1: full responses ≤ 2 s
+ * interval brings a restarted subgraph back within ~1 s (docs/SECURITY.md B1: full responses ≤ 2 s
  * after the restart); while it is still down, each interval costs one trial request.
  */
 export const DEFAULT_BREAKER = { failureThreshold: 5, openMs: 1_000 } as const;

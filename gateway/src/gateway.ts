@@ -1,282 +1,44 @@
-import type { IncomingMessage } from 'node:http';
-import {
-  ApolloGateway,
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-  type ServiceMap,
-} from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import {
-  ACCESS_TOKEN_AUDIENCE,
-  ACCESS_TOKEN_ISSUER,
-  ACCESS_TOKEN_TYPE,
-  bearerToken,
-  createInternalTokenCache,
-  createVerifier,
-  identityFromPayload,
-  mintInternalToken,
-  toJwks,
-  withVerificationCache,
-  type Identity,
-  type InternalTokenCache,
-  type KeySource,
-  type SigningKey,
-} from '@shop/auth';
-import type { EventBus } from '@shop/events';
-import {
-  graphqlMetricsPlugin,
-  HttpMetrics,
-  sendJson,
-  startHttpServer,
-  type RunningHttpServer,
-} from '@shop/http';
-import {
-  createServiceClient,
-  formatError,
-  graphqlTracingPlugin,
-  traceGraphQLServer,
-  tracingEnabled,
-} from '@shop/subgraph';
-import { AccountStatusCache, type AccountStatusOptions } from './account-status';
-import { authDirectivePlugin, SupergraphAuthRules } from './auth-directive';
-import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from './fetcher';
-import { GATEWAY_SERVICE, traceSubgraphFetcher } from './tracing';
+import { toJwks } from '@shop/auth';
+import { HttpMetrics, sendJson, startHttpServer, type RunningHttpServer } from '@shop/http';
+import { apolloLogger } from '@shop/log';
+import { formatError, traceGraphQLServer } from '@shop/subgraph';
+import type { AccountStatusCache } from './account-status';
+import type { EntityCache } from './entity-cache';
+import type { PlanExecutor } from './execution/plan-executor';
 import { graphiqlPage, graphiqlRoutes } from './graphiql';
-import {
-  apolloLimitOptions,
-  createLimitsIntercept,
-  createRedisRateLimitStore,
-  createRequestLimits,
-  hideSuggestionsPlugin,
-  inputBoundsPlugin,
-  limitsPlugin,
-  SupergraphInputBounds,
-  SupergraphListSizes,
-  SupergraphPasswordFields,
-  executedPasswordFields,
-  passwordFieldsPlugin,
-  type InputLimits,
-  type OperationLimits,
-  type RequestLimitsOptions,
-} from './limits';
-import { EntityCache } from './entity-cache';
-import { getOperationAST } from './limits/graphql';
-import { PlanExecutor } from './execution/plan-executor';
+import { apolloLimitOptions, createLimitsIntercept } from './limits';
 import {
   registerEntityCacheMetrics,
   registerResponseCacheMetrics,
   registerUsageMetrics,
 } from './metrics';
-import {
-  PublicCatalogFields,
-  ResponseCache,
-  responseCachePlugin,
-  subscribeInvalidation,
-  type ResponseCacheOptions,
-} from './response-cache';
-import {
-  attachGraphqlWs,
-  ConnectionsPerIp,
-  createMultipartHandler,
-  FederatedSubscriptionEngine,
-  registerSubscriptionMetrics,
-  type Authenticate,
-  type GraphqlWsServer,
-  type SubscriptionLimits,
-} from './subscriptions';
-import { usagePlugin, UsageReporter, type UsageContext } from './usage';
-import { createPersistedQueries, type GatewayPersistedQueryOptions } from './persisted';
-import { apolloLogger, log } from '@shop/log';
+import { createPersistedQueries } from './persisted';
+import type { ResponseCache } from './response-cache';
+import { markSignedInActive, userAccountStatus } from './server/account-status';
+import { createAuthentication } from './server/authenticate';
+import { requestContext, type GatewayContext } from './server/context';
+import { SubgraphDataSources } from './server/data-source';
+import { installPlanExecutor } from './server/execution';
+import { gatewayRequestLimits } from './server/limits';
+import type { GatewayOptions } from './server/options';
+import { gatewayPlugins } from './server/plugins';
+import { clearOnCatalogEvents, responseCaching } from './server/response-cache';
+import { subscriptionEngine, subscriptionTransports } from './server/subscriptions';
+import { followSupergraph, SupergraphRules } from './server/supergraph';
+import { usageReporter } from './server/usage';
+import type { FederatedSubscriptionEngine, GraphqlWsServer } from './subscriptions';
+import { GATEWAY_SERVICE } from './tracing';
+import type { UsageReporter } from './usage';
 
-/** Per-request gateway context: the verified caller (or null for anonymous). */
-export interface GatewayContext extends UsageContext {
-  identity: Identity | null;
-  /** The caller's address (the socket's), for rate limits. */
-  clientIp?: string;
-}
-
-export interface GatewayOptions {
-  supergraphSdl: string;
-  /** Subgraph URL overrides by name; names missing here use the URL in the supergraph. */
-  subgraphUrls: Record<string, string>;
-  /** Keys that sign client access tokens (the user subgraph's JWKS URL in production). */
-  accessTokenKeys: KeySource;
-  /** The gateway's own key, used to sign the internal token sent with every subgraph request. */
-  signingKey: SigningKey;
-  port: number;
-  host?: string;
-  /** Production disables introspection and GraphiQL. */
-  production?: boolean;
-  maxBodyBytes?: number;
-  limits?: GatewayLimitOptions;
-  /**
-   * Redis for the rate-limit counters, shared by every gateway instance; memory when absent.
-   * While Redis is unreachable each instance counts in memory (limits never fail open).
-   */
-  redisUrl?: string | undefined;
-  /**
-   * Who runs query plans: `plan` (default: execution/plan-executor.ts, compiled per operation,
-   * falling back to @apollo/gateway's executor for what it does not run) or `apollo`.
-   */
-  executor?: 'plan' | 'apollo';
-  /** Per-subgraph call timeout; default 2 s (a hung subgraph gives partial data, not a hang). */
-  subgraphTimeoutMs?: number;
-  /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
-  subscriptions?: GatewaySubscriptionOptions;
-  /**
-   * API usage reporting: one `graphql.operation.completed` event per (sampled) query/mutation
-   * on `analytics.api-usage.v1`, published in the background. Absent → no usage events.
-   * Subscriptions (served by the subscription engine) are not reported.
-   */
-  usage?: GatewayUsageOptions;
-  /**
-   * Persisted queries: `apq` (default; bounded in-memory APQ cache), `safelist` (only the
-   * operations of `schema/operations` run; anything else gets 400 before any subgraph call) or
-   * `off`. See gateway/README.md.
-   */
-  persistedQueries?: GatewayPersistedQueryOptions;
-  /**
-   * Whole-response cache for anonymous queries over public catalog fields (README
-   * "Performance"), cleared by every catalog/inventory event on `bus`. Off when absent, and
-   * off without a bus unless `ttlOnly` is set.
-   */
-  responseCache?: ResponseCacheOptions;
-  /**
-   * Access tokens of disabled or deleted accounts are refused (401) once the user subgraph's
-   * answer, cached per account for `maxAgeMs` (default 30 s), says so (account-status.ts). On
-   * by default when the supergraph has a `user` subgraph; `false` turns it off (stub subgraphs).
-   */
-  accountStatus?: AccountStatusOptions | false;
-}
-
-/** The query the gateway asks the user subgraph about accounts (SERVICE only). */
-const ACCOUNT_STATUSES = `query AccountStatuses($userIds: [ID!]!) { accountStatuses(userIds: $userIds) { userId active } }`;
-
-export interface GatewayUsageOptions {
-  bus: EventBus;
-  /** Share of operations reported, 0..1; default 1. */
-  sampleRate?: number;
-  /** Events held in memory at most; further events are dropped and counted. Default 10,000. */
-  bufferSize?: number;
-  /** Background flush period; default 250 ms (a batch of 200 is flushed at once). */
-  flushIntervalMs?: number;
-  /** Sampling randomness (tests); default `Math.random`. */
-  random?: () => number;
-}
-
-/** Request limits (SECURITY.md §1): static operation checks and rate limits. */
-export interface GatewayLimitOptions {
-  /** Depth, aliases, directives, root fields, selections, tokens, cost. */
-  operations?: Partial<OperationLimits>;
-  /** String/ID lengths without `@maxLength`, variables' size and depth (input-bounds.ts). */
-  inputs?: Partial<InputLimits>;
-  /** Per-IP, per-user and login rate limits; `false` turns them off. */
-  requests?: RequestLimitsOptions | false;
-}
-
-export interface GatewaySubscriptionOptions {
-  /** `false` turns the subscription engine off (subscriptions then fail as before). */
-  enabled?: boolean;
-  limits?: Partial<SubscriptionLimits>;
-  /** Multipart heartbeat interval. Default 5 s. */
-  heartbeatMs?: number;
-  /** graphql-ws server ping interval. Default 12 s. */
-  keepAliveMs?: number;
-}
-
-/**
- * Sends each subgraph request with an internal token carrying the caller's identity,
- * overwriting anything a client might have tried to pass through. Tokens come from a cache
- * per (subgraph, user id, roles), reused while more than half of their 60 s lifetime is left.
- */
-class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** The entity cache (set by `startGateway` when the response cache is on). */
-  entities: EntityCache | undefined;
-
-  constructor(
-    private readonly subgraph: string,
-    url: string,
-    private readonly tokens: InternalTokenCache,
-    readonly subgraphFetcher: SubgraphFetcher = createSubgraphFetcher({ subgraph }),
-  ) {
-    // A CLIENT span per fetch with `traceparent` when tracing is on (tracing.ts).
-    super({ url, fetcher: traceSubgraphFetcher(subgraph, subgraphFetcher) });
-  }
-
-  /**
-   * A timed-out, refused or circuit-broken fetch becomes an error naming the subgraph
-   * (SUBGRAPH_TIMEOUT / SUBGRAPH_UNAVAILABLE); the rest of the response is still returned.
-   */
-  override didEncounterError(error: Error): void {
-    throw downstreamError(this.subgraph, error);
-  }
-
-  /** Catalog `_entities` fetches go through the entity cache (entity-cache.ts) when it is on. */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (this.entities?.subgraph !== this.subgraph) return this.send(options);
-    return this.entities.process(options, (sent) => this.send(sent));
-  }
-
-  /** Times each fetch into the operation's usage record when the operation is sampled. */
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const fetches =
-      'context' in options && options.context ? options.context.subgraphFetches : undefined;
-    if (!fetches) return super.process(options);
-    const started = performance.now();
-    let ok = false;
-    try {
-      const response = await super.process(options);
-      ok = !response.errors?.length;
-      return response;
-    } finally {
-      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      fetches.push({ subgraph: this.subgraph, durationMs, ok });
-    }
-  }
-
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const identity =
-      'context' in options && options.context ? (options.context.identity ?? null) : null;
-    const token = await this.tokens.get(this.subgraph, identity);
-    options.request.http?.headers.set('authorization', `Bearer ${token}`);
-  }
-
-  /**
-   * A subgraph answers 4xx with a GraphQL body for requests it rejects (e.g. a variable that
-   * fails its scalar's validation); surface that error's message and code instead of a generic
-   * HTTP error, and never the internal URL or raw body.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = (await response.json().catch(() => undefined)) as
-      { errors?: Array<{ message?: unknown; extensions?: { code?: unknown } }> } | undefined;
-    const first = body?.errors?.[0];
-    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : undefined;
-    if (first && typeof first.message === 'string' && code) {
-      return new GraphQLError(first.message, { extensions: { code, serviceName: this.subgraph } });
-    }
-    return new GraphQLError(`Subgraph "${this.subgraph}" answered HTTP ${response.status}`, {
-      extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: this.subgraph },
-    });
-  }
-}
-
-/** The `sub` claim of a JWT, unverified (for tokens the user subgraph just issued). */
-function tokenSubject(token: string): string | undefined {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
-    return typeof payload?.sub === 'string' ? payload.sub : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const unauthenticated = (message: string, reason: string) =>
-  new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } },
-  });
+export type { GatewayContext } from './server/context';
+export type {
+  GatewayLimitOptions,
+  GatewayOptions,
+  GatewaySubscriptionOptions,
+  GatewayUsageOptions,
+} from './server/options';
 
 export interface RunningGateway extends RunningHttpServer {
   gateway: ApolloGateway;
@@ -297,209 +59,65 @@ export interface RunningGateway extends RunningHttpServer {
 /**
  * Starts the gateway: @apollo/gateway over the committed supergraph, JWT verification once per
  * request, identity forwarded to subgraphs as a signed internal token, GraphiQL for browsers.
+ * Each part is built in server/; this wires them in the order they depend on one another.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  // The data sources are kept so subscription hydration fetches go through the same ones.
-  const dataSources: ServiceMap = {};
-  const internalTokens = createInternalTokenCache({
-    mint: (subgraph, identity) => mintInternalToken(options.signingKey, subgraph, identity),
-    maxEntries: 10_000,
+  const { supergraphSdl } = options;
+  const production = !!options.production;
+  const rules = new SupergraphRules(supergraphSdl);
+  const caching = responseCaching(options.responseCache, supergraphSdl);
+  const dataSources = new SubgraphDataSources({
+    subgraphUrls: options.subgraphUrls,
+    signingKey: options.signingKey,
+    timeoutMs: options.subgraphTimeoutMs,
+    entities: caching?.entities,
   });
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl,
     logger: apolloLogger,
-    buildService: ({ name, url }) =>
-      (dataSources[name] = Object.assign(
-        new InternalAuthDataSource(
-          name,
-          options.subgraphUrls[name] ?? url ?? '',
-          internalTokens,
-          createSubgraphFetcher({
-            subgraph: name,
-            ...(options.subgraphTimeoutMs ? { timeoutMs: options.subgraphTimeoutMs } : {}),
-          }),
-        ),
-        { entities: entityCache },
-      )),
+    buildService: dataSources.build,
   });
-  const planExecutor =
-    options.executor === 'apollo'
-      ? undefined
-      : new PlanExecutor({
-          supergraphSdl: options.supergraphSdl,
-          dataSources,
-          fallback: gateway.executor,
-          // A new operation shape is planned only within the client IP's budget of new
-          // operations (`limits` below).
-          admitPlanning: async (requestContext) => {
-            const ip = (requestContext.context as GatewayContext).clientIp;
-            const result = ip && limits ? await limits.checkNewOperation(ip) : undefined;
-            if (!result || result.ok) return undefined;
-            return {
-              message: result.message,
-              code: result.code,
-              ...(result.status === 429 ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
-            };
-          },
-        });
-  // Apollo Server takes the executor from `gateway.load()`, which returns this property.
-  if (planExecutor) gateway.executor = planExecutor.execute;
-  const engine =
-    options.subscriptions?.enabled === false
-      ? undefined
-      : new FederatedSubscriptionEngine({
-          supergraphSdl: options.supergraphSdl,
-          subgraphUrls: options.subgraphUrls,
-          signingKey: options.signingKey,
-          dataSources,
-          ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
-          // Subscriptions get the static checks of HTTP operations (depth, aliases, tokens…).
-          ...(options.limits?.operations ? { operationLimits: options.limits.operations } : {}),
-          // One usage event per subscription, when it ends (its duration is its lifetime).
-          onSubscriptionEnd: (info) => {
-            if (!usage?.sample()) return;
-            usage.record({
-              operationName: info.operationName,
-              operationType: 'subscription',
-              clientName: null,
-              clientVersion: null,
-              durationMs: info.durationMs,
-              startedAt: info.startedAt.toISOString(),
-              subgraphFetches: [],
-              errorCodes: [],
-              cost: 0,
-              cacheHit: false,
-              sampleRate: usage.sampleRate,
-            });
-          },
-        });
-  // `@auth` rules of the served supergraph (auth-directive.ts); a bad role fails startup.
-  const authRules = new SupergraphAuthRules(options.supergraphSdl);
-  // `@listSize(assumedSize:)` of the served supergraph, for the cost estimate (limits/).
-  const listSizes = new SupergraphListSizes(options.supergraphSdl);
-  // `@maxLength(max:)` of the served supergraph, for the input bounds (limits/input-bounds.ts).
-  const inputBounds = new SupergraphInputBounds(options.supergraphSdl);
-  // `@passwordHashing` fields (login, register…): one per operation, counted per IP + email.
-  const passwordFields = new SupergraphPasswordFields(options.supergraphSdl);
-  const cacheOptions = options.responseCache;
-  const responseCache =
-    cacheOptions && cacheOptions.enabled !== false && (cacheOptions.bus || cacheOptions.ttlOnly)
-      ? new ResponseCache(cacheOptions.ttlMs, cacheOptions.maxBytes)
-      : undefined;
-  const publicFields = responseCache
-    ? new PublicCatalogFields(options.supergraphSdl, cacheOptions?.subgraph)
-    : undefined;
-  // On exactly when the response cache is: follows its clears, TTL and byte bound.
-  const entityCache =
-    responseCache && publicFields ? new EntityCache(publicFields, responseCache) : undefined;
-  let initialSdl: string | undefined = options.supergraphSdl;
-  /** The API schema served (for the early password-attempt check of the rate limits). */
-  let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: served, coreSupergraphSdl }) => {
-    apiSchema = served;
-    try {
-      planExecutor?.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error(
-        "[execution] cannot plan the new supergraph; @apollo/gateway's executor runs every operation until one loads",
-        error,
-      );
-    }
-    try {
-      listSizes.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error('[limits] cannot read @listSize from the new supergraph; keeping the old', error);
-    }
-    try {
-      inputBounds.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error(
-        '[limits] cannot read @maxLength from the new supergraph; keeping the old bounds',
-        error,
-      );
-    }
-    try {
-      passwordFields.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error(
-        '[limits] cannot read @passwordHashing from the new supergraph; keeping the old',
-        error,
-      );
-    }
-    try {
-      authRules.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error('[auth] cannot read @auth from the new supergraph; keeping the old rules', error);
-    }
-    if (publicFields && coreSupergraphSdl !== initialSdl) {
-      // A new supergraph may shape or route the cached fields differently.
-      responseCache?.clear();
-      try {
-        publicFields.reload(coreSupergraphSdl);
-      } catch (error) {
-        log.error('[response-cache] cannot read the new supergraph; caching off', error);
-      }
-    }
-    // The first call is the initial load of the SDL the engine already serves.
-    const first = initialSdl;
-    initialSdl = undefined;
-    if (!engine || coreSupergraphSdl === first) return;
-    try {
-      engine.reload(coreSupergraphSdl);
-    } catch (error) {
-      log.error('[subscriptions] cannot load the new supergraph', error);
-    }
+  const usage = usageReporter(options.usage);
+  const { limits, store: limitsStore } = gatewayRequestLimits(
+    options.limits?.requests,
+    options.redisUrl,
+    rules,
+  );
+  const planExecutor = installPlanExecutor({
+    executor: options.executor,
+    supergraphSdl,
+    gateway,
+    dataSources,
+    limits,
   });
+  const engine = subscriptionEngine({
+    supergraphSdl,
+    subgraphUrls: options.subgraphUrls,
+    signingKey: options.signingKey,
+    subscriptions: options.subscriptions,
+    operationLimits: options.limits?.operations,
+    dataSources,
+    usage,
+  });
+  followSupergraph(gateway, supergraphSdl, rules, {
+    planExecutor,
+    engine,
+    responseCaching: caching,
+  });
+
   const metrics = new HttpMetrics('gateway');
-  const usage = options.usage
-    ? new UsageReporter({
-        bus: options.usage.bus,
-        ...(options.usage.sampleRate !== undefined ? { sampleRate: options.usage.sampleRate } : {}),
-        ...(options.usage.bufferSize ? { bufferSize: options.usage.bufferSize } : {}),
-        ...(options.usage.flushIntervalMs
-          ? { flushIntervalMs: options.usage.flushIntervalMs }
-          : {}),
-        ...(options.usage.random ? { random: options.usage.random } : {}),
-      })
-    : undefined;
   if (usage) registerUsageMetrics(metrics, usage);
-  if (responseCache) registerResponseCacheMetrics(metrics, responseCache);
-  if (entityCache) registerEntityCacheMetrics(metrics, entityCache.store);
-  const invalidation =
-    responseCache && cacheOptions?.bus
-      ? await subscribeInvalidation(cacheOptions.bus, responseCache)
-      : undefined;
-  // Rate limits: counters in Redis when configured (memory otherwise, and while it is down).
-  const requestLimits = options.limits?.requests;
-  const limitsStore =
-    requestLimits !== false && !requestLimits?.store && options.redisUrl
-      ? createRedisRateLimitStore(options.redisUrl)
-      : undefined;
-  const limits =
-    requestLimits === false
-      ? undefined
-      : createRequestLimits({
-          ...requestLimits,
-          ...(limitsStore ? { store: limitsStore } : {}),
-          // Early 429 for repeats of refused sign-ins, before Apollo runs (request-limits.ts).
-          passwordAttemptsOf: (document, variables, operationName) => {
-            const operation = apiSchema && getOperationAST(document, operationName);
-            if (!apiSchema || !operation) return [];
-            const result = executedPasswordFields({
-              schema: apiSchema,
-              document,
-              operation,
-              variables,
-              rules: passwordFields.current,
-            });
-            if (!result.ok) return [];
-            return result.fields.map(({ field, email, rule }) => ({
-              field,
-              email,
-              createsAccount: rule.createsAccount,
-            }));
-          },
-        });
+  if (caching) {
+    registerResponseCacheMetrics(metrics, caching.cache);
+    registerEntityCacheMetrics(metrics, caching.entities.store);
+  }
+  const invalidation = await clearOnCatalogEvents(caching, options.responseCache);
+  const accountStatus = userAccountStatus({
+    supergraphSdl,
+    signingKey: options.signingKey,
+    accountStatus: options.accountStatus,
+    userUrl: () => dataSources.url('user'),
+  });
   const persisted = createPersistedQueries(options.persistedQueries);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -512,231 +130,71 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Compact JSON: Apollo Server pretty-prints results by default (~6 % of the gateway's CPU on
     // large responses in bench/gateway's profile, and bigger bodies on every hop).
     stringifyResult: (result) => JSON.stringify(result),
-    ...apolloLimitOptions({ production: !!options.production }),
+    ...apolloLimitOptions({ production }),
     csrfPrevention: true,
     ...persisted.apolloOptions,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      // First: decides which text runs (APQ / safelist) before Apollo reads the request.
-      persisted.plugin<GatewayContext>(),
-      // Before everything that reads the operation or its variables: resolvable operation,
-      // bounded variables, String/ID lengths and valid text (400 BAD_USER_INPUT, …).
-      inputBoundsPlugin<GatewayContext>(inputBounds, options.limits?.inputs),
-      limitsPlugin<GatewayContext>(options.limits?.operations, listSizes),
-      // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
-      authDirectivePlugin<GatewayContext>(authRules),
-      // Once every check above passed, before execution: password fields counted (429) and
-      // at most one per operation (400); a successful sign-in resets its own count.
-      passwordFieldsPlugin<GatewayContext>(passwordFields, limits, (accessToken) => {
-        // Just issued by the user subgraph (this response came from it) for an account that is
-        // active: no status call on the client's next request. Clients' tokens are verified as
-        // always; this only reads the subject.
-        const subject = tokenSubject(accessToken);
-        if (subject) accountStatus?.markActive(subject);
-      }),
-      // After the limits and `@auth` (so their refusals still apply), before execution.
-      ...(responseCache && publicFields
-        ? [responseCachePlugin<GatewayContext>(responseCache, publicFields)]
-        : []),
-      hideSuggestionsPlugin<GatewayContext>({ production: !!options.production }),
-      graphqlMetricsPlugin<GatewayContext>(metrics),
-      ...(tracingEnabled() ? [graphqlTracingPlugin<GatewayContext>()] : []),
-      ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),
-    ],
+    plugins: gatewayPlugins({
+      production,
+      persisted,
+      supergraph: rules,
+      limits: options.limits,
+      requestLimits: limits,
+      signedIn: markSignedInActive(accountStatus),
+      responseCaching: caching,
+      metrics,
+      usage,
+    }),
   });
   await apollo.start();
   // A SERVER span per HTTP request, child of the client's `traceparent` (tracing on only).
   traceGraphQLServer(apollo, GATEWAY_SERVICE);
 
-  // A client sends the same access token with every request: its ES256 signature is verified
-  // once and the result reused for at most 30 s (never past `exp`) — verification was ~5 % of
-  // the gateway's CPU on the order history page (bench/gateway/profile.md). A key removed from
-  // the user subgraph's JWKS stops verifying within 5 min (SECURITY.md C3): the JWKS is kept
-  // 4.5 min, plus at most 30 s of cached results; an unknown `kid` refetches at most every 30 s.
-  const verify = withVerificationCache(
-    createVerifier({
-      keys: options.accessTokenKeys,
-      issuer: ACCESS_TOKEN_ISSUER,
-      audience: ACCESS_TOKEN_AUDIENCE,
-      type: ACCESS_TOKEN_TYPE,
-      requireSubject: true,
-      jwks: { cacheMaxAgeMs: 270_000, cooldownMs: 30_000 },
-    }),
-    { maxEntries: 50_000, maxAgeMs: 30_000 },
-  );
-
-  // Disabled or deleted accounts: their tokens are refused within the status cache's max age.
-  const userService = createServiceClient({
-    self: 'gateway',
-    key: options.signingKey,
-    urls: {
-      get user() {
-        return options.subgraphUrls.user ?? (dataSources.user as RemoteGraphQLDataSource)?.url;
-      },
-    } as Record<string, string>,
-    timeoutMs: 1_000,
-  });
-  // Only where a `user` subgraph (the source of truth) is part of the graph.
-  const accountStatus =
-    options.accountStatus === false || !options.supergraphSdl.includes('@join__graph(name: "user"')
-      ? undefined
-      : new AccountStatusCache(async (userIds) => {
-          const data = await userService.call<{
-            accountStatuses: Array<{ userId: string; active: boolean }> | null;
-          }>('user', ACCOUNT_STATUSES, { userIds });
-          return new Map(data.accountStatuses?.map((status) => [status.userId, status.active]));
-        }, options.accountStatus);
-
-  const authenticate: Authenticate = async (header) => {
-    if (!header) return { identity: null };
-    const token = bearerToken(header);
-    if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"', 'MALFORMED');
-    const result = await verify(token);
-    if (result.ok) {
-      const identity = identityFromPayload(result.payload);
-      if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
-        throw unauthenticated('This account is disabled or no longer exists', 'ACCOUNT_INACTIVE');
-      }
-      const exp = result.payload.exp;
-      return {
-        identity,
-        ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}),
-      };
-    }
-    if (result.code === 'TOKEN_EXPIRED')
-      throw unauthenticated('Access token has expired', result.code);
-    if (result.code === 'KEYS_UNAVAILABLE') {
-      throw new GraphQLError('Cannot verify tokens right now', {
-        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
-      });
-    }
-    throw unauthenticated('Invalid access token', result.code);
-  };
-  const context = async (req: IncomingMessage): Promise<GatewayContext> => ({
-    identity: (await authenticate(req.headers.authorization)).identity,
-    clientIp: req.socket.remoteAddress ?? 'unknown',
-  });
-
-  // Open graphql-ws sockets + multipart streams per client IP (SubscriptionLimits).
-  const subscriptionConnections = engine
-    ? new ConnectionsPerIp(engine.limits.maxConnectionsPerIp)
-    : undefined;
-  if (engine && subscriptionConnections) {
-    registerSubscriptionMetrics(metrics, engine, subscriptionConnections);
-  }
-  const multipart = engine
-    ? createMultipartHandler({
+  const authentication = createAuthentication(options.accessTokenKeys, accountStatus);
+  const subscriptions = engine
+    ? subscriptionTransports({
         engine,
-        authenticate,
-        formatError,
-        ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
-        maxMessageBytes: engine.limits.maxMessageBytes,
-        ...(options.subscriptions?.heartbeatMs
-          ? { heartbeatMs: options.subscriptions.heartbeatMs }
-          : {}),
+        subscriptions: options.subscriptions,
+        metrics,
+        authentication,
+        persisted,
+        limits,
+        accountStatus,
+        apollo,
       })
     : undefined;
   // Rate limits run first (before Apollo parses anything), then multipart subscriptions.
   const limitsIntercept = !limits
-    ? multipart
+    ? subscriptions?.multipart
     : createLimitsIntercept({
         limits,
         userIdOf: async (req) =>
-          (await authenticate(req.headers.authorization)).identity?.userId ?? null,
-        ...(multipart ? { next: multipart } : {}),
+          (await authentication.authenticateRequest(req)).identity?.userId ?? null,
+        ...(subscriptions ? { next: subscriptions.multipart } : {}),
       });
-  // The persisted-query check runs before those: refused → 400; a known hash → its text.
-  const intercept = persisted.intercept(limitsIntercept);
   const http = await startHttpServer<GatewayContext>({
     apollo,
-    context,
+    context: requestContext(authentication.authenticateRequest),
     metrics,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     routes: {
       'GET /.well-known/jwks.json': (_req, res) => sendJson(res, 200, toJwks([options.signingKey])),
-      ...(options.production ? {} : graphiqlRoutes()),
+      ...(production ? {} : graphiqlRoutes()),
     },
-    ...(options.production ? {} : { browserPage: graphiqlPage }),
-    intercept,
+    ...(production ? {} : { browserPage: graphiqlPage }),
+    // The persisted-query check runs before those: refused → 400; a known hash → its text.
+    intercept: persisted.intercept(limitsIntercept),
   });
-
-  let ws: GraphqlWsServer | undefined;
-  if (engine) {
-    ws = attachGraphqlWs({
-      server: http.server,
-      engine,
-      authenticate,
-      formatError,
-      checkOperation: (payload) => persisted.checkSubscribePayload(payload),
-      ...(subscriptionConnections ? { connections: subscriptionConnections } : {}),
-      maxPayload: engine.limits.maxMessageBytes,
-      connectionInitTimeoutMs: engine.limits.connectionInitTimeoutMs,
-      ...(options.subscriptions?.keepAliveMs
-        ? { keepAliveMs: options.subscriptions.keepAliveMs }
-        : {}),
-      // Each subscribe message (subscription, query or mutation) counts against the same
-      // per-IP / per-user / login limits as an HTTP request, in the same store.
-      ...(limits
-        ? {
-            rateLimit: async ({ ip, identity, query, variables, operationName }) => {
-              const limited = await limits.checkRequestLimits({
-                ip,
-                userId: identity?.userId ?? null,
-                document: query,
-                variables,
-                operationName,
-              });
-              if (limited.ok) return undefined;
-              return {
-                message: limited.message,
-                code: limited.code,
-                ...(limited.status === 429 ? { retryAfterSeconds: limited.retryAfterSeconds } : {}),
-              };
-            },
-          }
-        : {}),
-      execute: async ({ query, variables, operationName, identity, clientIp }) => {
-        // The socket was authenticated once: its queries and mutations stop with the account.
-        if (identity && accountStatus && !(await accountStatus.isActive(identity.userId))) {
-          return {
-            errors: [
-              {
-                message: 'This account is disabled or no longer exists',
-                extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_INACTIVE' },
-              },
-            ],
-          };
-        }
-        const response = await apollo.executeOperation(
-          {
-            query,
-            ...(variables ? { variables } : {}),
-            ...(operationName ? { operationName } : {}),
-          },
-          { contextValue: { identity, clientIp } },
-        );
-        if (response.body.kind === 'single') return response.body.singleResult;
-        return {
-          errors: [
-            {
-              message: 'Incremental delivery is not supported over WebSocket',
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ],
-        };
-      },
-    });
-  }
+  const ws: GraphqlWsServer | undefined = subscriptions?.attachGraphqlWs(http.server);
 
   return {
     ...http,
     gateway,
     subscriptions: engine,
     usage,
-    responseCache,
-    entityCache,
+    responseCache: caching?.cache,
+    entityCache: caching?.entities,
     planExecutor,
     accountStatus,
     async stop(timeoutMs) {
@@ -748,9 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await usage?.stop(timeoutMs);
       await apollo.stop();
       await limitsStore?.close();
-      for (const source of Object.values(dataSources)) {
-        if (source instanceof InternalAuthDataSource) source.subgraphFetcher.close();
-      }
+      dataSources.close();
     },
   };
 }

@@ -2,9 +2,11 @@ export {
   startGateway,
   type GatewayOptions,
   type GatewayContext,
+  type GatewayLimitOptions,
   type RunningGateway,
 } from './gateway';
-export { startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from './embedded';
+export type { RequestLimitsOptions } from './limits';
+export type { SubscriptionLimits } from './subscriptions';
 export {
   createPersistedQueries,
   PERSISTED_QUERY_ERROR_CODES,

@@ -399,7 +399,7 @@ describe('@auth in the subscription engine', () => {
         SUBGRAPHS.map((entry) => [entry.name, 'http://127.0.0.1:9/graphql']),
       ),
       signingKey: await loadSigningKey(),
-      dataSources: {},
+      dataSourceOf: () => undefined,
     });
     try {
       const usage = `subscription($every: Int!) { apiUsageUpdated(intervalSeconds: $every) { at } }`;

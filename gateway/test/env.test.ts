@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { subgraphUrlOverrides } from '../src/env';
+import { SUBGRAPHS } from '@shop/schema';
+import { GatewayEnv, subgraphUrlOverrides } from '../src/env';
 
 describe('SUBGRAPH_<NAME>_URL overrides', () => {
   it('maps each variable to its subgraph, underscores to the kebab-case names of new subgraphs', () => {
@@ -15,5 +16,16 @@ describe('SUBGRAPH_<NAME>_URL overrides', () => {
       'gift-cards': 'http://gift-cards:4010/graphql',
       gift_cards: 'http://gift-cards:4010/graphql',
     });
+  });
+
+  it('declares one variable per subgraph of schema/src/subgraphs.ts, read back to its name', () => {
+    const variables = Object.keys(GatewayEnv.shape).filter((key) => key.startsWith('SUBGRAPH_'));
+    expect(variables).toEqual(
+      SUBGRAPHS.map(({ name }) => `SUBGRAPH_${name.toUpperCase().replaceAll('-', '_')}_URL`),
+    );
+    const env = GatewayEnv.parse(
+      Object.fromEntries(variables.map((variable) => [variable, 'http://127.0.0.1:1/graphql'])),
+    );
+    expect(Object.keys(subgraphUrlOverrides(env))).toEqual(SUBGRAPHS.map(({ name }) => name));
   });
 });

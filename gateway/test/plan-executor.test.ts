@@ -9,7 +9,7 @@ import { readCommittedSupergraph } from '@shop/schema';
 import { PlanExecutor } from '../src/execution/plan-executor';
 
 // The plan executor over the committed supergraph with scripted subgraph answers (the data
-// sources are the HTTP boundary; gateway/e2e/plan-executor.e2e.ts runs it against the real
+// sources are the HTTP boundary; apps/embedded/e2e/plan-executor.e2e.ts runs it against the real
 // subgraphs and @apollo/gateway's executor). Pins what the e2e corpus cannot provoke: error
 // paths of entity fetches when some entities are skipped, and the fall-back when the executor
 // itself fails.
@@ -41,7 +41,7 @@ function setup(
   const fallback = vi.fn(async () => ({ data: { answeredBy: 'apollo' } }));
   const executor = new PlanExecutor({
     supergraphSdl: sdl,
-    dataSources,
+    dataSourceOf: (subgraph) => dataSources[subgraph],
     fallback: fallback as unknown as ApolloGateway['executor'],
     ...(admitPlanning ? { admitPlanning } : {}),
   });

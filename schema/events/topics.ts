@@ -1,6 +1,7 @@
 /**
- * The topics of the event catalogue. Kafka topics carry these names and the log bus uses them
- * too; the `.v1` suffix is the topic's version (a breaking change to a topic means a new topic).
+ * The topics of the event catalogue (docs/DOMAIN.md §7). Kafka topics carry these names and the
+ * log bus uses them too; the `.v1` suffix is the topic's version (a breaking change to a topic
+ * means a new topic).
  */
 export const TOPICS = {
   user: 'user.events.v1',

@@ -10,7 +10,7 @@ import {
 
 /**
  * Nullability at subgraph boundaries: a static audit of a supergraph SDL, read from its
- * `@join__graph` / `@join__type` / `@join__field` directives (SECURITY.md §6 B3; Apollo's
+ * `@join__graph` / `@join__type` / `@join__field` directives (docs/SECURITY.md §6 B3; Apollo's
  * guidance "make fields nullable at subgraph boundaries").
  *
  * Why: when a subgraph fails (down, timeout, open breaker), the gateway leaves every field it

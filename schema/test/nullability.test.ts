@@ -11,8 +11,8 @@ import {
 /**
  * Nullability at subgraph boundaries (schema/README.md; rules and reasoning in
  * `src/nonnull-audit.ts`): the committed supergraph must have no non-null field where one
- * subgraph's failure would null another subgraph's data. Runtime demonstration: SECURITY.md §6 B3,
- * `gateway/reliability/faults/nonnull-audit.rel.ts`.
+ * subgraph's failure would null another subgraph's data. Runtime demonstration: docs/SECURITY.md §6 B3,
+ * `apps/embedded/reliability/faults/nonnull-audit.rel.ts`.
  */
 
 const LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@inaccessible"])`;

@@ -4,13 +4,14 @@ import { EVENT_CONTRACTS, TOPICS } from '../events/index';
 import { SUBGRAPHS } from '../src/index';
 
 /**
- * Keeps every `subgraphs/<name>/README.md` true to its code (subgraphs/CONVENTIONS.md: "what it
+ * Keeps every `subgraphs/<name>/README.md` true to its code (docs/CONVENTIONS.md: "what it
  * owns, events in/out, env table"): the env table lists exactly the variables of `src/env.ts`,
  * "Events out" names every event type the subgraph writes to its outbox, "Events in" names every
  * topic, consumer group and event type it consumes, every table of its migrations is named, and
  * "Run it alone" gives the pnpm commands that work. What a subgraph emits comes from the event
- * contracts (`schema/events/`, by producer); what it consumes is read from its source (the topics
- * and groups it subscribes to, and the contract event types it names). Nothing is started.
+ * contracts (`schema/events/`, by producer); what it consumes is read from its source, every
+ * `.ts` under `src/` (the topics and groups it subscribes to, and the contract event types it
+ * names). Nothing is started.
  */
 
 const ROOT = new URL('../../', import.meta.url);
@@ -140,7 +141,10 @@ function events(name: string, source: string): EventFacts {
 
 function load(name: string): Subgraph {
   const dir = `subgraphs/${name}/`;
-  const srcFiles = readdirSync(new URL(`${dir}src/`, ROOT)).filter((file) => file.endsWith('.ts'));
+  const srcFiles = readdirSync(new URL(`${dir}src/`, ROOT), {
+    recursive: true,
+    encoding: 'utf8',
+  }).filter((file) => file.endsWith('.ts'));
   const source = srcFiles.map((file) => read(`${dir}src/${file}`)).join('\n');
   const migrations = readdirSync(new URL(`${dir}migrations/`, ROOT))
     .filter((file) => file.endsWith('.sql'))

@@ -15,7 +15,7 @@
  *   selection objects walked through getters;
  * - representations built and results merged by small loops without per-fetch spans or
  *   trace nodes (usage reporting to Apollo Studio is not used here).
- * gateway/e2e/plan-executor.e2e.ts checks that both executors answer alike.
+ * apps/embedded/e2e/plan-executor.e2e.ts checks that both executors answer alike.
  */
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
@@ -79,8 +79,8 @@ export interface PlanExecutorStats {
 
 export interface PlanExecutorOptions {
   supergraphSdl: string;
-  /** The gateway's data sources by subgraph name (filled as @apollo/gateway builds them). */
-  dataSources: Record<string, GraphQLDataSource>;
+  /** The data source that fetches from a subgraph, by subgraph name (undefined: none). */
+  dataSourceOf: (subgraph: string) => GraphQLDataSource | undefined;
   /** @apollo/gateway's executor, for what is not run here. */
   fallback: Executor;
   /**
@@ -166,7 +166,7 @@ export class PlanExecutor {
     }
     this.stats.executed += 1;
     try {
-      return await run(compiled, requestContext, variables, this.options.dataSources);
+      return await run(compiled, requestContext, variables, this.options.dataSourceOf);
     } catch (error) {
       // A fault of this executor (a subgraph's failures are errors in the response, not
       // exceptions). A query only reads: @apollo/gateway's executor answers it, now and from
@@ -306,7 +306,7 @@ interface Run {
   requestContext: RequestContext;
   variables: Record<string, unknown>;
   defaults: Record<string, boolean>;
-  dataSources: Record<string, GraphQLDataSource>;
+  dataSourceOf: PlanExecutorOptions['dataSourceOf'];
   schema: GraphQLSchema;
   errors: GraphQLErrorType[];
   root: Data;
@@ -322,14 +322,14 @@ async function run(
   compiled: Compiled,
   requestContext: RequestContext,
   variables: Record<string, unknown>,
-  dataSources: Record<string, GraphQLDataSource>,
+  dataSourceOf: PlanExecutorOptions['dataSourceOf'],
 ): Promise<ExecutionResult> {
   const root: Data = {};
   const state: Run = {
     requestContext,
     variables,
     defaults: compiled.defaults,
-    dataSources,
+    dataSourceOf,
     schema: requestContext.schema,
     errors: [],
     root,
@@ -418,7 +418,7 @@ function flatten(value: unknown, path: Array<string | number>, index: number): u
 }
 
 async function runFetch(state: Run, fetch: FetchNode, cursor: Cursor): Promise<void> {
-  const source = state.dataSources[fetch.serviceName];
+  const source = state.dataSourceOf(fetch.serviceName);
   if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
   const entities: Data[] = [];
   if (Array.isArray(cursor.data)) {
@@ -548,7 +548,7 @@ async function send(
   request: { variables: Record<string, unknown>; targets?: number[] },
 ): Promise<Data | undefined | null> {
   const { variables, targets } = request;
-  const source = state.dataSources[fetch.serviceName]!;
+  const source = state.dataSourceOf(fetch.serviceName)!;
   const response = await source.process({
     // GraphQLDataSourceRequestKind.INCOMING_OPERATION (an enum @apollo/gateway does not export).
     kind: 'incoming operation',

@@ -6,7 +6,7 @@
  * to the nearest nullable parent with an error.
  *
  * The semantics are those of @apollo/gateway's post-processing (its `computeResponse`), so a
- * client sees the same response with either executor (gateway/e2e/plan-executor.e2e.ts compares
+ * client sees the same response with either executor (apps/embedded/e2e/plan-executor.e2e.ts compares
  * them). The difference is cost: the operation is compiled once per document into plain arrays
  * of steps over graphql-js types, where @apollo/gateway rebuilds a federation-internals
  * operation per request and walks it through getters (bench/gateway/profile.md).

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Identity } from '@shop/auth';
 
 /** The outcome of checking a client's `Authorization` value. */
@@ -13,6 +14,9 @@ export interface Authenticated {
  * `extensions.http.status`) when it is rejected.
  */
 export type Authenticate = (authorization: string | undefined) => Promise<Authenticated>;
+
+/** {@link Authenticate} for the `Authorization` header of an HTTP request. */
+export type AuthenticateRequest = (req: IncomingMessage) => Promise<Authenticated>;
 
 /** Longest delay setTimeout accepts. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -99,10 +99,10 @@ export interface FederatedSubscriptionEngineOptions {
   /** The gateway's key: mints the internal token sent to the owning subgraph on connect. */
   signingKey: SigningKey;
   /**
-   * The gateway's data sources by subgraph name (read at hydration time, so a map filled later
-   * by `buildService` works). Hydration fetches go through them with `context.identity`.
+   * The data source that fetches from a subgraph, by subgraph name (asked at hydration time).
+   * Hydration fetches go through them with `context.identity`.
    */
-  dataSources: ServiceMap;
+  dataSourceOf: (subgraph: string) => GraphQLDataSource | undefined;
   limits?: Partial<SubscriptionLimits>;
   /** The static operation limits of HTTP requests (depth, aliases, tokens, cost…). */
   operationLimits?: Partial<OperationLimits>;
@@ -779,7 +779,12 @@ export class FederatedSubscriptionEngine {
           structuredClone(event) as Awaited<ReturnType<GraphQLDataSource['process']>>,
         ),
     };
-    const serviceMap: ServiceMap = { ...this.options.dataSources, [SEED_SERVICE]: seed };
+    const serviceMap: ServiceMap = {};
+    for (const subgraph of prepared.state.subgraphUrls.keys()) {
+      const source = this.options.dataSourceOf(subgraph);
+      if (source) serviceMap[subgraph] = source;
+    }
+    serviceMap[SEED_SERVICE] = seed;
     const requestContext = {
       request: {
         query: prepared.source,

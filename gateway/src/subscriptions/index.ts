@@ -26,4 +26,4 @@ export {
   type ExecuteOperation,
 } from './ws';
 export { createMultipartHandler, MULTIPART_CONTENT_TYPE, type MultipartOptions } from './multipart';
-export type { Authenticate, Authenticated } from './auth';
+export type { Authenticate, Authenticated, AuthenticateRequest } from './auth';

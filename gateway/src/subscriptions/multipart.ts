@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { getOperationAST, type GraphQLError } from './graphql';
-import { MAX_TIMER_MS, type Authenticate } from './auth';
+import { MAX_TIMER_MS, type AuthenticateRequest } from './auth';
 import type { ConnectionsPerIp } from './connections';
 import type { FederatedSubscriptionEngine } from './engine';
 import {
@@ -15,7 +15,8 @@ import {
 
 export interface MultipartOptions {
   engine: FederatedSubscriptionEngine;
-  authenticate: Authenticate;
+  /** The request's caller (the same outcome the rate limits got for this request). */
+  authenticateRequest: AuthenticateRequest;
   formatError?: ErrorFormatter;
   /** Interval of the `{}` heartbeat parts. Default 5 s. */
   heartbeatMs?: number;
@@ -116,9 +117,9 @@ export function createMultipartHandler(
       variables: Record<string, unknown> | undefined;
     },
   ): Promise<boolean> {
-    let auth: Awaited<ReturnType<Authenticate>>;
+    let auth: Awaited<ReturnType<AuthenticateRequest>>;
     try {
-      auth = await options.authenticate(req.headers.authorization);
+      auth = await options.authenticateRequest(req);
     } catch (error) {
       const graphqlError = toGraphQLError(error);
       const http = graphqlError.extensions.http as { status?: number } | undefined;

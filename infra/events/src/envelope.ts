@@ -12,7 +12,7 @@ export interface EventActor {
 }
 
 /**
- * The CloudEvents-like envelope of every domain event (DOMAIN.md §6.7). `subject` is the
+ * The CloudEvents-like envelope of every domain event (docs/DOMAIN.md §7). `subject` is the
  * aggregate id and the partition key; `sequence` is the aggregate version, so consumers can
  * detect gaps and drop stale events.
  */

@@ -75,7 +75,7 @@ export function printDevCredential(line: string): void {
 /**
  * Logs an uncaught exception or unhandled rejection through the redacting logger, then exits 1.
  * Node's default prints the whole error object (a drizzle error's SQL parameters, a pg error's
- * `detail`, …) to stderr. Called once by each process's entry point (`main.ts`, `start-all.ts`).
+ * `detail`, …) to stderr. Called once by each process's entry point (`main.ts`).
  */
 export function logUncaughtErrors(): void {
   const fail = (what: string) => (error: unknown) => {

@@ -34,7 +34,7 @@ describe('Makefile and package.json scripts', () => {
     expect(recipe('test')).toEqual(['pnpm test']);
     expect(recipe('check')).toEqual(['pnpm check']);
     expect(recipe('dev')).toEqual(['pnpm start']);
-    expect(scripts.start).toBe('tsx gateway/src/start-all.ts');
+    expect(scripts.start).toBe('tsx apps/embedded/src/main.ts');
     expect(scripts.test).toBe('vitest run');
   });
 

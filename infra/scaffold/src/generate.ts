@@ -6,11 +6,11 @@ import { format, resolveConfig } from 'prettier';
 import { validateName, type SubgraphNames } from './names';
 import {
   EMBEDDED_FILE,
-  GATEWAY_PACKAGE_FILE,
+  EMBEDDED_PACKAGE_FILE,
   GATEWAY_PORT,
   nextFreePort,
   patchEmbedded,
-  patchGatewayPackage,
+  patchEmbeddedPackage,
   patchRegistry,
   REGISTRY_FILE,
   registeredSubgraphs,
@@ -120,7 +120,10 @@ export async function planSubgraph(options: GenerateOptions): Promise<Plan> {
   const subgraphsDir = options.subgraphsDir ?? join(root, 'subgraphs');
   const registry = read(join(root, REGISTRY_FILE), 'the subgraph registry');
   const embedded = read(join(root, EMBEDDED_FILE), "the embedded graph's start code");
-  const gatewayPackage = read(join(root, GATEWAY_PACKAGE_FILE), "the gateway's package.json");
+  const embeddedPackage = read(
+    join(root, EMBEDDED_PACKAGE_FILE),
+    "the embedded runner's package.json",
+  );
 
   const registered = registeredSubgraphs(registry);
   const folders = existsSync(subgraphsDir)
@@ -166,9 +169,9 @@ export async function planSubgraph(options: GenerateOptions): Promise<Plan> {
       content: patchEmbedded(embedded, names, port),
     },
     {
-      path: join(root, GATEWAY_PACKAGE_FILE),
-      before: gatewayPackage,
-      content: patchGatewayPackage(gatewayPackage, names),
+      path: join(root, EMBEDDED_PACKAGE_FILE),
+      before: embeddedPackage,
+      content: patchEmbeddedPackage(embeddedPackage, names),
     },
   ];
   return {

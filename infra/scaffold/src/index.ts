@@ -21,11 +21,11 @@ export {
 } from './names';
 export {
   EMBEDDED_FILE,
-  GATEWAY_PACKAGE_FILE,
+  EMBEDDED_PACKAGE_FILE,
   GATEWAY_PORT,
   nextFreePort,
   patchEmbedded,
-  patchGatewayPackage,
+  patchEmbeddedPackage,
   patchRegistry,
   PatchError,
   REGISTRY_FILE,

@@ -24,7 +24,7 @@ const MAX_LENGTH = 40;
 
 /**
  * Names a subgraph cannot take: workspace folders and packages, GraphQL and Postgres words,
- * JavaScript reserved words (the camel-case name becomes a variable in gateway/src/embedded.ts).
+ * JavaScript reserved words (the camel-case name becomes a variable in apps/embedded/src/embedded.ts).
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   // workspace and tooling
@@ -59,7 +59,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'public',
   'pg',
   'information-schema',
-  // identifiers of gateway/src/embedded.ts
+  // identifiers of apps/embedded/src/embedded.ts
   'database',
   'bus',
   'common',

@@ -15,8 +15,8 @@ export class PatchError extends Error {
 export const GATEWAY_PORT = 4000;
 
 export const REGISTRY_FILE = 'schema/src/subgraphs.ts';
-export const EMBEDDED_FILE = 'gateway/src/embedded.ts';
-export const GATEWAY_PACKAGE_FILE = 'gateway/package.json';
+export const EMBEDDED_FILE = 'apps/embedded/src/embedded.ts';
+export const EMBEDDED_PACKAGE_FILE = 'apps/embedded/package.json';
 
 const REGISTRY_START = /export const SUBGRAPHS: readonly SubgraphEntry\[\] = \[\n/;
 const REGISTRY_URL = /defaultUrl: 'http:\/\/[^:'/]+:(\d+)\/graphql'/g;
@@ -67,7 +67,7 @@ export function patchRegistry(source: string, names: SubgraphNames, port: number
   return `${before.trimEnd()}${separator}\n${entry}${source.slice(end)}`;
 }
 
-const IMPORT_ANCHOR = /^import \{[^}]*\} from '\.\/gateway';$/m;
+const IMPORT_ANCHOR = /^import \{[^}]*\} from '@shop\/gateway';$/m;
 const PREPARE_LINE = /^( *)await prepare\w+Database\(database[^;]*\);$/gm;
 const SUBGRAPHS_RECORD =
   /^( *)const subgraphs: Record<string, RunningSubgraph> = \{\n([\s\S]*?)^\1\};$/m;
@@ -92,9 +92,10 @@ export function patchEmbedded(source: string, names: SubgraphNames, port: number
   if (offset < 1)
     throw new PatchError(EMBEDDED_FILE, `port ${port} must be above the gateway's ${GATEWAY_PORT}`);
 
-  // 1. import, before the first import of the gateway's own modules
+  // 1. import, before the import of the gateway
   const anchor = IMPORT_ANCHOR.exec(source);
-  if (!anchor) throw new PatchError(EMBEDDED_FILE, "cannot find `import { … } from './gateway';`");
+  if (!anchor)
+    throw new PatchError(EMBEDDED_FILE, "cannot find `import { … } from '@shop/gateway';`");
   let out =
     `${source.slice(0, anchor.index)}import { ${prepare}, ${start} } from '${packageName}';\n` +
     source.slice(anchor.index);
@@ -124,17 +125,17 @@ export function patchEmbedded(source: string, names: SubgraphNames, port: number
   return `${out.slice(0, record.index)}${startLine}${newRecord}${out.slice(record.index + record[0].length)}`;
 }
 
-/** Adds `"<package>": "workspace:*"` to the gateway's dependencies, in name order. */
-export function patchGatewayPackage(source: string, names: SubgraphNames): string {
+/** Adds `"<package>": "workspace:*"` to the embedded runner's dependencies, in name order. */
+export function patchEmbeddedPackage(source: string, names: SubgraphNames): string {
   let pkg: { dependencies?: Record<string, string> };
   try {
     pkg = JSON.parse(source) as typeof pkg;
   } catch (error) {
-    throw new PatchError(GATEWAY_PACKAGE_FILE, `is not valid JSON (${(error as Error).message})`);
+    throw new PatchError(EMBEDDED_PACKAGE_FILE, `is not valid JSON (${(error as Error).message})`);
   }
-  if (!pkg.dependencies) throw new PatchError(GATEWAY_PACKAGE_FILE, 'has no "dependencies"');
+  if (!pkg.dependencies) throw new PatchError(EMBEDDED_PACKAGE_FILE, 'has no "dependencies"');
   if (names.packageName in pkg.dependencies)
-    throw new PatchError(GATEWAY_PACKAGE_FILE, `already depends on ${names.packageName}`);
+    throw new PatchError(EMBEDDED_PACKAGE_FILE, `already depends on ${names.packageName}`);
   // Inserted before the first dependency that sorts after it; the others keep their order.
   const entries = Object.entries(pkg.dependencies);
   const at = entries.findIndex(([name]) => name > names.packageName);

@@ -19,7 +19,7 @@ import {
   applyPlan,
   describePlan,
   EMBEDDED_FILE,
-  GATEWAY_PACKAGE_FILE,
+  EMBEDDED_PACKAGE_FILE,
   planSubgraph,
   REGISTRY_FILE,
   registeredSubgraphs,
@@ -31,7 +31,7 @@ import {
 import { importFrom, REPO } from './workspace';
 
 const SUBGRAPHS_DIR = join(REPO, 'subgraphs');
-const PATCHED = [REGISTRY_FILE, EMBEDDED_FILE, GATEWAY_PACKAGE_FILE];
+const PATCHED = [REGISTRY_FILE, EMBEDDED_FILE, EMBEDDED_PACKAGE_FILE];
 
 /** A throw-away repository root holding copies of just the files the generator patches. */
 function copyOfPatchedFiles(): string {
@@ -315,7 +315,7 @@ describe('a generated subgraph, end to end', () => {
     expect(readFileSync(join(root, EMBEDDED_FILE), 'utf8')).toContain(
       `await start${plan.names.pascal}Subgraph({ ...common, port: portFor(${plan.port - 4000}) })`,
     );
-    const pkg = JSON.parse(readFileSync(join(root, GATEWAY_PACKAGE_FILE), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(join(root, EMBEDDED_PACKAGE_FILE), 'utf8')) as {
       dependencies: Record<string, string>;
     };
     expect(pkg.dependencies[`@shop/${name}-subgraph`]).toBe('workspace:*');

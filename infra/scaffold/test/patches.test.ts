@@ -4,11 +4,11 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import {
   EMBEDDED_FILE,
-  GATEWAY_PACKAGE_FILE,
+  EMBEDDED_PACKAGE_FILE,
   namesOf,
   nextFreePort,
   patchEmbedded,
-  patchGatewayPackage,
+  patchEmbeddedPackage,
   patchRegistry,
   PatchError,
   REGISTRY_FILE,
@@ -95,7 +95,7 @@ describe('schema/src/subgraphs.ts patch', () => {
   });
 });
 
-describe('gateway/src/embedded.ts patch', () => {
+describe('apps/embedded/src/embedded.ts patch', () => {
   const embedded = current(EMBEDDED_FILE);
   const patched = patchEmbedded(embedded, gifts, 4012);
 
@@ -149,9 +149,9 @@ describe('gateway/src/embedded.ts patch', () => {
       /identifier `gatewayKey` is already used/,
     );
     expect(() => patchEmbedded(embedded, gifts, 4000)).toThrow(/must be above/);
-    const noImport = embedded.replace(/^import .* from '\.\/gateway';$/m, '');
+    const noImport = embedded.replace(/^import \{[^}]*\} from '@shop\/gateway';$/m, '');
     expect(() => patchEmbedded(noImport, gifts, 4012)).toThrow(
-      /gateway\/src\/embedded\.ts: cannot find `import \{ … \} from '\.\/gateway';`/,
+      /apps\/embedded\/src\/embedded\.ts: cannot find `import \{ … \} from '@shop\/gateway';`/,
     );
     const noPrepare = embedded.replace(/await prepare\w+Database\([^;]*\);/g, '');
     expect(() => patchEmbedded(noPrepare, gifts, 4012)).toThrow(/prepare…Database/);
@@ -160,11 +160,11 @@ describe('gateway/src/embedded.ts patch', () => {
   });
 });
 
-describe('gateway/package.json patch', () => {
-  const pkg = current(GATEWAY_PACKAGE_FILE);
+describe('apps/embedded/package.json patch', () => {
+  const pkg = current(EMBEDDED_PACKAGE_FILE);
 
   it('should add the workspace dependency in name order and keep the rest', () => {
-    const patched = JSON.parse(patchGatewayPackage(pkg, gifts)) as {
+    const patched = JSON.parse(patchEmbeddedPackage(pkg, gifts)) as {
       dependencies: Record<string, string>;
     };
     const before = JSON.parse(pkg) as { dependencies: Record<string, string> };
@@ -183,10 +183,10 @@ describe('gateway/package.json patch', () => {
   });
 
   it('should refuse to apply twice and a broken file', () => {
-    expect(() => patchGatewayPackage(patchGatewayPackage(pkg, gifts), gifts)).toThrow(
+    expect(() => patchEmbeddedPackage(patchEmbeddedPackage(pkg, gifts), gifts)).toThrow(
       /already depends on @shop\/gift-cards-subgraph/,
     );
-    expect(() => patchGatewayPackage('{ nope', gifts)).toThrow(/is not valid JSON/);
-    expect(() => patchGatewayPackage('{}', gifts)).toThrow(/has no "dependencies"/);
+    expect(() => patchEmbeddedPackage('{ nope', gifts)).toThrow(/is not valid JSON/);
+    expect(() => patchEmbeddedPackage('{}', gifts)).toThrow(/has no "dependencies"/);
   });
 });

@@ -6,7 +6,8 @@ import {
   type BaseSubgraphContext,
 } from '@shop/subgraph';
 import type { Resolvers, UsageOperationType } from './generated/resolvers-types';
-import type { AnalyticsService, ApiUsageSnapshotView, Result } from './service';
+import type { ApiUsageSnapshotView, Result } from './model';
+import type { AnalyticsService } from './service';
 
 export interface AnalyticsContext extends BaseSubgraphContext {
   service: AnalyticsService;

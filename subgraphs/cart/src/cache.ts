@@ -1,15 +1,7 @@
 import { closeRedis, createFailFastRedis, withTimeout } from '@shop/redis';
+import type { CartCache } from './ports';
 import type { CartSnapshot } from './repo';
 import { log as sharedLog } from '@shop/log';
-
-/** Read-through cache of cart snapshots keyed by version; never fails a request. */
-export interface CartCache {
-  get(id: string, version: number): Promise<CartSnapshot | undefined>;
-  set(snapshot: CartSnapshot): Promise<void>;
-  /** Hits, misses and swallowed errors/timeouts, for logs and tests. */
-  stats(): { hits: number; misses: number; errors: number };
-  close(): Promise<void>;
-}
 
 export const CART_CACHE_TTL_SECONDS = 600;
 const OPERATION_TIMEOUT_MS = 100;

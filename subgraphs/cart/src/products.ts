@@ -1,21 +1,6 @@
 import type { ServiceClient } from '@shop/subgraph';
 import { log as sharedLog } from '@shop/log';
-
-/** What the cart needs to know about a variant, as product answers it. */
-export interface VariantInfo {
-  id: string;
-  sku: string;
-  name: string;
-  price: { amount: number; currencyCode: string };
-  stockOnHand: number;
-  product: { id: string; name: string; status: string } | null;
-}
-
-/** Looks variants up in the product subgraph; null entries are variants that do not exist. */
-export interface ProductCatalog {
-  /** One `_entities` call for all ids; throws when product cannot answer. */
-  fetchVariants(ids: string[]): Promise<Map<string, VariantInfo | null>>;
-}
+import type { ProductCatalog, VariantInfo } from './ports';
 
 const VARIANTS = `query CartVariants($representations: [_Any!]!) {
   _entities(representations: $representations) {

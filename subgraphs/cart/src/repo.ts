@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@shop/db';
+import { withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, type NewEvent } from '@shop/events';
+import type { CartQueries, CartStore } from './ports';
 import { cartLines, carts, type CartLineRow, type CartRow, type CartStatus } from './tables';
 
 /** A cart row with its lines in display order. */
@@ -24,8 +25,8 @@ export type CartPatch = Partial<
 const headColumns = { id: carts.id, version: carts.version };
 
 /** Every query of the cart subgraph, bound to a drizzle db or transaction. */
-export function createCartQueries(db: Db) {
-  const repo = {
+export function createCartQueries(db: Db): CartQueries {
+  const repo: CartQueries = {
     async findHead(id: string): Promise<CartHead | undefined> {
       return (await db.select(headColumns).from(carts).where(eq(carts.id, id)))[0];
     },
@@ -184,19 +185,13 @@ export function createCartQueries(db: Db) {
   return repo;
 }
 
-export type CartQueries = ReturnType<typeof createCartQueries>;
-
 /**
  * The cart repository: the queries plus `transaction(fn)`, which hands `fn` queries bound to one
- * drizzle transaction; outbox rows written through it commit or roll back with the cart change.
+ * transaction; outbox rows written through it commit or roll back with the cart change.
  */
-export function createCartRepo(db: Db) {
+export function createCartRepo(db: Db): CartStore {
   return {
     ...createCartQueries(db),
-    transaction<T>(fn: (tx: CartQueries) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(createCartQueries(tx)));
-    },
+    transaction: (fn) => withTransaction(db, (tx) => fn(createCartQueries(tx))),
   };
 }
-
-export type CartRepo = ReturnType<typeof createCartRepo>;

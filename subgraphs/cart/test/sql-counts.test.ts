@@ -3,7 +3,7 @@ import type { Identity } from '@shop/auth';
 import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { ADD, customer, startHarness, type Harness } from './harness';
 
-// SQL per operation must not grow with the number of entities (subgraphs/CONVENTIONS.md).
+// SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
 const CART_ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Cart { id status totalQuantity lines { variantId quantity } }

@@ -1,5 +1,5 @@
 import type { ServiceClient } from '@shop/subgraph';
-import type { CartPort, CheckoutCart, ReservedLine, StockFailure, StockPort } from './service';
+import type { CartPort, CheckoutCart, ReservedLine, StockFailure, StockPort } from './ports';
 
 export const CLAIM_CART = `mutation ($cartId: ID!, $userId: ID!, $orderId: ID!) {
   claimCartForCheckout(cartId: $cartId, userId: $userId, orderId: $orderId) {

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@shop/db';
-import { appendToOutbox, type DbTransaction, type NewEvent } from '@shop/events';
+import { withTransaction, type Db } from '@shop/db';
+import { appendToOutbox, type NewEvent } from '@shop/events';
+import type { OrderStore } from './ports';
 import type { ActorKind, OrderStatus } from './state-machine';
 import {
   orderLines,
@@ -12,9 +13,6 @@ import {
 } from './tables';
 
 export const ORDER_SCHEMA = 'order';
-
-/** A drizzle transaction (also what `idempotentHandler` passes to consumers). */
-export type Tx = DbTransaction;
 
 export type NewOrder = Omit<
   OrderRow,
@@ -37,7 +35,7 @@ export interface HistoryEntry {
   actorId: string | null;
 }
 
-/** One applied status change, written by {@link OrderRepo.applyTransition}. */
+/** One applied status change, written by {@link OrderStore.applyTransition}. */
 export interface TransitionWrite {
   orderId: string;
   /** The version read under the row lock; the update only applies while it is still current. */
@@ -56,9 +54,9 @@ export const formatOrderNumber = (seq: number) => `SG-${String(seq).padStart(6, 
  * `order.created` event are written in one transaction; so is every status change with its
  * history row and events.
  */
-export function createOrderRepo(db: Db) {
-  const selectOrder = (executor: Db | Tx, id: string) =>
-    executor.select().from(orders).where(eq(orders.id, id));
+export function createOrderRepo(db: Db): OrderStore {
+  const selectOrder = (source: Db, id: string) =>
+    source.select().from(orders).where(eq(orders.id, id));
 
   // The two reads of every order history page are prepared once (named statements): drizzle
   // builds their SQL a single time and Postgres plans them once per connection, instead of
@@ -95,9 +93,7 @@ export function createOrderRepo(db: Db) {
 
   return {
     /** Runs `fn` in one transaction. */
-    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      return db.transaction(fn);
-    },
+    transaction: (fn) => withTransaction(db, fn),
 
     /**
      * Inserts an order with its lines, the creation history row and the events `eventsOf`
@@ -109,7 +105,7 @@ export function createOrderRepo(db: Db) {
       history: HistoryEntry,
       eventsOf: (row: OrderRow) => NewEvent[],
     ): Promise<OrderRow> {
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         const seqRows = rowsOf<{ seq: string | number }>(
           await tx.execute(sql`select nextval('"order".order_number_seq')::bigint as seq`),
         );
@@ -135,8 +131,8 @@ export function createOrderRepo(db: Db) {
       });
     },
 
-    async findOrder(id: string, executor: Db | Tx = db): Promise<OrderRow | undefined> {
-      return (await selectOrder(executor, id))[0];
+    async findOrder(id: string): Promise<OrderRow | undefined> {
+      return (await selectOrder(db, id))[0];
     },
 
     /** The id of the order placed from a cart (at most one: unique index), if any. */
@@ -156,7 +152,7 @@ export function createOrderRepo(db: Db) {
     },
 
     /** Reads an order and locks its row until the end of `tx`. */
-    async lockOrder(tx: Tx, id: string): Promise<OrderRow | undefined> {
+    async lockOrder(tx: Db, id: string): Promise<OrderRow | undefined> {
       return (await selectOrder(tx, id).for('update'))[0];
     },
 
@@ -165,7 +161,7 @@ export function createOrderRepo(db: Db) {
      * the history row and the events. Returns the updated row, or undefined when the version
      * moved (nothing written).
      */
-    async applyTransition(tx: Tx, write: TransitionWrite): Promise<OrderRow | undefined> {
+    async applyTransition(tx: Db, write: TransitionWrite): Promise<OrderRow | undefined> {
       const [row] = await tx
         .update(orders)
         .set({
@@ -261,8 +257,6 @@ export function createOrderRepo(db: Db) {
     },
   };
 }
-
-export type OrderRepo = ReturnType<typeof createOrderRepo>;
 
 function rowsOf<TRow>(result: unknown): TRow[] {
   return (result as { rows?: TRow[] }).rows ?? [];

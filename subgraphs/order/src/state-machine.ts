@@ -1,5 +1,5 @@
 /**
- * The order lifecycle as one transitions table (DOMAIN.md §6.2). Pure: no I/O. Every status
+ * The order lifecycle as one transitions table (docs/DOMAIN.md §2). Pure: no I/O. Every status
  * change of an order goes through {@link transition}; the repository applies the result (version
  * bump, history row, outbox events) in one transaction.
  */

@@ -1,6 +1,7 @@
 import type { Identity } from '@shop/auth';
 import { createBatchLoader } from '@shop/subgraph';
-import type { PaymentService, PaymentView } from './service';
+import type { PaymentView } from './model';
+import type { PaymentService } from './service';
 
 /**
  * A per-request loader of the payments of orders: order ids asked for in the same tick (one

@@ -1,25 +1,12 @@
 import { ServiceCallError, type ServiceClient } from '@shop/subgraph';
-
-/** What payment needs to know about an order (from the order subgraph's `orderForPayment`). */
-export interface OrderForPayment {
-  id: string;
-  userId: string;
-  status: string;
-  total: { amount: number; currencyCode: string };
-}
-
-/** Reads orders from the order subgraph. */
-export interface OrderDirectory {
-  /** The order, or null when it does not exist. */
-  orderForPayment(orderId: string): Promise<OrderForPayment | null>;
-}
+import type { OrderForPayment, OrderLookup } from './ports';
 
 export const ORDER_FOR_PAYMENT = `query ($id: ID!) {
   orderForPayment(orderId: $id) { id userId status total { amount currencyCode } }
 }`;
 
-/** The order directory over a service call to the order subgraph. */
-export function createOrderDirectory(client: ServiceClient): OrderDirectory {
+/** The {@link OrderLookup} over a service call to the order subgraph. */
+export function createOrderDirectory(client: ServiceClient): OrderLookup {
   return {
     async orderForPayment(orderId) {
       try {

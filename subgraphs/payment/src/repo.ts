@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@shop/db';
+import { withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, uuidv7, type NewEvent } from '@shop/events';
 import type { PaymentStatus } from './ledger';
+import type { PaymentStore } from './ports';
 import {
   payments,
   transactions,
@@ -14,40 +15,21 @@ import {
 /** The Postgres schema of this subgraph (tables, outbox, processed events, idempotency keys). */
 export const PAYMENT_SCHEMA = 'payment';
 
-/** Every query of the payment subgraph (see {@link createPaymentRepo}). */
-export interface PaymentRepo {
-  transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T>;
-  lockOrder(orderId: string): Promise<void>;
-  findPayment(id: string): Promise<PaymentRow | undefined>;
-  findPayments(ids: string[]): Promise<PaymentRow[]>;
-  lockPayment(id: string): Promise<PaymentRow | undefined>;
-  findByUserKey(userId: string, key: string): Promise<PaymentRow | undefined>;
-  paymentsOfOrders(orderIds: string[]): Promise<PaymentRow[]>;
-  ledgers(paymentIds: string[]): Promise<TransactionRow[]>;
-  ledger(paymentId: string): Promise<TransactionRow[]>;
-  insertPayment(row: NewPayment): Promise<PaymentRow>;
-  appendTransaction(
-    row: Omit<NewTransaction, 'id' | 'createdAt'>,
-  ): Promise<TransactionRow | undefined>;
-  setStatus(id: string, status: PaymentStatus): Promise<PaymentRow>;
-  appendEvents(events: NewEvent[]): Promise<void>;
-}
-
 /**
- * Every query of the payment subgraph, over the database or over one transaction (drizzle's
- * transaction handle is a `Db` too). Ledger rows are only ever inserted.
+ * The {@link PaymentStore} over drizzle: every query of the payment subgraph, over the database
+ * or over one transaction. Ledger rows are only ever inserted.
  */
-export function createPaymentRepo(db: Db): PaymentRepo {
+export function createPaymentRepo(db: Db): PaymentStore {
   // The reads behind `Order.payments` for a page of orders, prepared once (named statements,
   // one array parameter): drizzle builds the SQL once and Postgres plans it once per
   // connection, instead of a fresh `in ($1 … $50)` per request. Built on first use, so the
   // repos made per transaction (`repo.transaction`) do not prepare anything.
   let prepared: ReturnType<typeof prepare> | undefined;
   const statements = () => (prepared ??= prepare(db));
-  const repo: PaymentRepo = {
+  const repo: PaymentStore = {
     /** Runs `fn` in one transaction with a repo bound to it. */
-    transaction<T>(fn: (tx: PaymentRepo) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(createPaymentRepo(tx as unknown as Db)));
+    transaction<T>(fn: (tx: PaymentStore) => Promise<T>): Promise<T> {
+      return withTransaction(db, (tx) => fn(createPaymentRepo(tx)));
     },
 
     /** Serialises payment attempts of one order until the end of the transaction. */

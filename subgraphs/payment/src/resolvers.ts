@@ -7,12 +7,8 @@ import {
   type BaseSubgraphContext,
 } from '@shop/subgraph';
 import type { Resolvers } from './generated/resolvers-types';
-import {
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-  type PaymentResult,
-  type PaymentService,
-  type PaymentView,
-} from './service';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, type PaymentResult, type PaymentView } from './model';
+import type { PaymentService } from './service';
 
 export interface PaymentContext extends BaseSubgraphContext {
   service: PaymentService;

@@ -10,7 +10,7 @@ import {
   type PaymentData,
 } from './harness';
 
-// SQL per operation must not grow with the number of entities (subgraphs/CONVENTIONS.md).
+// SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
 const PAYMENT_ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Payment { ${PAYMENT_FIELDS} } }
 }`;

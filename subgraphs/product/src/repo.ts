@@ -1,14 +1,8 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { isUniqueViolation, type Db } from '@shop/db';
+import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
 import { appendToOutbox, newEvent, TOPICS, type EventData } from '@shop/events';
-import {
-  DuplicateKeyError,
-  type CatalogRepo,
-  type Category,
-  type Product,
-  type ProductFilter,
-  type Variant,
-} from './model';
+import type { Category, Product, Variant } from './model';
+import { DuplicateKeyError, type CatalogStore, type ProductFilter } from './ports';
 import { categories, products, variants } from './tables';
 
 /** `%`, `_` and `\` are LIKE wildcards/escape; a search term matches them literally. */
@@ -45,9 +39,9 @@ function productConditions(filter: ProductFilter): SQL | undefined {
 }
 
 /** The drizzle implementation of the catalog storage port. */
-export function createCatalogRepo(db: Db): CatalogRepo {
+export function createCatalogRepo(db: Db): CatalogStore {
   return {
-    transaction: (fn) => db.transaction((tx) => fn(createCatalogRepo(tx as unknown as Db))),
+    transaction: (fn) => withTransaction(db, (tx) => fn(createCatalogRepo(tx))),
 
     async categoriesByIds(ids) {
       if (ids.length === 0) return [];
@@ -230,7 +224,7 @@ export async function insertCatalogIfEmpty(
   db: Db,
   catalog: { categories: Category[]; products: Product[]; variants: Variant[] },
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  return withTransaction(db, async (tx) => {
     const [existing] = await tx.select({ value: count() }).from(products);
     if ((existing?.value ?? 0) > 0) return false;
     // Parents before children, so the self-reference is satisfied row by row.

@@ -20,10 +20,9 @@ import {
   type BaseSubgraphContext,
 } from '@shop/subgraph';
 import type { Loaders } from './loaders';
-import type { Product, Variant } from './model';
+import type { Product, ReserveResult, Variant } from './model';
 import type { CatalogFailure, CatalogService, ProductListOptions, Viewer } from './service';
 import type { Resolvers, SearchHighlightField } from './generated/resolvers-types';
-import type { ReserveResult } from './inventory';
 import { isUuid } from './validation';
 import { log } from '@shop/log';
 

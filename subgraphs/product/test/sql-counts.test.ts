@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { startHarness, type Harness } from './harness';
 
-// SQL per operation must not grow with the number of entities (subgraphs/CONVENTIONS.md).
+// SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
 const VARIANT_ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Variant { id name price { amount } product { id name category { name path { name } } } }

@@ -3,7 +3,7 @@ import type { Identity } from '@shop/auth';
 import { labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import { startHarness, type Harness } from './harness';
 
-// SQL per operation must not grow with the number of entities (subgraphs/CONVENTIONS.md).
+// SQL per operation must not grow with the number of entities (docs/CONVENTIONS.md).
 const USER_ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on User { id name email addresses { city } }

@@ -5,7 +5,7 @@ import type {
   SalesSummaryView,
   TopProductView,
   ApiUsageSnapshotView,
-} from '../service';
+} from '../model';
 import type { AnalyticsContext } from '../resolvers';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
