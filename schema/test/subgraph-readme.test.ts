@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EVENT_CONTRACTS, TOPICS } from '../events/index';
 import { SUBGRAPHS } from '../src/index';
 
 /**
@@ -7,7 +8,10 @@ import { SUBGRAPHS } from '../src/index';
  * owns, events in/out, env table"): the env table lists exactly the variables of `src/env.ts`,
  * "Events out" names every event type the subgraph writes to its outbox, "Events in" names every
  * topic, consumer group and event type it consumes, every table of its migrations is named, and
- * "Run it alone" gives the pnpm commands that work. Text parsing only: nothing is started.
+ * "Run it alone" gives the pnpm commands that work. What a subgraph emits comes from the event
+ * contracts (`schema/events/`, by producer); what it consumes is read from its source, every
+ * `.ts` under `src/` (the topics and groups it subscribes to, and the contract event types it
+ * names). Nothing is started.
  */
 
 const ROOT = new URL('../../', import.meta.url);
@@ -15,14 +19,6 @@ const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 
 /** Every subgraph of the supergraph (`schema/src/subgraphs.ts`). */
 const SUBGRAPH_NAMES = SUBGRAPHS.map((entry) => entry.name);
-
-/** `TOPICS.<key>` → topic name, read from `infra/events/src/envelope.ts`. */
-function parseTopics(envelopeSource: string): Map<string, string> {
-  const block = /export const TOPICS = \{([^}]*)\}/.exec(envelopeSource)?.[1] ?? '';
-  return new Map(
-    [...block.matchAll(/(\w+):\s*'([^']+)'/g)].map((match) => [match[1]!, match[2]!] as const),
-  );
-}
 
 /** The variable names declared in a `src/env.ts` (`KEY: …` lines of its zod object). */
 function parseEnvKeys(envSource: string): string[] {
@@ -43,50 +39,57 @@ function section(markdown: string, title: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-/** Event type prefix → key of `TOPICS` the type travels on (schema/README.md, docs/DOMAIN.md §7). */
-const TOPIC_OF_PREFIX: Record<string, string> = {
-  user: 'user',
-  product: 'catalog',
-  variant: 'catalog',
-  price: 'catalog',
-  stock: 'inventory',
-  cart: 'cart',
-  order: 'order',
-  payment: 'payment',
-  graphql: 'apiUsage',
-};
-const EVENT_TYPE = new RegExp(
-  `['"\`]((?:${Object.keys(TOPIC_OF_PREFIX).join('|')})\\.[a-z_]+(?:\\.[a-z_]+)*)['"\`]`,
-  'g',
+/** `TOPICS.<key>` → topic name. */
+const topicNames = new Map<string, string>(Object.entries(TOPICS));
+
+/** Every event type with a contract → the topic it travels on. */
+const topicOfType = new Map<string, string>(
+  EVENT_CONTRACTS.map((contract) => [contract.type, contract.topic]),
 );
 
+const EVENT_TYPE = /['"`]([a-z_]+(?:\.[a-z_]+)+)['"`]/g;
+
 interface EventFacts {
-  /** Topics it writes to its outbox (`topic: TOPICS.x` in an outbox event). */
+  /** Topics of the event contracts it produces. */
   emittedTopics: string[];
   /** Topics it subscribes to (`topics: [TOPICS.x, …]` or a `…_TOPICS = [...]` constant). */
   consumedTopics: string[];
-  /** Event type literals on emitted topics. */
+  /** Event types of the contracts it produces. */
   emitted: string[];
-  /** Event type literals on consumed topics it does not emit itself. */
+  /** Contract event types its source names on topics it consumes and does not produce. */
   consumed: string[];
   /** Consumer groups (`group: 'x'` or `group: CONSTANT`). */
   groups: string[];
 }
 
-/** What a subgraph's source says about its events. */
-function parseEvents(source: string, topics: Map<string, string>): EventFacts {
+/** The contracts `producer` writes (`schema/events/`). */
+function contractsOf(producer: string): Pick<EventFacts, 'emitted' | 'emittedTopics'> {
+  const own = EVENT_CONTRACTS.filter((contract) => contract.producer === producer);
+  return {
+    emitted: [...new Set(own.map((contract) => contract.type))].sort(),
+    emittedTopics: [...new Set(own.map((contract) => contract.topic))].sort(),
+  };
+}
+
+/** What a subgraph's source says about the events it consumes. */
+function parseConsumption(
+  source: string,
+  emittedTopics: string[],
+): Pick<EventFacts, 'consumedTopics' | 'consumed' | 'groups'> {
   const topic = (key: string) => {
-    const name = topics.get(key);
+    const name = topicNames.get(key);
     if (!name) throw new Error(`unknown TOPICS.${key}`);
     return name;
   };
-  const emittedKeys = new Set([...source.matchAll(/topic:\s*TOPICS\.(\w+)/g)].map((m) => m[1]!));
-  const consumedKeys = new Set<string>();
+  const consumedTopics = new Set<string>();
   for (const list of source.matchAll(/(?:topics:\s*|_TOPICS\s*=\s*)\[([^\]]*)\]/g)) {
-    for (const key of list[1]!.matchAll(/TOPICS\.(\w+)/g)) consumedKeys.add(key[1]!);
+    for (const key of list[1]!.matchAll(/TOPICS\.(\w+)/g)) consumedTopics.add(topic(key[1]!));
   }
-  const types = new Set([...source.matchAll(EVENT_TYPE)].map((match) => match[1]!));
-  const keyOf = (type: string) => TOPIC_OF_PREFIX[type.split('.')[0]!]!;
+  const types = new Set(
+    [...source.matchAll(EVENT_TYPE)]
+      .map((match) => match[1]!)
+      .filter((type) => topicOfType.has(type)),
+  );
   const constants = new Map(
     [...source.matchAll(/const (\w+)\s*=\s*'([^']+)'/g)].map((m) => [m[1]!, m[2]!] as const),
   );
@@ -96,11 +99,12 @@ function parseEvents(source: string, topics: Map<string, string>): EventFacts {
     return value;
   });
   return {
-    emittedTopics: [...emittedKeys].map(topic).sort(),
-    consumedTopics: [...consumedKeys].map(topic).sort(),
-    emitted: [...types].filter((type) => emittedKeys.has(keyOf(type))).sort(),
+    consumedTopics: [...consumedTopics].sort(),
     consumed: [...types]
-      .filter((type) => consumedKeys.has(keyOf(type)) && !emittedKeys.has(keyOf(type)))
+      .filter((type) => {
+        const on = topicOfType.get(type)!;
+        return consumedTopics.has(on) && !emittedTopics.includes(on);
+      })
       .sort(),
     groups: [...new Set(groups)].sort(),
   };
@@ -120,8 +124,6 @@ function unmentioned(text: string, names: string[]): string[] {
   );
 }
 
-const topics = parseTopics(read('infra/events/src/envelope.ts'));
-
 interface Subgraph {
   name: string;
   readme: string;
@@ -131,9 +133,18 @@ interface Subgraph {
   packageJson: { name: string; scripts: Record<string, string> };
 }
 
+/** The events of subgraph `name`: produced per the contracts, consumed per its source. */
+function events(name: string, source: string): EventFacts {
+  const produced = contractsOf(name);
+  return { ...produced, ...parseConsumption(source, produced.emittedTopics) };
+}
+
 function load(name: string): Subgraph {
   const dir = `subgraphs/${name}/`;
-  const srcFiles = readdirSync(new URL(`${dir}src/`, ROOT)).filter((file) => file.endsWith('.ts'));
+  const srcFiles = readdirSync(new URL(`${dir}src/`, ROOT), {
+    recursive: true,
+    encoding: 'utf8',
+  }).filter((file) => file.endsWith('.ts'));
   const source = srcFiles.map((file) => read(`${dir}src/${file}`)).join('\n');
   const migrations = readdirSync(new URL(`${dir}migrations/`, ROOT))
     .filter((file) => file.endsWith('.sql'))
@@ -143,7 +154,7 @@ function load(name: string): Subgraph {
     name,
     readme: read(`${dir}README.md`),
     envKeys: parseEnvKeys(read(`${dir}src/env.ts`)),
-    events: parseEvents(source, topics),
+    events: events(name, source),
     tables: parseMigrationTables(migrations),
     packageJson: JSON.parse(read(`${dir}package.json`)) as Subgraph['packageJson'],
   };
@@ -155,15 +166,15 @@ describe('the parsers the README checks rely on', () => {
     expect(parseEnvKeys(source)).toEqual(['PORT', 'KAFKA_BROKERS']);
   });
 
-  it('should tell emitted from consumed events and resolve group constants', () => {
+  it('should take emitted events from the contracts and tell consumed ones, resolving group constants', () => {
+    expect(contractsOf('payment')).toMatchObject({ emittedTopics: ['payment.events.v1'] });
+    expect(contractsOf('payment').emitted).toContain('payment.authorized');
     const source = `const GROUP = 'billing';
-      appendToOutbox(tx, 's', [{ topic: TOPICS.payment, type: 'payment.authorized' }]);
       bus.subscribe({ group: GROUP, topics: [TOPICS.order, TOPICS.payment] });
-      if (envelope.type === 'order.shipped') {}`;
-    expect(parseEvents(source, topics)).toEqual({
-      emittedTopics: ['payment.events.v1'],
+      if (envelope.type === 'order.shipped' || envelope.type === 'payment.captured') {}
+      log.warn('order.unknown is no contract type');`;
+    expect(parseConsumption(source, ['payment.events.v1'])).toEqual({
       consumedTopics: ['order.events.v1', 'payment.events.v1'],
-      emitted: ['payment.authorized'],
       consumed: ['order.shipped'],
       groups: ['billing'],
     });

@@ -1,4 +1,10 @@
-import { createEnvelope, TOPICS, type EventBus, type EventEnvelope } from '@shop/events';
+import {
+  createEvent,
+  TOPICS,
+  type EventBus,
+  type EventData,
+  type EventEnvelope,
+} from '@shop/events';
 import { log } from '@shop/log';
 
 /** One subgraph fetch made while executing an operation. */
@@ -8,22 +14,10 @@ export interface SubgraphFetch {
   ok: boolean;
 }
 
-/** `data` of a `graphql.operation.completed` event on `analytics.api-usage.v1`. */
-export interface ApiUsageEventData {
-  operationName: string | null;
-  operationType: 'query' | 'mutation' | 'subscription';
-  clientName: string | null;
-  clientVersion: string | null;
-  durationMs: number;
-  startedAt: string;
-  subgraphFetches: SubgraphFetch[];
-  errorCodes: string[];
-  cost: number;
-  cacheHit: boolean;
-  sampleRate: number;
-}
-
 export const API_USAGE_EVENT_TYPE = 'graphql.operation.completed';
+
+/** `data` of a `graphql.operation.completed` event on `analytics.api-usage.v1` (its contract). */
+export type ApiUsageEventData = EventData<typeof API_USAGE_EVENT_TYPE>;
 
 export interface UsageStats {
   /** Accepted and not yet published (buffered or in a publish under way). */
@@ -207,7 +201,7 @@ export class UsageReporter {
 export function toEnvelope(data: ApiUsageEventData): EventEnvelope<ApiUsageEventData> {
   const client = (data.clientName ?? 'unknown').slice(0, MAX_SUBJECT_PART) || 'unknown';
   const operation = (data.operationName ?? 'anonymous').slice(0, MAX_SUBJECT_PART) || 'anonymous';
-  return createEnvelope<ApiUsageEventData>({
+  return createEvent({
     topic: TOPICS.apiUsage,
     type: API_USAGE_EVENT_TYPE,
     source: 'gateway',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '@shop/db';
-import type { EventEnvelope } from './envelope';
+import { toDomainEvent } from './contracts';
+import type { DomainEvent } from './envelope';
 import type { EventHandler } from './bus';
 import { assertSchemaName, rowsOf } from './outbox';
 
@@ -19,18 +20,21 @@ export interface IdempotentHandlerOptions {
 /**
  * Wraps `effect` into a bus handler with exactly-once effects: in one transaction it inserts
  * `(consumer, event id)` into `"<schema>".processed_events` (`on conflict do nothing`) and runs
- * `effect(envelope, tx)` only when that insert happened. If `effect` throws, both roll back and
- * the bus redelivers. `effect` must do its database work through `tx` (on PGlite, using
+ * `effect(event, tx)` only when that insert happened. If `effect` throws, both roll back and
+ * the bus redelivers. `effect` gets the event typed by its contract (`@shop/schema/events`):
+ * narrow on `event.type` to read `event.data`; the buses have dead-lettered events that match
+ * no contract. `effect` must do its database work through `tx` (on PGlite, using
  * another handle inside it would wait for this transaction forever).
  */
 export function idempotentHandler(
   options: IdempotentHandlerOptions,
-  effect: (envelope: EventEnvelope, tx: DbTransaction) => Promise<void>,
+  effect: (event: DomainEvent, tx: DbTransaction) => Promise<void>,
 ): EventHandler {
   const { database, schema, consumer } = options;
   assertSchemaName(schema);
-  return (envelope) =>
-    database.db.transaction(async (tx) => {
+  return (envelope) => {
+    const event = toDomainEvent(envelope);
+    return database.db.transaction(async (tx) => {
       const inserted = rowsOf(
         await tx.execute(
           sql`insert into ${sql.identifier(schema)}.processed_events (consumer, event_id)
@@ -38,6 +42,7 @@ export function idempotentHandler(
         ),
       );
       if (inserted.length === 0) return;
-      await effect(envelope, tx);
+      await effect(event, tx);
     });
+  };
 }

@@ -1,20 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { EventBody, EventData, EventType } from '@shop/schema/events';
 
-/** The Kafka topics of the event catalogue (docs/DOMAIN.md §7); the log bus uses the same names. */
-export const TOPICS = {
-  user: 'user.events.v1',
-  catalog: 'catalog.events.v1',
-  inventory: 'inventory.events.v1',
-  cart: 'cart.events.v1',
-  order: 'order.events.v1',
-  payment: 'payment.events.v1',
-  notification: 'notification.events.v1',
-  apiUsage: 'analytics.api-usage.v1',
-} as const;
-
-/** One of the catalogue topic names. */
-export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+export { TOPICS, type TopicName } from '@shop/schema/events';
 
 /** Who caused an event. */
 export interface EventActor {
@@ -54,12 +42,46 @@ export interface EventEnvelope<TData = unknown> {
   data: TData;
 }
 
-/** An event as a producer writes it: `id`, `time` and `version` are filled in when absent. */
-export type NewEvent<TData = unknown> = Omit<EventEnvelope<TData>, 'id' | 'time' | 'version'> & {
+/** An envelope before {@link createEnvelope}: `id`, `time` and `version` are filled in when absent. */
+export type NewEnvelope<TData = unknown> = Omit<EventEnvelope<TData>, 'id' | 'time' | 'version'> & {
   id?: string | undefined;
   time?: string | undefined;
   version?: number | undefined;
 };
+
+/**
+ * A domain event as consumers read it: an envelope whose `type`, `version`, `topic` and `data`
+ * match one contract of `@shop/schema/events`. A union discriminated by `type`: compare
+ * `event.type` and `event.data` has that type's shape.
+ */
+export type DomainEvent = EventBody extends infer TBody
+  ? TBody extends EventBody
+    ? Omit<EventEnvelope, keyof EventBody> & TBody
+    : never
+  : never;
+
+/**
+ * A domain event as a producer writes it (`appendToOutbox`): `type`, `topic` and `data` as its
+ * contract says (a wrong payload fails typecheck), `id`, `time` and `version` filled in when
+ * absent.
+ */
+export type NewEvent = EventBody extends infer TBody
+  ? TBody extends EventBody
+    ? Omit<NewEnvelope, keyof EventBody> &
+        Omit<TBody, 'version'> & { version?: TBody['version'] | undefined }
+    : never
+  : never;
+
+/**
+ * `event` as a {@link NewEvent}, for producer helpers generic in the event type:
+ * TypeScript cannot relate a generic `type` to its `data` inside the {@link NewEvent} union, so
+ * the helper states the relation once here (`data` must be that type's contract data).
+ */
+export function newEvent<TType extends EventType>(
+  event: Omit<NewEnvelope, 'type' | 'data'> & { type: TType; data: EventData<TType> },
+): NewEvent {
+  return event as NewEnvelope as NewEvent;
+}
 
 const optionalText = z.string().min(1).max(512).optional();
 
@@ -106,7 +128,7 @@ export function parseEnvelope(value: unknown): ParsedEnvelope {
 }
 
 /** Fills `id` (UUIDv7), `time` (now) and `version` (1) and validates the result. */
-export function createEnvelope<TData>(event: NewEvent<TData>): EventEnvelope<TData> {
+export function createEnvelope<TData>(event: NewEnvelope<TData>): EventEnvelope<TData> {
   const envelope = {
     ...event,
     id: event.id ?? uuidv7(),

@@ -16,14 +16,20 @@ export {
   parseEnvelope,
   /** Fills id/time/version of a new event and validates it. */
   createEnvelope,
+  /** A typed new event, for producer helpers generic in the event type. */
+  newEvent,
   /** Makes a UUIDv7. */
   uuidv7,
 } from './envelope';
 export type {
   /** A domain event as carried by the bus. */
   EventEnvelope,
-  /** A domain event as a producer writes it. */
+  /** A domain event as a producer writes it, typed by its contract. */
   NewEvent,
+  /** A domain event as a consumer reads it, typed by its contract. */
+  DomainEvent,
+  /** An envelope before `createEnvelope` fills id, time and version. */
+  NewEnvelope,
   /** Who caused an event. */
   EventActor,
   /** One of the {@link TOPICS}. */
@@ -31,6 +37,12 @@ export type {
   /** Result of {@link parseEnvelope}. */
   ParsedEnvelope,
 } from './envelope';
+export type {
+  /** Every event type with a contract. */
+  EventType,
+  /** The contract `data` of an event type, for producer helpers generic in the type. */
+  EventData,
+} from '@shop/schema/events';
 export type {
   /** The bus port implemented by both adapters. */
   EventBus,
@@ -45,6 +57,16 @@ export type {
   /** Logger used for warnings. */
   EventLogger,
 } from './bus';
+export {
+  /** Validates what a consumer read: envelope, and contract on a catalogue topic. */
+  readEvent,
+  /** The envelope of a new domain event, checked against its contract. */
+  createEvent,
+} from './contracts';
+export type {
+  /** Result of {@link readEvent}. */
+  ReadEvent,
+} from './contracts';
 export {
   /** SQL of the outbox and processed_events tables for a subgraph's migrations. */
   eventsMigrationSql,

@@ -10,6 +10,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './bus';
+import { readEvent } from './contracts';
 import { parseEnvelope, TOPICS, type EventEnvelope } from './envelope';
 import { publishTraced, traceHandler } from './tracing';
 import { log } from '@shop/log';
@@ -228,12 +229,12 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
         const position = `${partition}:${message.offset}`;
         const key = message.key ? message.key.toString() : null;
         const parsed = message.value
-          ? parseEnvelope(message.value)
-          : ({ ok: false, reason: 'empty message' } as const);
+          ? readEvent(message.value)
+          : ({ ok: false, reason: 'malformed envelope: empty message' } as const);
         if (!parsed.ok) {
           const raw = message.value ? message.value.toString() : '';
           await reportDeadLetter(
-            { group, topic, key, position, raw, reason: `malformed envelope: ${parsed.reason}` },
+            { group, topic, key, position, raw, reason: parsed.reason },
             sub,
             logger,
           );

@@ -10,6 +10,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './bus';
+import { readEvent } from './contracts';
 import { parseEnvelope, uuidv7, type EventEnvelope } from './envelope';
 import { publishTraced, traceHandler } from './tracing';
 import { log } from '@shop/log';
@@ -82,8 +83,8 @@ interface LogRow {
  * calls the handler one event at a time and commits the offset after each success. Members of
  * one group in several processes coordinate through a lease per (group, topic): one member
  * consumes a topic at a time; the others take over when it stops or its lease expires.
- * Malformed rows are logged, stored in `events.dead_letters`, passed to `onDeadLetter` and
- * skipped.
+ * Malformed rows and events that break their contract are logged, stored in
+ * `events.dead_letters` with the reason, passed to `onDeadLetter` and skipped.
  */
 export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
   const { database } = options;
@@ -188,9 +189,9 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
 
     /** Delivers one row; false when the loop must re-read (lease lost or stopping). */
     async function deliver(topic: string, row: LogRow): Promise<boolean> {
-      const parsed = parseEnvelope(row.envelope);
+      const parsed = readEvent(row.envelope);
       if (!parsed.ok) {
-        await deadLetter(topic, row, `malformed envelope: ${parsed.reason}`);
+        await deadLetter(topic, row, parsed.reason);
         return commit(topic, row.position);
       }
       for (let attempt = 1; ; attempt += 1) {

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Migration } from '@shop/db';
-import { createEnvelope, type EventEnvelope, type NewEvent } from './envelope';
+import { createEvent } from './contracts';
+import type { EventEnvelope, NewEvent } from './envelope';
 import { currentTraceparent } from './tracing';
 
 /**
@@ -62,16 +63,18 @@ export function eventsMigration(schema: string): Migration {
 }
 
 /**
- * Writes events to `"<schema>".outbox` through `tx`, filling `id` (UUIDv7), `time` and
- * `version`, and `traceparent` from the active span when tracing is on (so the event's publish
+ * Writes events to `"<schema>".outbox` through `tx`, checked against their contracts
+ * (`@shop/schema/events`: a payload that does not match fails typecheck, and throws here, so the
+ * transaction rolls back), filling `id` (UUIDv7), `time` and `version`, and `traceparent` from the active span when tracing is on (so the event's publish
  * and consumers join the request's trace). Call it inside the transaction of the business write
  * so both commit or neither:
  *
  * @example
  * await database.db.transaction(async (tx) => {
  *   await tx.insert(orders).values(order);
- *   await appendToOutbox(tx, 'order', [{ type: 'order.created', source: 'order',
- *     topic: TOPICS.order, subject: order.id, sequence: 1, data: { orderId: order.id } }]);
+ *   await appendToOutbox(tx, 'order', [{ type: 'order.paid', source: 'order',
+ *     topic: TOPICS.order, subject: order.id, sequence: order.version,
+ *     data: { orderId: order.id, userId: order.userId } }]);
  * });
  */
 export async function appendToOutbox(
@@ -82,8 +85,8 @@ export async function appendToOutbox(
   assertSchemaName(schema);
   if (events.length === 0) return [];
   const traceparent = currentTraceparent();
-  const envelopes = events.map((event) =>
-    createEnvelope(traceparent && !event.traceparent ? { ...event, traceparent } : event),
+  const envelopes: EventEnvelope[] = events.map((event) =>
+    createEvent(traceparent && !event.traceparent ? { ...event, traceparent } : event),
   );
   const values = envelopes.map(
     (e) => sql`(${e.id}::uuid, ${e.topic}, ${e.subject}, ${e.type}, ${JSON.stringify(e)}::jsonb)`,

@@ -59,12 +59,12 @@ describe.each(testDatabaseTargets())('outbox → relay → idempotent consumer o
     // Writes through the plain db handle (no transaction) work too.
     const [direct] = await appendToOutbox(database.db, 'shop_order', [
       {
-        type: 'order.note',
+        type: 'order.delivered',
         source: 'order',
         topic: TOPICS.order,
         subject: 'order-0',
         sequence: 2,
-        data: { orderId: 'order-0' },
+        data: { orderId: 'order-0', userId: 'user-1' },
       },
     ]);
     committed.push(direct!);

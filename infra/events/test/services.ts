@@ -37,7 +37,7 @@ export async function migrateNotificationService(database: Database): Promise<vo
   });
 }
 
-/** One business transaction: an order row plus its `order.created` event. */
+/** One business transaction: an order row plus its `order.placed` event. */
 export async function placeOrder(
   database: Database,
   id: string,
@@ -48,12 +48,12 @@ export async function placeOrder(
     await tx.execute(sql`insert into shop_order.orders (id, total) values (${id}, 1000)`);
     [written] = await appendToOutbox(tx, 'shop_order', [
       {
-        type: 'order.created',
+        type: 'order.placed',
         source: 'order',
         topic: TOPICS.order,
         subject: id,
         sequence: 1,
-        data: { orderId: id },
+        data: { orderId: id, userId: 'user-1' },
       },
     ]);
     if (options.fail) throw new Error('business rule failed after the outbox write');
@@ -65,10 +65,10 @@ export async function placeOrder(
 export function notificationEffect(database: Database) {
   return idempotentHandler(
     { database, schema: 'shop_notify', consumer: 'notification' },
-    async (envelope, tx) => {
-      const data = envelope.data as { orderId: string };
+    async (event, tx) => {
+      if (event.topic !== TOPICS.order) throw new Error(`unexpected ${event.type}`);
       await tx.execute(
-        sql`insert into shop_notify.sent (event_id, order_id) values (${envelope.id}::uuid, ${data.orderId})`,
+        sql`insert into shop_notify.sent (event_id, order_id) values (${event.id}::uuid, ${event.data.orderId})`,
       );
     },
   );

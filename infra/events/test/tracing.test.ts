@@ -108,7 +108,7 @@ describe.each(testDatabaseTargets())(
       expect(producer.attributes).toMatchObject({
         'messaging.system': 'shop_log_bus',
         'messaging.destination.name': TOPICS.order,
-        'shop.event.type': 'order.created',
+        'shop.event.type': 'order.placed',
       });
       expect(serviceOf(consumer)).toBe('notification');
       expect(consumer.attributes['messaging.consumer.group.name']).toBe('notification-tracing');

@@ -10,7 +10,7 @@ import {
   TOPICS,
   type EventBus,
   type EventEnvelope,
-  type NewEvent,
+  type NewEnvelope,
 } from '@shop/events';
 import type { RunningSubgraph } from '@shop/subgraph';
 import { callSubgraph, type TestDatabaseTarget } from '@shop/testing';
@@ -86,7 +86,7 @@ export interface Harness {
   gatewayKey: SigningKey;
   /** The time `apiUsageUpdated` snapshots are taken at (settable; default: real time). */
   clock: { now: Date | null };
-  publish(...events: NewEvent[]): Promise<EventEnvelope[]>;
+  publish(...events: NewEnvelope[]): Promise<EventEnvelope[]>;
   /** Publishes already-built envelopes (e.g. the same one twice). */
   publishEnvelopes(envelopes: EventEnvelope[]): Promise<void>;
   /** Waits until the analytics consumers handled everything published so far. */
@@ -209,7 +209,7 @@ export interface UsageSpec {
 }
 
 /** A `graphql.operation.completed` event exactly as the gateway publishes it. */
-export function usageEvent(spec: UsageSpec): NewEvent<UsageEventData> {
+export function usageEvent(spec: UsageSpec): NewEnvelope<UsageEventData> {
   const data: UsageEventData = {
     operationName: spec.operationName,
     operationType: spec.operationType ?? 'query',
@@ -253,7 +253,7 @@ export interface TestOrder {
 export const totalOf = (order: TestOrder) =>
   order.lines.reduce((sum, line) => sum + line.quantity * line.unitMinor, 0) + order.shippingMinor;
 
-export const orderCreated = (order: TestOrder, at: Date): NewEvent => ({
+export const orderCreated = (order: TestOrder, at: Date): NewEnvelope => ({
   type: 'order.created',
   source: 'order',
   topic: TOPICS.order,
@@ -284,7 +284,7 @@ export function orderTransition(
   order: TestOrder,
   change: { from: string; to: string; version: number; type: string },
   at: Date,
-): NewEvent[] {
+): NewEnvelope[] {
   const base = {
     source: 'order',
     topic: TOPICS.order,
@@ -305,7 +305,17 @@ export function orderTransition(
         reason: 'test',
       },
     },
-    { ...base, type: change.type, data: { orderId: order.orderId, userId: order.userId } },
+    {
+      ...base,
+      type: change.type,
+      data: {
+        orderId: order.orderId,
+        userId: order.userId,
+        ...(change.type === 'order.cancelled' || change.type === 'order.expired'
+          ? { reason: 'test' }
+          : {}),
+      },
+    },
   ];
 }
 
@@ -313,7 +323,7 @@ export const paymentEvent = (
   order: TestOrder,
   payment: { type: string; status: string; version: number; amountMinor: number },
   at: Date,
-): NewEvent => ({
+): NewEnvelope => ({
   type: payment.type,
   source: 'payment',
   topic: TOPICS.payment,
@@ -334,7 +344,7 @@ export const cartEvent = (
   cart: { cartId: string; userId: string | null },
   event: { type: string; version: number; at: Date },
   data: Record<string, unknown> = {},
-): NewEvent => ({
+): NewEnvelope => ({
   type: event.type,
   source: 'cart',
   topic: TOPICS.cart,

@@ -71,8 +71,14 @@ describe.each(testDatabaseTargets())('sales analytics on $name', (target) => {
     const carts = [o1, o2, o3, o4].map((o) => ({ cartId: o.cartId, userId: o.userId }));
     const outside = { cartId: randomUUID(), userId: null };
     await h.publish(
-      ...carts.map((cart, i) => cartEvent(cart, { type: 'cart.created', version: 1, at: at(i) })),
-      cartEvent(outside, { type: 'cart.created', version: 1, at: at(-60) }),
+      ...carts.map((cart, i) =>
+        cartEvent(cart, { type: 'cart.created', version: 1, at: at(i) }, { currencyCode: 'USD' }),
+      ),
+      cartEvent(
+        outside,
+        { type: 'cart.created', version: 1, at: at(-60) },
+        { currencyCode: 'USD' },
+      ),
       // o1
       orderCreated(o1, at(5)),
       cartEvent(

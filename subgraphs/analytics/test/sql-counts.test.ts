@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewEvent } from '@shop/events';
+import type { NewEnvelope } from '@shop/events';
 import { countQueries, labelQueriesByServer, testDatabaseTargets } from '@shop/testing';
 import {
   admin,
@@ -77,11 +77,11 @@ const newOrder = (lines: number): TestOrder => ({
 });
 
 /** A cart turned into an order that is placed and captured, all at `time`. */
-function soldOrder(time: Date): NewEvent[] {
+function soldOrder(time: Date): NewEnvelope[] {
   const order = newOrder(1);
   const cart = { cartId: order.cartId, userId: order.userId };
   return [
-    cartEvent(cart, { type: 'cart.created', version: 1, at: time }),
+    cartEvent(cart, { type: 'cart.created', version: 1, at: time }, { currencyCode: 'USD' }),
     orderCreated(order, time),
     cartEvent(cart, { type: 'cart.converted', version: 2, at: time }, { orderId: order.orderId }),
     ...orderTransition(
@@ -127,7 +127,7 @@ describe.each(testDatabaseTargets())('analytics SQL per operation on $name', (ta
   };
 
   /** Publishes `events` and counts the consumer's statements on the analytics tables. */
-  const consumerSql = async (...events: NewEvent[]) => {
+  const consumerSql = async (...events: NewEnvelope[]) => {
     let statements = 0;
     const unsubscribe = h.database.onQuery((event) => {
       if (DOMAIN_TABLE.test(event.text)) statements += 1;

@@ -89,10 +89,7 @@ export async function startCartSubgraph(options: CartSubgraphOptions): Promise<R
       { database, schema: CART_SCHEMA, consumer: CART_CONSUMER_GROUP },
       async (envelope, tx) => {
         if (envelope.type !== 'order.created') return;
-        await service.convertCart(
-          createCartQueries(tx),
-          envelope.data as Parameters<typeof service.convertCart>[1],
-        );
+        await service.convertCart(createCartQueries(tx), envelope.data);
       },
     ),
   });

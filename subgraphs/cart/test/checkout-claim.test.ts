@@ -211,7 +211,16 @@ describe.each(testDatabaseTargets())('checkout claims on $name', (target) => {
           cartVersion: claimed!.cart!.version,
           status: 'PENDING_PAYMENT',
           total: { amountMinor: 2_500, currency: 'USD' },
-          lines: [{ variantId: mug.id, quantity: 2 }],
+          lines: [
+            {
+              variantId: mug.id,
+              productId: randomUUID(),
+              sku: 'MUG',
+              productName: 'Mug',
+              quantity: 2,
+              unitPrice: { amountMinor: 1_250, currency: 'USD' },
+            },
+          ],
         },
       }),
     ]);

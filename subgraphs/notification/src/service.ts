@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@shop/auth';
-import type { DbTransaction, EventEnvelope } from '@shop/events';
+import { TOPICS, type DbTransaction, type DomainEvent, type EventEnvelope } from '@shop/events';
 import { isUuid } from '@shop/primitives';
 import { orderMessage, paymentMessage, text, type MessageDraft } from './messages';
 import { createLiveStream, type LiveStream, type PubSub, type StreamLogger } from './pubsub';
@@ -281,15 +281,17 @@ export function createNotificationService(deps: NotificationServiceDeps) {
      * Applies one event inside the consumer's transaction; returns what to publish to live
      * subscribers once that transaction has committed.
      */
-    async handleEvent(envelope: EventEnvelope, tx: DbTransaction): Promise<Publication[]> {
-      const data =
-        envelope.data && typeof envelope.data === 'object'
-          ? (envelope.data as Record<string, unknown>)
-          : {};
-      if (envelope.type.startsWith('order.')) return onOrderEvent(envelope, tx, data);
-      if (envelope.type.startsWith('payment.')) return onPaymentEvent(envelope, tx, data);
-      if (envelope.type.startsWith('cart.')) return onCartEvent(envelope, tx, data);
-      return [];
+    async handleEvent(envelope: DomainEvent, tx: DbTransaction): Promise<Publication[]> {
+      switch (envelope.topic) {
+        case TOPICS.order:
+          return onOrderEvent(envelope, tx, envelope.data);
+        case TOPICS.payment:
+          return onPaymentEvent(envelope, tx, envelope.data);
+        case TOPICS.cart:
+          return onCartEvent(envelope, tx, envelope.data);
+        default:
+          return [];
+      }
     },
 
     /** Publishes what {@link handleEvent} returned (call only after the commit). */

@@ -10,7 +10,7 @@ import {
   TOPICS,
   type EventBus,
   type EventEnvelope,
-  type NewEvent,
+  type NewEnvelope,
 } from '@shop/events';
 import { callSubgraph, type TestDatabaseTarget } from '@shop/testing';
 import {
@@ -107,7 +107,7 @@ export interface Harness {
   /** Makes the channel's next send throw (the consumer's transaction rolls back and retries). */
   failNextSend(): void;
   /** Publishes events to the bus as the producing subgraphs' relays would. */
-  publish(...events: NewEvent[]): Promise<EventEnvelope[]>;
+  publish(...events: NewEnvelope[]): Promise<EventEnvelope[]>;
   /** Waits until the consumer has handled everything published so far. */
   settle(): Promise<void>;
   call<TData = Record<string, any>>(
@@ -230,7 +230,7 @@ export const newOrder = (userId: string, seq: number): TestOrder => ({
   cartId: randomUUID(),
 });
 
-export const orderCreated = (order: TestOrder): NewEvent => ({
+export const orderCreated = (order: TestOrder): NewEnvelope => ({
   type: 'order.created',
   source: 'order',
   topic: TOPICS.order,
@@ -262,7 +262,7 @@ export function orderTransition(
   order: TestOrder,
   change: { from: string; to: string; version: number; type?: string; reason?: string },
   extra: Record<string, unknown> = {},
-): NewEvent[] {
+): NewEnvelope[] {
   const base = {
     source: 'order',
     topic: TOPICS.order,
@@ -271,7 +271,7 @@ export function orderTransition(
     actor: { role: 'SYSTEM' },
   };
   const reason = change.reason ?? 'test';
-  const events: NewEvent[] = [
+  const events: NewEnvelope[] = [
     {
       ...base,
       type: 'order.status_changed',
@@ -288,7 +288,12 @@ export function orderTransition(
     events.push({
       ...base,
       type: change.type,
-      data: { orderId: order.orderId, userId: order.userId, ...extra },
+      data: {
+        orderId: order.orderId,
+        userId: order.userId,
+        ...(change.type === 'order.cancelled' || change.type === 'order.expired' ? { reason } : {}),
+        ...extra,
+      },
     });
   }
   return events;
@@ -303,7 +308,7 @@ export const paymentEvent = (
     version: number;
     declineCode?: string;
   },
-): NewEvent => ({
+): NewEnvelope => ({
   type: payment.type,
   source: 'payment',
   topic: TOPICS.payment,
@@ -325,7 +330,7 @@ export const cartEvent = (
   type: string,
   version: number,
   data: Record<string, unknown> = {},
-): NewEvent => ({
+): NewEnvelope => ({
   type,
   source: 'cart',
   topic: TOPICS.cart,

@@ -212,7 +212,14 @@ describe.each(testDatabaseTargets())('notification subscriptions on $name', (tar
     await h.publish(
       cartEvent(owned, 'cart.created', 1, { currencyCode: 'USD' }),
       cartEvent(guest, 'cart.created', 1, { currencyCode: 'USD' }),
-      cartEvent(guest, 'cart.line_added', 2, { variantId: randomUUID(), quantity: 1 }),
+      cartEvent(guest, 'cart.line_added', 2, {
+        variantId: randomUUID(),
+        productId: randomUUID(),
+        sku: 'TSHIRT-M-BLUE',
+        quantity: 1,
+        lineQuantity: 1,
+        unitPrice: { amountMinor: 1999, currency: 'USD' },
+      }),
     );
     await h.settle();
 
@@ -238,8 +245,20 @@ describe.each(testDatabaseTargets())('notification subscriptions on $name', (tar
     });
 
     await h.publish(
-      cartEvent(owned, 'cart.line_added', 2, { variantId: randomUUID(), quantity: 2 }),
-      cartEvent(guest, 'cart.line_updated', 3, { variantId: randomUUID(), quantity: 3 }),
+      cartEvent(owned, 'cart.line_added', 2, {
+        variantId: randomUUID(),
+        productId: randomUUID(),
+        sku: 'TSHIRT-M-BLUE',
+        quantity: 2,
+        lineQuantity: 2,
+        unitPrice: { amountMinor: 1999, currency: 'USD' },
+      }),
+      cartEvent(guest, 'cart.line_updated', 3, {
+        variantId: randomUUID(),
+        sku: 'TSHIRT-M-BLUE',
+        fromQuantity: 1,
+        quantity: 3,
+      }),
     );
     await ownerSub.waitFor(2);
     await guestSub.waitFor(2);

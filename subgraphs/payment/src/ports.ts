@@ -1,4 +1,4 @@
-import type { NewEvent } from '@shop/events';
+import type { EventType, NewEvent } from '@shop/events';
 import type { IdempotentOutcome } from '@shop/idempotency';
 import type { Operation, PaymentStatus, TransactionState, TransactionType } from './ledger';
 import type { PaymentResult, PaymentView } from './model';
@@ -58,6 +58,9 @@ export interface RowKeys {
   actor: { userId?: string; role?: string };
 }
 
+/** The event types the payment subgraph writes (`payment.events.v1`). */
+export type PaymentEventType = Extract<EventType, `payment.${string}`>;
+
 /** One ledger row to append, with the event that announces it. */
 export interface LedgerRecord {
   type: TransactionType;
@@ -66,7 +69,7 @@ export interface LedgerRecord {
   pspReference: string | null;
   failureCode: string | null;
   keys: RowKeys;
-  eventType: string;
+  eventType: PaymentEventType;
 }
 
 /** The writes of the payment ledger, each inside the caller's transaction `tx`. */

@@ -1,5 +1,5 @@
 import { withTransaction, type Database } from '@shop/db';
-import type { SqlExecutor } from '@shop/events';
+import { TOPICS, type DomainEvent, type SqlExecutor } from '@shop/events';
 import type { ReserveResult } from './model';
 import { createStockStore } from './stock-queries';
 import { commit, release, reserve } from './use-cases/stock';
@@ -44,11 +44,9 @@ export async function releaseExpiredReservations(database: Database): Promise<nu
 
 /** What the product subgraph does with order events: allocate on `order.placed`, give the stock
  * back on `order.cancelled` / `order.expired`. Runs inside the idempotent consumer's transaction. */
-export async function applyOrderEvent(
-  envelope: { type: string; subject: string; data: unknown },
-  tx: SqlExecutor,
-): Promise<void> {
-  const orderId = (envelope.data as { orderId?: string } | null)?.orderId ?? envelope.subject;
+export async function applyOrderEvent(envelope: DomainEvent, tx: SqlExecutor): Promise<void> {
+  if (envelope.topic !== TOPICS.order) return;
+  const { orderId } = envelope.data;
   if (envelope.type === 'order.placed') await commitStockIn(tx, orderId);
   if (envelope.type === 'order.cancelled' || envelope.type === 'order.expired') {
     await releaseStockIn(tx, orderId, envelope.type);

@@ -2,6 +2,7 @@
  * Domain types of the catalog (the storage port is in `ports.ts`). Nothing here knows about
  * drizzle or GraphQL.
  */
+import type { EventData } from '@shop/events';
 
 export const PRODUCT_STATUSES = ['DRAFT', 'PUBLISHED'] as const;
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
@@ -94,11 +95,13 @@ export type CatalogEventType =
   | 'price.changed';
 
 /** A catalog change, written to the outbox in the transaction of the change. */
-export interface CatalogEvent {
-  type: CatalogEventType;
-  productId: string;
-  /** Per-product ordering hint: the change time in epoch milliseconds. */
-  sequence: number;
-  /** Payload; `productId` is added to it. */
-  data: Record<string, unknown>;
-}
+export type CatalogEvent = {
+  [TType in CatalogEventType]: {
+    type: TType;
+    productId: string;
+    /** Per-product ordering hint: the change time in epoch milliseconds. */
+    sequence: number;
+    /** Payload as its contract says; `productId` is added to it. */
+    data: Omit<EventData<TType>, 'productId'>;
+  };
+}[CatalogEventType];

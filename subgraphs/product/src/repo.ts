@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
-import { appendToOutbox, TOPICS } from '@shop/events';
+import { appendToOutbox, newEvent, TOPICS, type EventData } from '@shop/events';
 import type { Category, Product, Variant } from './model';
 import { DuplicateKeyError, type CatalogStore, type ProductFilter } from './ports';
 import { categories, products, variants } from './tables';
@@ -201,14 +201,16 @@ export function createCatalogRepo(db: Db): CatalogStore {
       await appendToOutbox(
         db,
         'product',
-        events.map((event) => ({
-          type: event.type,
-          source: 'product',
-          topic: TOPICS.catalog,
-          subject: event.productId,
-          sequence: event.sequence,
-          data: { productId: event.productId, ...event.data },
-        })),
+        events.map((event) =>
+          newEvent({
+            type: event.type,
+            source: 'product',
+            topic: TOPICS.catalog,
+            subject: event.productId,
+            sequence: event.sequence,
+            data: { productId: event.productId, ...event.data } as EventData<typeof event.type>,
+          }),
+        ),
       );
     },
   };

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { SearchDocument, SearchIndex, SqlExecutor } from '@shop/search';
 import type { Database } from '@shop/db';
 import { isUuid } from '@shop/primitives';
+import { TOPICS, type DomainEvent } from '@shop/events';
 
 /**
  * Builds search documents (`@shop/search`) from the catalog tables: one per PUBLISHED product with
@@ -133,16 +134,14 @@ export async function refreshSearchDocuments(
  */
 export async function applyEventToSearch(
   search: SearchIndex,
-  envelope: { topic: string; type: string; subject: string; data: unknown },
+  envelope: DomainEvent,
   tx: SqlExecutor,
 ): Promise<void> {
-  const data = (envelope.data ?? {}) as { productId?: unknown; variantId?: unknown };
   let productIds: string[] = [];
-  if (envelope.topic === 'catalog.events.v1') {
-    const productId = typeof data.productId === 'string' ? data.productId : envelope.subject;
-    productIds = [productId];
-  } else if (envelope.topic === 'inventory.events.v1') {
-    const variantId = typeof data.variantId === 'string' ? data.variantId : envelope.subject;
+  if (envelope.topic === TOPICS.catalog) {
+    productIds = [envelope.data.productId];
+  } else if (envelope.topic === TOPICS.inventory) {
+    const { variantId } = envelope.data;
     if (!isUuid(variantId)) return;
     productIds = rowsOf<{ product_id: string }>(
       await tx.execute(sql`select product_id from product.variants where id = ${variantId}::uuid`),

@@ -139,7 +139,7 @@ describe.each(testDatabaseTargets())('stock reservations on $name', (target) => 
         topic: TOPICS.order,
         time: new Date().toISOString(),
         sequence: 1,
-        data: { orderId },
+        data: { orderId, userId: randomUUID(), reason: 'test' },
       });
       const cancel = event('order.cancelled', cancelled);
       await bus.publish([event('order.placed', placed), cancel, cancel]);

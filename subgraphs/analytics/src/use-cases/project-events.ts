@@ -1,7 +1,7 @@
-import type { DbTransaction, EventEnvelope } from '@shop/events';
+import { TOPICS, type DbTransaction, type DomainEvent, type EventEnvelope } from '@shop/events';
 import { log } from '@shop/log';
 import type { Logger, ProjectionStore } from '../ports';
-import { parseUsageEvent, text, USAGE_EVENT_TYPE, usageWrites } from './usage-events';
+import { parseUsageEvent, text, usageWrites } from './usage-events';
 
 const PLACED_STATUSES = new Set([
   'PAYMENT_AUTHORIZED',
@@ -137,16 +137,18 @@ export function createEventProjection(deps: ProjectEventsDeps) {
 
   return {
     /** Applies one consumed event inside the consumer's transaction. */
-    async handleEvent(envelope: EventEnvelope, tx: DbTransaction): Promise<void> {
+    async handleEvent(envelope: DomainEvent, tx: DbTransaction): Promise<void> {
       const q = deps.queriesOf(tx);
-      if (envelope.type === USAGE_EVENT_TYPE) return onUsage(envelope, q);
-      const data =
-        envelope.data && typeof envelope.data === 'object'
-          ? (envelope.data as Record<string, unknown>)
-          : {};
-      if (envelope.type.startsWith('order.')) return onOrder(envelope, q, data);
-      if (envelope.type.startsWith('payment.')) return onPayment(envelope, q, data);
-      if (envelope.type.startsWith('cart.')) return onCart(envelope, q, data);
+      switch (envelope.topic) {
+        case TOPICS.apiUsage:
+          return onUsage(envelope, q);
+        case TOPICS.order:
+          return onOrder(envelope, q, envelope.data);
+        case TOPICS.payment:
+          return onPayment(envelope, q, envelope.data);
+        case TOPICS.cart:
+          return onCart(envelope, q, envelope.data);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@shop/events';
+import type { EventData, NewEvent } from '@shop/events';
 import { log } from '@shop/log';
 import type { CartPorts, CartQueries } from '../ports';
 import type { NewCartLine } from '../repo';
@@ -19,16 +19,13 @@ export function createCartConversion(deps: Pick<CartPorts, 'onCommit'>) {
      * carried over to the user's ACTIVE cart (created if needed); the converted cart keeps its
      * lines as history.
      */
-    async convertCart(
-      tx: CartQueries,
-      data: { cartId?: unknown; orderId?: unknown; cartVersion?: unknown; lines?: unknown },
-    ) {
-      if (typeof data.cartId !== 'string' || !isUuid(data.cartId)) return;
-      const orderId = typeof data.orderId === 'string' ? data.orderId : '';
+    async convertCart(tx: CartQueries, data: EventData<'order.created'>) {
+      if (!isUuid(data.cartId)) return;
+      const { orderId } = data;
       const cart = await tx.markConverted(data.cartId, orderId);
       if (!cart) return;
       const events = [event(cart, 'cart.converted', cart.version, { orderId })];
-      const orderedVersion = typeof data.cartVersion === 'number' ? data.cartVersion : undefined;
+      const orderedVersion = data.cartVersion;
       // `markConverted` bumped the version: the cart was at `cart.version - 1` before.
       if (cart.userId && orderedVersion !== undefined && cart.version - 1 > orderedVersion) {
         events.push(...(await carryOver(tx, cart, orderedQuantities(data.lines))));
@@ -127,12 +124,10 @@ export function createCartConversion(deps: Pick<CartPorts, 'onCommit'>) {
   }
 }
 
-/** Ordered quantity per variant from `order.created`'s `lines` (malformed entries ignored). */
-function orderedQuantities(lines: unknown): Map<string, number> {
+/** Ordered quantity per variant from `order.created`'s `lines`. */
+function orderedQuantities(lines: EventData<'order.created'>['lines']): Map<string, number> {
   const ordered = new Map<string, number>();
-  if (!Array.isArray(lines)) return ordered;
-  for (const line of lines as Array<{ variantId?: unknown; quantity?: unknown } | null>) {
-    if (typeof line?.variantId !== 'string' || typeof line.quantity !== 'number') continue;
+  for (const line of lines) {
     ordered.set(line.variantId, (ordered.get(line.variantId) ?? 0) + line.quantity);
   }
   return ordered;

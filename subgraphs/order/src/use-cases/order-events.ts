@@ -1,4 +1,4 @@
-import { TOPICS, type NewEvent } from '@shop/events';
+import { newEvent, TOPICS, type EventData, type NewEvent } from '@shop/events';
 import type { Actor, OrderEventType, OrderStatus } from '../state-machine';
 import type { OrderRow } from '../tables';
 
@@ -13,13 +13,13 @@ export interface EventMeta {
 }
 
 /** An `order.*` outbox event about `order` at its version (the event's sequence). */
-export function orderEvent(
-  type: string,
+export function orderEvent<TType extends 'order.created' | TransitionEventType>(
+  type: TType,
   order: { id: string; version: number },
-  data: Record<string, unknown>,
+  data: EventData<TType>,
   meta: Omit<EventMeta, 'reason'>,
 ): NewEvent {
-  return {
+  return newEvent({
     type,
     source: 'order',
     topic: TOPICS.order,
@@ -33,16 +33,19 @@ export function orderEvent(
     ...(meta.causationId ? { causationId: meta.causationId } : {}),
     ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
     ...(meta.idempotencyKey ? { idempotencyKey: meta.idempotencyKey } : {}),
-  };
+  });
 }
+
+/** The events a status change writes. */
+type TransitionEventType = 'order.status_changed' | OrderEventType;
 
 /** The `data` of an event a status change emits. */
 export function transitionEventData(
-  type: 'order.status_changed' | OrderEventType,
+  type: TransitionEventType,
   order: OrderRow,
   change: { from: OrderStatus; to: OrderStatus },
   meta: EventMeta,
-): Record<string, unknown> {
+): EventData<TransitionEventType> {
   const base = { orderId: order.id, userId: order.userId };
   switch (type) {
     case 'order.status_changed':

@@ -1,5 +1,5 @@
 import type { Db } from '@shop/db';
-import type { EventEnvelope } from '@shop/events';
+import { TOPICS, type DomainEvent } from '@shop/events';
 import type { OrderPorts } from '../ports';
 import type { OrderStatus } from '../state-machine';
 import { isUuid } from '@shop/primitives';
@@ -17,18 +17,15 @@ export function createPaymentEventReactions({
      * Reacts to a payment event inside the consumer's transaction. Anything that does not apply
      * (unknown order, not allowed from the current status, amount short) is logged and ignored.
      */
-    async handlePaymentEvent(envelope: EventEnvelope, tx: Db): Promise<void> {
+    async handlePaymentEvent(envelope: DomainEvent, tx: Db): Promise<void> {
       const plan: Partial<Record<string, { to: OrderStatus; reason: string }>> = {
         'payment.authorized': { to: 'PAYMENT_AUTHORIZED', reason: 'payment authorized' },
         'payment.captured': { to: 'PAID', reason: 'payment captured' },
         'payment.declined': { to: 'CANCELLED', reason: 'payment declined' },
       };
       const step = plan[envelope.type];
-      if (!step) return;
-      const data = (envelope.data ?? {}) as {
-        orderId?: unknown;
-        amount?: { amountMinor?: unknown; currency?: unknown } | null;
-      };
+      if (!step || envelope.topic !== TOPICS.payment) return;
+      const { data } = envelope;
       const ignore = (why: string) =>
         logger.warn(`[order] ignoring ${envelope.type} ${envelope.id}: ${why}`);
       if (!isUuid(data.orderId)) return ignore('no valid orderId');
@@ -43,11 +40,7 @@ export function createPaymentEventReactions({
       }
       if (envelope.type !== 'payment.declined') {
         const amount = data.amount;
-        if (
-          amount &&
-          typeof amount.amountMinor === 'number' &&
-          (amount.currency !== row.currencyCode || amount.amountMinor < row.totalAmount)
-        ) {
+        if (amount.currency !== row.currencyCode || amount.amountMinor < row.totalAmount) {
           return ignore(
             `amount ${String(amount.amountMinor)} ${String(amount.currency)} does not cover ${row.totalAmount} ${row.currencyCode}`,
           );

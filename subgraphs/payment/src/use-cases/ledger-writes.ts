@@ -7,7 +7,7 @@ import {
   type TransactionState,
 } from '../ledger';
 import { entryOf, fail, PAYMENT_NOT_FOUND, toPaymentView } from '../model';
-import type { Ledger } from '../ports';
+import type { Ledger, PaymentEventType } from '../ports';
 import type { PaymentProvider, ProviderResult } from '../provider';
 
 /** The ledger state of a provider's answer. */
@@ -15,12 +15,15 @@ export const stateOf = (result: ProviderResult): TransactionState =>
   result.outcome === 'success' ? 'SUCCESS' : result.outcome === 'failure' ? 'FAILURE' : 'REQUEST';
 
 /** The event of an authorization row, by its state. */
-export const AUTH_EVENTS: Record<TransactionState, string> = {
+export const AUTH_EVENTS: Record<TransactionState, PaymentEventType> = {
   SUCCESS: 'payment.authorized',
   FAILURE: 'payment.declined',
   REQUEST: 'payment.action_required',
 };
-const OPERATION_EVENTS: Record<Operation['kind'], { success: string; failure: string }> = {
+const OPERATION_EVENTS: Record<
+  Operation['kind'],
+  { success: PaymentEventType; failure: PaymentEventType }
+> = {
   capture: { success: 'payment.captured', failure: 'payment.capture_failed' },
   void: { success: 'payment.voided', failure: 'payment.void_failed' },
   refund: { success: 'payment.refunded', failure: 'payment.refund_failed' },

@@ -1,5 +1,5 @@
 import { isUuid } from '@shop/primitives';
-import type { EventEnvelope } from '@shop/events';
+import { TOPICS, type DomainEvent } from '@shop/events';
 import type { Ledger, PaymentStore, RowKeys } from '../ports';
 import { AUTH_EVENTS } from './ledger-writes';
 
@@ -20,9 +20,9 @@ export function createOrderEvents(deps: OrderEventsDeps) {
      * what is still authorized; `order.cancelled` / `order.expired` void an authorization or
      * refund captured money (and close a payment still waiting for 3-D Secure).
      */
-    async handleOrderEvent(envelope: EventEnvelope, tx: PaymentStore): Promise<void> {
-      const data = (envelope.data ?? {}) as { orderId?: unknown };
-      const orderId = typeof data.orderId === 'string' ? data.orderId : envelope.subject;
+    async handleOrderEvent(envelope: DomainEvent, tx: PaymentStore): Promise<void> {
+      if (envelope.topic !== TOPICS.order) return;
+      const { orderId } = envelope.data;
       const shipped = envelope.type === 'order.shipped';
       const closed = envelope.type === 'order.cancelled' || envelope.type === 'order.expired';
       if ((!shipped && !closed) || !isUuid(orderId)) return;

@@ -1,12 +1,16 @@
+import type { EventData } from '@shop/events';
 import type { CatalogEvent, CatalogEventType, Product, Variant } from '../model';
 
-/** A catalog event of `productId` at `at` (its time is the per-product sequence). */
-export const catalogEvent = (
-  type: CatalogEventType,
+/**
+ * A catalog event of `productId` at `at` (its time is the per-product sequence), `data` typed
+ * by the event's contract.
+ */
+export const catalogEvent = <TType extends CatalogEventType>(
+  type: TType,
   productId: string,
   at: Date,
-  data: Record<string, unknown>,
-): CatalogEvent => ({ type, productId, sequence: at.getTime(), data });
+  data: Omit<EventData<TType>, 'productId'>,
+): CatalogEvent => ({ type, productId, sequence: at.getTime(), data }) as CatalogEvent;
 
 /** The product fields carried by product events. */
 export const productData = (product: Product) => ({

@@ -1,4 +1,4 @@
-import { TOPICS, type NewEvent } from '@shop/events';
+import { newEvent, TOPICS, type EventData, type EventType, type NewEvent } from '@shop/events';
 import type { ReservationFailure, ReservedLine, ReserveResult } from '../model';
 import type { StockStore, StockTransaction } from '../ports';
 
@@ -17,14 +17,20 @@ class ReservationRejected extends Error {
   }
 }
 
-const stockEvent = (type: string, variantId: string, data: Record<string, unknown>): NewEvent => ({
-  type,
-  source: 'product',
-  topic: TOPICS.inventory,
-  subject: variantId,
-  sequence: 0,
-  data: { variantId, ...data },
-});
+/** An `inventory.events.v1` event about `variantId`, `data` typed by the event's contract. */
+const stockEvent = <TType extends Extract<EventType, `stock.${string}`>>(
+  type: TType,
+  variantId: string,
+  data: Omit<EventData<TType>, 'variantId'>,
+): NewEvent =>
+  newEvent({
+    type,
+    source: 'product',
+    topic: TOPICS.inventory,
+    subject: variantId,
+    sequence: 0,
+    data: { variantId, ...data } as EventData<TType>,
+  });
 
 /** Sums quantities per variant and orders by variant id (a fixed lock order avoids deadlocks). */
 function normalise(lines: Array<{ variantId: string; quantity: number }>) {
