@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{apps,infra,subgraphs,gateway,schema}/**/*.test.ts'],
+          include: ['{apps,infra,tools,subgraphs,gateway,schema}/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
