@@ -11,35 +11,37 @@ export class PatchError extends Error {
   }
 }
 
-/** The port the gateway of the embedded graph listens on; subgraph ports are offsets from it. */
+/** The gateway's port; in the embedded graph a subgraph listens on the gateway's + (port − 4000). */
 export const GATEWAY_PORT = 4000;
 
 export const REGISTRY_FILE = 'schema/src/subgraphs.ts';
-export const EMBEDDED_FILE = 'apps/embedded/src/embedded.ts';
+export const EMBEDDED_FILE = 'apps/embedded/src/subgraphs.ts';
 export const EMBEDDED_PACKAGE_FILE = 'apps/embedded/package.json';
 
-const REGISTRY_START = /export const SUBGRAPHS: readonly SubgraphEntry\[\] = \[\n/;
-const REGISTRY_URL = /defaultUrl: 'http:\/\/[^:'/]+:(\d+)\/graphql'/g;
+const REGISTRY_START = /export const SUBGRAPHS = \[\n/;
+const REGISTRY_ENTRY = /subgraph\('([^']+)', (\d+)/g;
 
-/** The body of the `SUBGRAPHS` array literal (between `[` and the `];` that closes it). */
+/** The body of the `SUBGRAPHS` array literal (between `[` and the `] as const;` closing it). */
 function registryBody(source: string): { start: number; end: number } {
   const open = REGISTRY_START.exec(source);
-  if (!open) throw new PatchError(REGISTRY_FILE, 'cannot find `export const SUBGRAPHS: … = [`');
+  if (!open) throw new PatchError(REGISTRY_FILE, 'cannot find `export const SUBGRAPHS = [`');
   const start = open.index + open[0].length;
-  const end = source.indexOf('\n];', start - 1);
-  if (end < 0) throw new PatchError(REGISTRY_FILE, 'cannot find the `];` closing SUBGRAPHS');
+  const end = source.indexOf('\n] as const;', start - 1);
+  if (end < 0)
+    throw new PatchError(REGISTRY_FILE, 'cannot find the `] as const;` closing SUBGRAPHS');
   return { start, end };
 }
 
 /** Names and ports of the registered subgraphs, in registry order. */
 export function registeredSubgraphs(source: string): Array<{ name: string; port: number }> {
   const { start, end } = registryBody(source);
-  const body = source.slice(start, end);
-  const names = [...body.matchAll(/name: '([^']+)'/g)].map((match) => match[1] ?? '');
-  const ports = [...body.matchAll(REGISTRY_URL)].map((match) => Number(match[1]));
-  if (names.length === 0 || names.length !== ports.length)
+  const entries = [...source.slice(start, end).matchAll(REGISTRY_ENTRY)].map((match) => ({
+    name: match[1] ?? '',
+    port: Number(match[2]),
+  }));
+  if (entries.length === 0)
     throw new PatchError(REGISTRY_FILE, 'cannot read the names and ports of SUBGRAPHS');
-  return names.map((name, index) => ({ name, port: ports[index] ?? 0 }));
+  return entries;
 }
 
 /** The port after the highest one in the registry. */
@@ -47,7 +49,7 @@ export function nextFreePort(registrySource: string): number {
   return Math.max(...registeredSubgraphs(registrySource).map((entry) => entry.port)) + 1;
 }
 
-/** Appends `{ name, defaultUrl, sdlPath }` to the `SUBGRAPHS` array. */
+/** Appends `subgraph('<name>', <port>),` to the `SUBGRAPHS` array. */
 export function patchRegistry(source: string, names: SubgraphNames, port: number): string {
   const registered = registeredSubgraphs(source);
   if (registered.some((entry) => entry.name === names.name))
@@ -57,72 +59,46 @@ export function patchRegistry(source: string, names: SubgraphNames, port: number
   const { end } = registryBody(source);
   const before = source.slice(0, end);
   const separator = before.trimEnd().endsWith(',') ? '' : ',';
-  const entry = [
-    '  {',
-    `    name: '${names.name}',`,
-    `    defaultUrl: 'http://127.0.0.1:${port}/graphql',`,
-    `    sdlPath: sdl('${names.name}'),`,
-    '  },',
-  ].join('\n');
-  return `${before.trimEnd()}${separator}\n${entry}${source.slice(end)}`;
+  return `${before.trimEnd()}${separator}\n  subgraph('${names.name}', ${port}),${source.slice(end)}`;
 }
 
-const IMPORT_ANCHOR = /^import \{[^}]*\} from '@shop\/gateway';$/m;
-const PREPARE_LINE = /^( *)await prepare\w+Database\(database[^;]*\);$/gm;
-const SUBGRAPHS_RECORD =
-  /^( *)const subgraphs: Record<string, RunningSubgraph> = \{\n([\s\S]*?)^\1\};$/m;
+const LAST_IMPORT = /^import [^;]*;$/gm;
+const MAP_END = /^\} satisfies Record<SubgraphName, EmbeddedSubgraph>;$/m;
 
 /**
- * Starts the subgraph in the embedded graph (`pnpm start`, e2e tests): imports its package,
- * migrates its schema with the others, starts it on `portFor(port - 4000)` and lists it in
- * `subgraphs` (which gives the gateway its URL).
+ * Adds the subgraph to the embedded graph's map name → definition (`pnpm start`, e2e tests),
+ * which starts every registered subgraph in registry order: imports its definition and adds
+ * `<name>: embed(<camel>Subgraph, …)` with no seed and no own options.
  */
-export function patchEmbedded(source: string, names: SubgraphNames, port: number): string {
-  const { pascal, camel, packageName } = names;
-  const prepare = `prepare${pascal}Database`;
-  const start = `start${pascal}Subgraph`;
+export function patchEmbedded(source: string, names: SubgraphNames): string {
+  const { camel, packageName, name } = names;
+  const definition = `${camel}Subgraph`;
   if (source.includes(`'${packageName}'`))
     throw new PatchError(EMBEDDED_FILE, `${packageName} is already imported`);
-  if (new RegExp(`\\b${camel}\\b`).test(source))
+  if (new RegExp(`\\b${definition}\\b`).test(source))
     throw new PatchError(
       EMBEDDED_FILE,
-      `the identifier \`${camel}\` is already used there; choose another subgraph name`,
+      `the identifier \`${definition}\` is already used there; choose another subgraph name`,
     );
-  const offset = port - GATEWAY_PORT;
-  if (offset < 1)
-    throw new PatchError(EMBEDDED_FILE, `port ${port} must be above the gateway's ${GATEWAY_PORT}`);
 
-  // 1. import, before the import of the gateway
-  const anchor = IMPORT_ANCHOR.exec(source);
-  if (!anchor)
-    throw new PatchError(EMBEDDED_FILE, "cannot find `import { … } from '@shop/gateway';`");
-  let out =
-    `${source.slice(0, anchor.index)}import { ${prepare}, ${start} } from '${packageName}';\n` +
-    source.slice(anchor.index);
-
-  // 2. migration, after the last `await prepare…Database(database…);`
-  const prepares = [...out.matchAll(PREPARE_LINE)];
-  const last = prepares.at(-1);
+  // 1. import its definition, after the last import
+  const last = [...source.matchAll(LAST_IMPORT)].at(-1);
   if (!last || last.index === undefined)
-    throw new PatchError(EMBEDDED_FILE, 'cannot find `await prepare…Database(database);` lines');
-  const afterPrepare = last.index + last[0].length;
-  out = `${out.slice(0, afterPrepare)}\n${last[1]}await ${prepare}(database);${out.slice(afterPrepare)}`;
+    throw new PatchError(EMBEDDED_FILE, 'cannot find its import lines');
+  const afterImports = last.index + last[0].length;
+  let out = `${source.slice(0, afterImports)}\nimport { ${definition} } from '${packageName}';${source.slice(afterImports)}`;
 
-  // 3. start it before the `subgraphs` record and 4. list it there
-  const record = SUBGRAPHS_RECORD.exec(out);
-  if (!record)
+  // 2. its entry, last in the map
+  const end = MAP_END.exec(out);
+  if (!end)
     throw new PatchError(
       EMBEDDED_FILE,
-      'cannot find `const subgraphs: Record<string, RunningSubgraph> = { … };`',
+      'cannot find `} satisfies Record<SubgraphName, EmbeddedSubgraph>;`',
     );
-  const indent = record[1] ?? '';
-  const entries = (record[2] ?? '').trimEnd();
-  const separator = entries === '' || entries.endsWith(',') ? '' : ',';
-  const startLine = `${indent}const ${camel} = track(await ${start}({ ...common, port: portFor(${offset}) }));\n`;
-  const newRecord =
-    `${indent}const subgraphs: Record<string, RunningSubgraph> = {\n` +
-    `${entries === '' ? '' : `${entries}${separator}\n`}${indent}  ${camel},\n${indent}};`;
-  return `${out.slice(0, record.index)}${startLine}${newRecord}${out.slice(record.index + record[0].length)}`;
+  const key = /^[a-z][a-z0-9]*$/.test(name) ? name : `'${name}'`;
+  const entry = `  ${key}: embed(${definition}, { prepare: nothing, options: nothing }),\n`;
+  out = `${out.slice(0, end.index)}${entry}${out.slice(end.index)}`;
+  return out;
 }
 
 /** Adds `"<package>": "workspace:*"` to the embedded runner's dependencies, in name order. */
