@@ -21,9 +21,11 @@ export { prepareSubgraphDatabase, subgraphMigrations, IDEMPOTENCY_MIGRATION } fr
 export { startSubgraph } from './start';
 export { runSubgraph, type StandaloneRun } from './run';
 export {
-  eventBusEnv,
-  serviceCallEnv,
+  kafkaBrokers,
+  listenHost,
+  pgliteDir,
+  registryPort,
   serviceUrlVariable,
-  standaloneEnv,
+  subgraphUrl,
   type StandaloneEnv,
 } from './standalone-env';

@@ -153,7 +153,7 @@ reference it by id.
 
 ## Environment
 
-Also in \`.env.template\`; \`src/env.ts\` reads them (\`standaloneEnv\` from \`@shop/subgraph\`).
+Also in \`.env.template\`; \`src/env.ts\` reads them (defaults from the registry).
 
 | Name | Required | Description | Example |
 |---|---|---|---|
@@ -302,12 +302,19 @@ type Mutation {
 
 function envTs(names: SubgraphNames): string {
   const { name } = names;
-  return `import { loadEnv, z } from '@shop/config';
-import { standaloneEnv } from '@shop/subgraph';
+  return `import { loadEnv, nodeEnv, optionalString, optionalUrl, z } from '@shop/config';
+import { listenHost, pgliteDir, registryPort } from '@shop/subgraph';
 
 /** Configuration for running the ${name} subgraph alone (\`src/main.ts\`). */
 export const envSchema = z.object({
-  ...standaloneEnv('${name}'),
+  NODE_ENV: nodeEnv(),
+  PORT: registryPort('${name}'),
+  HOST: listenHost(),
+  /** Postgres URL; when unset an embedded PGlite database is kept in \`PGLITE_DIR\`. */
+  DATABASE_URL: optionalString(),
+  PGLITE_DIR: pgliteDir('${name}'),
+  /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
+  GATEWAY_JWKS_URL: optionalUrl(),
 });
 
 export const env = loadEnv(envSchema);

@@ -336,8 +336,8 @@ describe('a generated subgraph, end to end', () => {
     expect(source('src/index.ts')).toContain(`startSubgraph(${camel}Subgraph, options)`);
     expect(source('src/main.ts')).toContain(`await runSubgraph(${camel}Subgraph, env, {`);
     expect(source('src/main.ts').split('\n').length).toBeLessThan(12);
-    expect(source('src/env.ts')).toContain(`...standaloneEnv('${name}'),`);
-    // The template lists the variables standaloneEnv reads, with the registry's port.
+    expect(source('src/env.ts')).toContain(`PORT: registryPort('${name}'),`);
+    // The template lists the variables env.ts reads, with the registry's port.
     const variables = [...source('.env.template').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((match) => [
       match[1],
       match[2],
