@@ -17,15 +17,7 @@ export {
   type RunningSubgraph,
 } from './server';
 export * from './definition';
-export { prepareSubgraphDatabase, subgraphMigrations, IDEMPOTENCY_MIGRATION } from './migrations';
+export { prepareSubgraphDatabase } from './migrations';
 export { startSubgraph } from './start';
 export { runSubgraph, type StandaloneRun } from './run';
-export {
-  kafkaBrokers,
-  listenHost,
-  pgliteDir,
-  registryPort,
-  serviceUrlVariable,
-  subgraphUrl,
-  type StandaloneEnv,
-} from './standalone-env';
+export { kafkaBrokers, listenHost, pgliteDir, registryPort, subgraphUrl } from './standalone-env';

@@ -5,10 +5,10 @@ import type { SubgraphDefinition } from './definition';
 import type { BaseSubgraphContext } from './errors';
 
 /** Name under which the idempotency-keys table is recorded in `schema_migrations`. */
-export const IDEMPOTENCY_MIGRATION = '9001_idempotency_keys.sql';
+const IDEMPOTENCY_MIGRATION = '9001_idempotency_keys.sql';
 
 /** A subgraph's migrations: its own folder, then the outbox and idempotency tables it declares. */
-export function subgraphMigrations(
+function subgraphMigrations(
   definition: Pick<
     SubgraphDefinition,
     'schema' | 'migrations' | 'outbox' | 'consumes' | 'idempotencyKeys'
