@@ -118,7 +118,7 @@ export default tseslint.config(
     // Production code logs through @shop/log, which redacts secrets (SQL parameters, password
     // hashes, tokens, emails) at the logger. Command-line tools print to their terminal.
     files: ['gateway/src/**/*.ts', 'subgraphs/*/src/**/*.ts', 'infra/*/src/**/*.ts'],
-    ignores: ['infra/scaffold/**', '**/*cli.ts'],
+    ignores: ['tools/scaffold/**', '**/*cli.ts'],
     rules: { 'no-console': 'error' },
   },
   {

@@ -1,7 +1,23 @@
 import { Kind, type ASTNode, type DefinitionNode, type DocumentNode } from 'graphql';
-import { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry } from './subgraphs';
+import {
+  entityOwners,
+  subgraphEntry,
+  SUBGRAPHS,
+  SUPERGRAPH_PATH,
+  type RegisteredSubgraph,
+  type SubgraphEntry,
+  type SubgraphName,
+} from './subgraphs';
 
-export { entityOwners, SUBGRAPHS, SUPERGRAPH_PATH, type SubgraphEntry };
+export {
+  entityOwners,
+  subgraphEntry,
+  SUBGRAPHS,
+  SUPERGRAPH_PATH,
+  type RegisteredSubgraph,
+  type SubgraphEntry,
+  type SubgraphName,
+};
 export {
   composeSubgraphs,
   composeSupergraph,

@@ -13,7 +13,7 @@ import { createDatabase, createScratchDatabase } from '@shop/db';
  */
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Two at a time: each start compiles TypeScript with tsx and the machine is shared. */
 const PARALLEL = 2;
 const START_TIMEOUT_MS = 40_000;

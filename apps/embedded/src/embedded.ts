@@ -2,21 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSigningKey, type SigningKey } from '@shop/auth';
-import { prepareAnalyticsDatabase, startAnalyticsSubgraph } from '@shop/analytics-subgraph';
-import { prepareCartDatabase, startCartSubgraph } from '@shop/cart-subgraph';
 import { createDatabase, type Database } from '@shop/db';
 import { createEventBus, type EventBus } from '@shop/events';
-import {
-  prepareNotificationDatabase,
-  startNotificationSubgraph,
-} from '@shop/notification-subgraph';
-import { prepareOrderDatabase, startOrderSubgraph } from '@shop/order-subgraph';
-import { preparePaymentDatabase, startPaymentSubgraph } from '@shop/payment-subgraph';
-import { prepareProductDatabase, startProductSubgraph } from '@shop/product-subgraph';
-import { readCommittedSupergraph } from '@shop/schema';
-import { createSearchIndex } from '@shop/search';
+import { readCommittedSupergraph, SUBGRAPHS } from '@shop/schema';
 import type { RunningSubgraph } from '@shop/subgraph';
-import { prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
+import { EMBEDDED_SUBGRAPHS, type EmbeddedSettings } from './subgraphs';
 import {
   startGateway,
   type GatewayPersistedQueryOptions,
@@ -98,14 +88,18 @@ export async function startEmbeddedGraph(
   const started: Array<{ stop(): Promise<void> }> = [];
   let bus: EventBus | undefined;
   try {
-    const seed = options.seed ?? true;
-    await prepareUserDatabase(database, { seed });
-    await prepareProductDatabase(database, { seed });
-    await prepareCartDatabase(database);
-    await prepareOrderDatabase(database);
-    await preparePaymentDatabase(database);
-    await prepareNotificationDatabase(database);
-    await prepareAnalyticsDatabase(database);
+    const accessTokenKey = options.accessTokenKey ?? (await loadSigningKey());
+    const settings: EmbeddedSettings = {
+      seed: options.seed ?? true,
+      accessTokenKey,
+      cartTokenSecret: options.cartTokenSecret ?? randomBytes(32).toString('base64url'),
+      redisUrl: options.redisUrl,
+      paymentTtlSeconds: options.paymentTtlSeconds,
+      opensearchUrl: options.opensearchUrl,
+    };
+    for (const entry of SUBGRAPHS) {
+      await EMBEDDED_SUBGRAPHS[entry.name].prepare(database, settings);
+    }
     bus =
       options.bus ??
       (await createEventBus({
@@ -114,71 +108,41 @@ export async function startEmbeddedGraph(
         clientId: 'shopgraph',
       }));
 
-    const accessTokenKey = options.accessTokenKey ?? (await loadSigningKey());
     const gatewayKey = options.gatewayKey ?? (await loadSigningKey());
     const basePort = options.port ?? 0;
-    const portFor = (offset: number) =>
-      options.subgraphPorts === 'random' || basePort === 0 ? 0 : basePort + offset;
+    // Subgraphs listen on the gateway's port plus their registry port's offset from 4000.
+    const portFor = (registryPort: number) =>
+      options.subgraphPorts === 'random' || basePort === 0 ? 0 : basePort + registryPort - 4000;
     const host = options.host ?? '127.0.0.1';
     // The gateway's key is the internal trust root: it signs the gateway's per-request tokens
-    // and the subgraphs' service-to-service tokens alike.
-    const common = { database, gatewayKeys: [gatewayKey], host };
-    const services = { bus, serviceKey: gatewayKey, serviceUrls: {} as Record<string, string> };
-    const track = <T extends RunningSubgraph>(subgraph: T): T => {
+    // and the subgraphs' service-to-service tokens alike. Service URLs are filled in as each
+    // subgraph starts (read at call time).
+    const serviceUrls: Record<string, string> = {};
+    const subgraphs: Record<string, RunningSubgraph> = {};
+    for (const entry of SUBGRAPHS) {
+      const subgraph = await EMBEDDED_SUBGRAPHS[entry.name].start(
+        {
+          database,
+          gatewayKeys: [gatewayKey],
+          bus,
+          serviceKey: gatewayKey,
+          serviceUrls,
+          host,
+          port: portFor(entry.port),
+        },
+        settings,
+      );
       started.push(subgraph);
-      services.serviceUrls[subgraph.name] = subgraph.url;
-      return subgraph;
-    };
-
-    const cartTokenSecret = options.cartTokenSecret ?? randomBytes(32).toString('base64url');
-    const user = track(await startUserSubgraph({ ...common, accessTokenKey, port: portFor(1) }));
-    const product = track(
-      await startProductSubgraph({
-        ...common,
-        bus,
-        ...(options.opensearchUrl
-          ? { search: createSearchIndex({ database, opensearchUrl: options.opensearchUrl }) }
-          : {}),
-        port: portFor(2),
-      }),
-    );
-    const cart = track(
-      await startCartSubgraph({
-        ...common,
-        ...services,
-        cartTokenSecret,
-        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-        port: portFor(3),
-      }),
-    );
-    const order = track(
-      await startOrderSubgraph({
-        ...common,
-        ...services,
-        ...(options.paymentTtlSeconds !== undefined
-          ? { paymentTtlSeconds: options.paymentTtlSeconds }
-          : {}),
-        port: portFor(4),
-      }),
-    );
-    const payment = track(await startPaymentSubgraph({ ...common, ...services, port: portFor(5) }));
-    const notification = track(
-      await startNotificationSubgraph({ ...common, bus, cartTokenSecret, port: portFor(6) }),
-    );
-    const analytics = track(await startAnalyticsSubgraph({ ...common, bus, port: portFor(7) }));
-    const subgraphs: Record<string, RunningSubgraph> = {
-      user,
-      product,
-      cart,
-      order,
-      payment,
-      notification,
-      analytics,
-    };
+      serviceUrls[entry.name] = subgraph.url;
+      subgraphs[entry.name] = subgraph;
+    }
+    // Started above, as every registered subgraph; its type is the order definition's.
+    const order = subgraphs.order as Awaited<ReturnType<typeof EMBEDDED_SUBGRAPHS.order.start>>;
+    const user = subgraphs.user as RunningSubgraph;
 
     const gateway = await startGateway({
       supergraphSdl: readCommittedSupergraph(),
-      subgraphUrls: { ...services.serviceUrls },
+      subgraphUrls: { ...serviceUrls },
       accessTokenKeys: new URL('/.well-known/jwks.json', user.url),
       signingKey: gatewayKey,
       port: basePort,

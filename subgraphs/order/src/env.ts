@@ -1,28 +1,24 @@
-import { loadEnv, optionalString, optionalUrl, port, positiveInt, z } from '@shop/config';
+import { loadEnv, nodeEnv, optionalString, optionalUrl, positiveInt, z } from '@shop/config';
+import { kafkaBrokers, listenHost, pgliteDir, registryPort, subgraphUrl } from '@shop/subgraph';
 
 /** Configuration for running the order subgraph alone (`src/main.ts`). */
 export const envSchema = z.object({
-  PORT: port(4004),
-  HOST: optionalString().transform((value) => value ?? '127.0.0.1'),
-  /** Postgres URL; when unset an embedded PGlite database in `.data/order` is used. */
+  NODE_ENV: nodeEnv(),
+  PORT: registryPort('order'),
+  HOST: listenHost(),
+  /** Postgres URL; when unset an embedded PGlite database is kept in `PGLITE_DIR`. */
   DATABASE_URL: optionalString(),
+  PGLITE_DIR: pgliteDir('order'),
   /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
   GATEWAY_JWKS_URL: optionalUrl(),
-  /** Private JWK (JSON) of the internal key that signs service tokens to cart and product. */
+  /** Comma-separated Kafka brokers; when unset the log bus in the database is used. */
+  KAFKA_BROKERS: kafkaBrokers(),
+  /** Private JWK (JSON) signing service tokens to cart, product; generated when unset. */
   INTERNAL_PRIVATE_JWK: optionalString(),
-  SUBGRAPH_CART_URL: optionalUrl().transform((value) => value ?? 'http://127.0.0.1:4003/graphql'),
-  SUBGRAPH_PRODUCT_URL: optionalUrl().transform(
-    (value) => value ?? 'http://127.0.0.1:4002/graphql',
-  ),
+  SUBGRAPH_CART_URL: subgraphUrl('cart'),
+  SUBGRAPH_PRODUCT_URL: subgraphUrl('product'),
   /** Seconds an order waits for payment before it expires. */
   PAYMENT_TTL_SECONDS: positiveInt(900),
-  /** Comma-separated Kafka brokers; when unset the log bus in the database is used. */
-  KAFKA_BROKERS: optionalString().transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter((broker) => broker.length > 0),
-  ),
 });
 
 export const env = loadEnv(envSchema);

@@ -1,24 +1,21 @@
-import { loadEnv, optionalString, optionalUrl, port, z } from '@shop/config';
+import { loadEnv, nodeEnv, optionalString, optionalUrl, z } from '@shop/config';
+import { kafkaBrokers, listenHost, pgliteDir, registryPort, subgraphUrl } from '@shop/subgraph';
 
 /** Configuration for running the payment subgraph alone (`src/main.ts`). */
 export const envSchema = z.object({
-  PORT: port(4005),
-  HOST: optionalString().transform((value) => value ?? '127.0.0.1'),
-  /** Postgres URL; when unset an embedded PGlite database in `.data/payment` is used. */
+  NODE_ENV: nodeEnv(),
+  PORT: registryPort('payment'),
+  HOST: listenHost(),
+  /** Postgres URL; when unset an embedded PGlite database is kept in `PGLITE_DIR`. */
   DATABASE_URL: optionalString(),
+  PGLITE_DIR: pgliteDir('payment'),
   /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
   GATEWAY_JWKS_URL: optionalUrl(),
-  /** Private JWK (JSON) of the internal key that signs service calls to order. */
-  INTERNAL_PRIVATE_JWK: optionalString(),
-  /** The order subgraph (for `orderForPayment`). */
-  SUBGRAPH_ORDER_URL: optionalUrl().transform((value) => value ?? 'http://127.0.0.1:4004/graphql'),
   /** Comma-separated Kafka brokers; when unset the log bus in the database is used. */
-  KAFKA_BROKERS: optionalString().transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter(Boolean),
-  ),
+  KAFKA_BROKERS: kafkaBrokers(),
+  /** Private JWK (JSON) signing service tokens to order; generated when unset. */
+  INTERNAL_PRIVATE_JWK: optionalString(),
+  SUBGRAPH_ORDER_URL: subgraphUrl('order'),
 });
 
 export const env = loadEnv(envSchema);

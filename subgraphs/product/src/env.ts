@@ -1,28 +1,22 @@
-import { loadEnv, optionalString, optionalUrl, port, z } from '@shop/config';
+import { flag, loadEnv, nodeEnv, optionalString, optionalUrl, z } from '@shop/config';
+import { kafkaBrokers, listenHost, pgliteDir, registryPort } from '@shop/subgraph';
 
-/** Configuration of the product subgraph when it runs alone (`src/main.ts`). */
+/** Configuration of the product subgraph when it runs alone (`src/main.ts`, `src/reindex.ts`). */
 export const envSchema = z.object({
-  PORT: port(4002),
-  HOST: z.string().default('127.0.0.1'),
+  NODE_ENV: nodeEnv(),
+  PORT: registryPort('product'),
+  HOST: listenHost(),
   /** Postgres URL; when unset an embedded PGlite database is kept in `PGLITE_DIR`. */
   DATABASE_URL: optionalString(),
-  PGLITE_DIR: z.string().default('.data/product'),
-  /** Where the gateway publishes its signing keys; unset = an ephemeral dev key. */
+  PGLITE_DIR: pgliteDir('product'),
+  /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
   GATEWAY_JWKS_URL: optionalUrl(),
+  /** Comma-separated Kafka brokers; when unset the log bus in the database is used. */
+  KAFKA_BROKERS: kafkaBrokers(),
   /** OpenSearch cluster for `searchProducts`; unset = Postgres full-text search. */
   OPENSEARCH_URL: optionalUrl(),
-  /** Comma-separated Kafka brokers; when unset the log bus in the database is used. */
-  KAFKA_BROKERS: optionalString().transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter((broker) => broker.length > 0),
-  ),
   /** Insert the demo catalog into an empty database. */
-  SEED: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+  SEED: flag(true),
 });
 
 export const env = loadEnv(envSchema);

@@ -1,15 +1,20 @@
-import { loadEnv, optionalString, optionalUrl, port, z } from '@shop/config';
+import { flag, loadEnv, nodeEnv, optionalString, optionalUrl, z } from '@shop/config';
+import { listenHost, pgliteDir, registryPort } from '@shop/subgraph';
 
 /** Configuration for running the user subgraph alone (`src/main.ts`). */
 export const envSchema = z.object({
-  PORT: port(4001),
-  HOST: optionalString().transform((value) => value ?? '127.0.0.1'),
-  /** Postgres URL; when unset an embedded PGlite database in `.data/user` is used. */
+  NODE_ENV: nodeEnv(),
+  PORT: registryPort('user'),
+  HOST: listenHost(),
+  /** Postgres URL; when unset an embedded PGlite database is kept in `PGLITE_DIR`. */
   DATABASE_URL: optionalString(),
-  /** Private JWK (JSON) that signs access tokens; generated (ephemeral) when unset. */
-  AUTH_PRIVATE_JWK: optionalString(),
+  PGLITE_DIR: pgliteDir('user'),
   /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
   GATEWAY_JWKS_URL: optionalUrl(),
+  /** Private JWK (JSON) that signs access tokens; generated (ephemeral) when unset. */
+  AUTH_PRIVATE_JWK: optionalString(),
+  /** Insert the demo accounts when they are missing. */
+  SEED: flag(true),
 });
 
 export const env = loadEnv(envSchema);

@@ -24,13 +24,15 @@ const MAX_LENGTH = 40;
 
 /**
  * Names a subgraph cannot take: workspace folders and packages, GraphQL and Postgres words,
- * JavaScript reserved words (the camel-case name becomes a variable in apps/embedded/src/embedded.ts).
+ * JavaScript reserved words (the camel-case name becomes identifiers in the generated code and in
+ * apps/embedded/src/subgraphs.ts).
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   // workspace and tooling
   'gateway',
   'schema',
   'infra',
+  'tools',
   'bench',
   'shared',
   'subgraph',
@@ -59,7 +61,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'public',
   'pg',
   'information-schema',
-  // identifiers of apps/embedded/src/embedded.ts
+  // the embedded runner's own variables (apps/embedded/src), which a subgraph should not shadow
   'database',
   'bus',
   'common',

@@ -43,11 +43,13 @@ export function renderSubgraph(names: SubgraphNames, options: TemplateOptions): 
     { path: 'README.md', content: readme(names, options) },
     { path: 'migrations/0001_init.sql', content: migration(names) },
     { path: 'src/schema.graphql', content: schemaGraphql(names) },
-    { path: 'src/env.ts', content: envTs(names, options) },
+    { path: 'src/env.ts', content: envTs(names) },
+    { path: '.env.template', content: envTemplate(names, options) },
     { path: 'src/tables.ts', content: tablesTs(names) },
     { path: 'src/repo.ts', content: repoTs(names) },
     { path: 'src/service.ts', content: serviceTs(names) },
     { path: 'src/resolvers.ts', content: resolversTs(names, options) },
+    { path: 'src/subgraph.ts', content: subgraphTs(names) },
     { path: 'src/index.ts', content: indexTs(names) },
     { path: 'src/main.ts', content: mainTs(names) },
     { path: `test/${names.name}.test.ts`, content: testTs(names) },
@@ -63,8 +65,7 @@ export const TEMPLATE_DEPENDENCIES = {
     '@shop/auth': 'workspace:*',
     '@shop/config': 'workspace:*',
     '@shop/db': 'workspace:*',
-    '@shop/http': 'workspace:*',
-    '@shop/log': 'workspace:*',
+    '@shop/primitives': 'workspace:*',
     '@shop/subgraph': 'workspace:*',
     'drizzle-orm': 'catalog:',
     graphql: 'catalog:',
@@ -123,7 +124,7 @@ this subgraph owns.
 | table | content |
 |---|---|
 | \`${snake}.items\` | the \`${entity}\` entities: id (uuid made by the app), unique name, creation time |
-| \`${snake}.schema_migrations\` | migrations applied by \`prepare${pascal}Database\` |
+| \`${snake}.schema_migrations\` | migrations applied by \`prepare${pascal}Database\` (\`prepareSubgraphDatabase\` of the definition in \`src/subgraph.ts\`) |
 
 \`${entity}\` is an entity (\`@key(fields: "id")\`) owned by this subgraph; other subgraphs may
 reference it by id.
@@ -147,16 +148,21 @@ reference it by id.
 
 - Alone: \`pnpm --filter ${packageName} dev\` (PGlite in \`.data/${name}\` unless
   \`DATABASE_URL\` is set; prints an ADMIN internal token when \`GATEWAY_JWKS_URL\` is unset).
-- With the whole graph: \`pnpm start\` (apps/embedded/src/embedded.ts starts it on port ${options.port}).
+- With the whole graph: \`pnpm start\` (apps/embedded starts every registered subgraph; this one on
+  the gateway's port + ${options.port - 4000}).
 - Tests: \`pnpm --filter ${packageName} test\` (PGlite, plus Postgres when \`DATABASE_URL\` is set).
 
 ## Environment
 
+Also in \`.env.template\`; \`src/env.ts\` reads them (defaults from the registry).
+
 | Name | Required | Description | Example |
 |---|---|---|---|
-| \`PORT\` | no | HTTP port | \`${options.port}\` |
+| \`NODE_ENV\` | no | \`development\`, \`test\` or \`production\` | \`development\` |
+| \`PORT\` | no | HTTP port (the registry's) | \`${options.port}\` |
 | \`HOST\` | no | Interface to listen on | \`127.0.0.1\` |
-| \`DATABASE_URL\` | no | Postgres URL; embedded PGlite in \`.data/${name}\` when unset | \`postgres://postgres@127.0.0.1:5432/shop\` |
+| \`DATABASE_URL\` | no | Postgres URL; embedded PGlite in \`PGLITE_DIR\` when unset | \`postgres://postgres@127.0.0.1:5432/shop\` |
+| \`PGLITE_DIR\` | no | PGlite data folder | \`.data/${name}\` |
 | \`GATEWAY_JWKS_URL\` | in production | JWKS of the gateway's internal tokens; an ephemeral key when unset | \`http://127.0.0.1:4000/.well-known/jwks.json\` |
 `;
 }
@@ -295,22 +301,41 @@ type Mutation {
 `;
 }
 
-function envTs(names: SubgraphNames, options: TemplateOptions): string {
+function envTs(names: SubgraphNames): string {
   const { name } = names;
-  return `import { loadEnv, nodeEnv, optionalString, optionalUrl, port, z } from '@shop/config';
+  return `import { loadEnv, nodeEnv, optionalString, optionalUrl, z } from '@shop/config';
+import { listenHost, pgliteDir, registryPort } from '@shop/subgraph';
 
 /** Configuration for running the ${name} subgraph alone (\`src/main.ts\`). */
 export const envSchema = z.object({
   NODE_ENV: nodeEnv(),
-  PORT: port(${options.port}),
-  HOST: optionalString().transform((value) => value ?? '127.0.0.1'),
-  /** Postgres URL; when unset an embedded PGlite database in \`.data/${name}\` is used. */
+  PORT: registryPort('${name}'),
+  HOST: listenHost(),
+  /** Postgres URL; when unset an embedded PGlite database is kept in \`PGLITE_DIR\`. */
   DATABASE_URL: optionalString(),
+  PGLITE_DIR: pgliteDir('${name}'),
   /** The gateway's JWKS; when unset an ephemeral gateway key is generated for local testing. */
   GATEWAY_JWKS_URL: optionalUrl(),
 });
 
 export const env = loadEnv(envSchema);
+`;
+}
+
+function envTemplate(names: SubgraphNames, options: TemplateOptions): string {
+  const { name } = names;
+  return `# Running the ${name} subgraph alone: export these, or copy to .env and run
+# \`pnpm exec tsx --env-file=.env src/main.ts\`. Empty values mean "unset"; every value is optional.
+# development (default), test or production
+NODE_ENV=
+PORT=${options.port}
+HOST=127.0.0.1
+# Postgres URL, e.g. postgres://postgres@127.0.0.1:5432/shop. Unset: embedded PGlite in PGLITE_DIR
+DATABASE_URL=
+PGLITE_DIR=.data/${name}
+# The gateway's JWKS, e.g. http://127.0.0.1:4000/.well-known/jwks.json. Unset: an ephemeral
+# gateway key is generated and a dev token printed
+GATEWAY_JWKS_URL=
 `;
 }
 
@@ -370,7 +395,8 @@ export function create${pascal}Repo(db: Db): ${pascal}Repo {
 
 function serviceTs(names: SubgraphNames): string {
   const { pascal } = names;
-  return `import type { ${pascal}Repo } from './repo';
+  return `import { isUuid } from '@shop/primitives';
+import type { ${pascal}Repo } from './repo';
 import type { ItemRow } from './tables';
 
 /** An expected failure, shown to the client as a \`userErrors\` entry. */
@@ -391,7 +417,6 @@ export interface ${pascal}Service {
   createItem(input: { name: string }): Promise<CreateItemResult>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_LENGTH = 100;
 
 export function create${pascal}Service(deps: {
@@ -401,7 +426,7 @@ export function create${pascal}Service(deps: {
   const { repo } = deps;
   return {
     async itemsByIds(ids) {
-      const rows = await repo.findItems(ids.filter((id) => UUID.test(id)));
+      const rows = await repo.findItems(ids.filter(isUuid));
       return new Map(rows.map((row) => [row.id, row]));
     },
 
@@ -482,25 +507,55 @@ export const resolvers: ${resolversType} = {
 `;
 }
 
-function indexTs(names: SubgraphNames): string {
-  const { pascal, constant, name } = names;
+function subgraphTs(names: SubgraphNames): string {
+  const { pascal, camel, constant, name } = names;
   const context = `${pascal}Context`;
   return `import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import gql from 'graphql-tag';
-import type { KeySource } from '@shop/auth';
-import { migrate, readMigrations, type Database } from '@shop/db';
-import { createBatchLoader, createSubgraph, type RunningSubgraph } from '@shop/subgraph';
+import { createBatchLoader, defineSubgraph } from '@shop/subgraph';
 import { create${pascal}Repo, ${constant}_SCHEMA } from './repo';
 import { resolvers, type ${context} } from './resolvers';
 import { create${pascal}Service } from './service';
 
+/**
+ * The ${name} subgraph, declared once: its Postgres schema and migrations, SDL, resolvers and
+ * context. Add \`outbox\`, \`calls\`, consumers or jobs here (subgraphs/CONVENTIONS.md).
+ */
+export const ${camel}Subgraph = defineSubgraph<object, ${context}>({
+  name: '${name}',
+  schema: ${constant}_SCHEMA,
+  migrations: new URL('../migrations/', import.meta.url),
+  typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
+  resolvers,
+  setup({ database }) {
+    const service = create${pascal}Service({ repo: create${pascal}Repo(database.db), newId: randomUUID });
+    return {
+      context: (base) => ({
+        ...base,
+        service,
+        loadItem: createBatchLoader((ids) => service.itemsByIds(ids)),
+      }),
+    };
+  },
+});
+`;
+}
+
+function indexTs(names: SubgraphNames): string {
+  const { pascal, camel, constant, name } = names;
+  return `import type { KeySource } from '@shop/auth';
+import type { Database } from '@shop/db';
+import { prepareSubgraphDatabase, startSubgraph, type RunningSubgraph } from '@shop/subgraph';
+import { ${camel}Subgraph } from './subgraph';
+
 export { ${constant}_SCHEMA } from './repo';
-export type { ${context} } from './resolvers';
+export type { ${pascal}Context } from './resolvers';
 export type { ${pascal}Service, ${pascal}Failure } from './service';
+export { ${camel}Subgraph } from './subgraph';
 
 /** Subgraph name in the supergraph and audience of the gateway's internal tokens. */
-export const ${constant}_SUBGRAPH = '${name}';
+export const ${constant}_SUBGRAPH = ${camel}Subgraph.name;
 
 export interface ${pascal}SubgraphOptions {
   database: Database;
@@ -511,89 +566,26 @@ export interface ${pascal}SubgraphOptions {
 }
 
 /** Migrates the \`${names.snake}\` schema. Idempotent. */
-export async function prepare${pascal}Database(database: Database): Promise<void> {
-  await migrate(database, {
-    schema: ${constant}_SCHEMA,
-    migrations: readMigrations(new URL('../migrations/', import.meta.url)),
-  });
+export function prepare${pascal}Database(database: Database): Promise<void> {
+  return prepareSubgraphDatabase(${camel}Subgraph, database, {});
 }
 
 /** Starts the ${name} subgraph; \`stop()\` stops it. */
-export async function start${pascal}Subgraph(
-  options: ${pascal}SubgraphOptions,
-): Promise<RunningSubgraph> {
-  const { database } = options;
-  const service = create${pascal}Service({ repo: create${pascal}Repo(database.db), newId: randomUUID });
-  return createSubgraph<${context}>({
-    name: ${constant}_SUBGRAPH,
-    typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
-    resolvers,
-    gatewayKeys: options.gatewayKeys,
-    context: (base) => ({
-      ...base,
-      service,
-      loadItem: createBatchLoader((ids) => service.itemsByIds(ids)),
-    }),
-    readiness: () => database.ping(),
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.host === undefined ? {} : { host: options.host }),
-  });
+export function start${pascal}Subgraph(options: ${pascal}SubgraphOptions): Promise<RunningSubgraph> {
+  return startSubgraph(${camel}Subgraph, options);
 }
 `;
 }
 
 function mainTs(names: SubgraphNames): string {
-  const { pascal, constant, name } = names;
-  return `import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadSigningKey, mintInternalToken, type KeySource } from '@shop/auth';
-import { createDatabase } from '@shop/db';
-import { onShutdownSignal } from '@shop/http';
-import { log, logUncaughtErrors, printDevCredential } from '@shop/log';
-import { initTelemetry, shutdownTelemetry } from '@shop/subgraph';
+  const { camel } = names;
+  return `import { runSubgraph } from '@shop/subgraph';
 import { env } from './env';
-import { ${constant}_SUBGRAPH, prepare${pascal}Database, start${pascal}Subgraph } from './index';
+import { ${camel}Subgraph } from './subgraph';
 
-// Uncaught errors are logged redacted (never Node's dump of the whole error object).
-logUncaughtErrors();
-
-// Tracing over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (README "Tracing").
-initTelemetry({ serviceName: '${name}' });
-
-const dataDir = fileURLToPath(new URL('../.data/${name}', import.meta.url));
-if (!env.DATABASE_URL) mkdirSync(dataDir, { recursive: true });
-const database = await createDatabase({ url: env.DATABASE_URL, dataDir });
-await prepare${pascal}Database(database);
-
-let gatewayKeys: KeySource;
-let devToken: string | undefined;
-if (env.GATEWAY_JWKS_URL) {
-  gatewayKeys = new URL(env.GATEWAY_JWKS_URL);
-} else {
-  const gatewayKey = await loadSigningKey();
-  gatewayKeys = [gatewayKey];
-  devToken = await mintInternalToken(gatewayKey, ${constant}_SUBGRAPH, {
-    userId: 'local-admin',
-    roles: ['ADMIN'],
-  });
-}
-
-const subgraph = await start${pascal}Subgraph({
-  database,
-  gatewayKeys,
-  port: env.PORT,
-  host: env.HOST,
-});
-log.info(\`[${name}] subgraph ready at \${subgraph.url} (\${database.kind})\`);
-if (devToken) {
-  log.info('[${name}] GATEWAY_JWKS_URL is unset: ephemeral gateway key. ADMIN internal token');
-  printDevCredential(\`[${name}] (expires in 60 s): Authorization: Bearer \${devToken}\`);
-}
-
-onShutdownSignal(async () => {
-  await subgraph.stop();
-  await database.close();
-  await shutdownTelemetry();
+await runSubgraph(${camel}Subgraph, env, {
+  devIdentity: { userId: 'local-admin', roles: ['ADMIN'] },
+  configure: () => ({ options: {}, prepare: {} }),
 });
 `;
 }

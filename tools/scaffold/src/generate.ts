@@ -103,9 +103,12 @@ export function sdlNames(text: string): { types: Set<string>; rootFields: Set<st
   return { types, rootFields };
 }
 
-/** Formats a file like `pnpm format` would (.prettierrc); SQL and Markdown (ignored) stay as is. */
+/**
+ * Formats a file like `pnpm format` would (.prettierrc); SQL, Markdown (ignored) and the
+ * `.env.template` stay as they are.
+ */
 async function formatted(file: PlannedFile): Promise<PlannedFile> {
-  if (file.path.endsWith('.sql') || file.path.endsWith('.md')) return file;
+  if (/\.(sql|md|template)$/.test(file.path)) return file;
   // A root outside this repository (tests) without a .prettierrc is formatted like this one.
   const config = (await resolveConfig(file.path)) ?? (await resolveConfig(OWN_ROOT)) ?? {};
   return { ...file, content: await format(file.content, { ...config, filepath: file.path }) };
@@ -119,7 +122,7 @@ export async function planSubgraph(options: GenerateOptions): Promise<Plan> {
   const root = options.root;
   const subgraphsDir = options.subgraphsDir ?? join(root, 'subgraphs');
   const registry = read(join(root, REGISTRY_FILE), 'the subgraph registry');
-  const embedded = read(join(root, EMBEDDED_FILE), "the embedded graph's start code");
+  const embedded = read(join(root, EMBEDDED_FILE), "the embedded graph's map of subgraphs");
   const embeddedPackage = read(
     join(root, EMBEDDED_PACKAGE_FILE),
     "the embedded runner's package.json",
@@ -166,7 +169,7 @@ export async function planSubgraph(options: GenerateOptions): Promise<Plan> {
     {
       path: join(root, EMBEDDED_FILE),
       before: embedded,
-      content: patchEmbedded(embedded, names, port),
+      content: patchEmbedded(embedded, names),
     },
     {
       path: join(root, EMBEDDED_PACKAGE_FILE),
@@ -264,7 +267,7 @@ Subgraph ${names.name} is ready (subgraphs/${names.name}, port ${port}). Next:
 Then: rename the example entity ${names.pascal}Item to what the subgraph owns (SDL, migration,
 tables, service, resolvers, test), run \`pnpm compose\`${plan.codegen ? ' and `pnpm codegen`' : ''}, and commit
 schema/supergraph.graphql with the code. Declare the entity in \`owns\` in schema/src/subgraphs.ts
-once another subgraph references it (schema/README.md § Nullability). For the standalone gateway add
-SUBGRAPH_${names.constant}_URL to gateway/src/env.ts; for deployment add the service wherever the other
-subgraphs are listed (docker-compose.yml, packaging).`;
+once another subgraph references it (schema/README.md § Nullability). The standalone gateway reads
+SUBGRAPH_${names.constant}_URL from the registry already; for deployment add the service wherever the
+other subgraphs are listed (docker-compose.yml, packaging).`;
 }

@@ -14,7 +14,7 @@ import { PatchError } from './patches';
 const USAGE = `Usage: pnpm new:subgraph <name> [options]
 
 Creates subgraphs/<name> (a tested example subgraph) and wires it into composition
-(schema/src/subgraphs.ts), the embedded graph (apps/embedded/src/embedded.ts, apps/embedded/package.json),
+(schema/src/subgraphs.ts), the embedded graph (apps/embedded/src/subgraphs.ts, apps/embedded/package.json),
 then runs pnpm install, codegen (when codegen.ts exists) and pnpm compose.
 
 Options:

@@ -61,6 +61,7 @@ describe('planning a subgraph', () => {
     expect(plan.dir).toBe(join(SUBGRAPHS_DIR, name));
     expect(plan.files.map((file) => file.path.slice(plan.dir.length + 1)).sort()).toEqual(
       expect.arrayContaining([
+        '.env.template',
         'README.md',
         'migrations/0001_init.sql',
         'package.json',
@@ -69,15 +70,16 @@ describe('planning a subgraph', () => {
         'src/main.ts',
         'src/resolvers.ts',
         'src/schema.graphql',
+        'src/subgraph.ts',
         `test/${name}.test.ts`,
         'tsconfig.json',
       ]),
     );
     const text = describePlan(plan);
     expect(text).toContain(`subgraphs/${name}/src/schema.graphql`);
-    expect(text).toContain(`prepare${plan.names.pascal}Database`);
-    expect(text).toContain(`from '@shop/${name}-subgraph';`);
-    expect(text).toContain(`defaultUrl: 'http://127.0.0.1:${plan.port}/graphql'`);
+    expect(text).toContain(`import { ${plan.names.camel}Subgraph } from '@shop/${name}-subgraph';`);
+    expect(text).toContain(`${name}: embed(${plan.names.camel}Subgraph,`);
+    expect(text).toContain(`subgraph('${name}', ${plan.port}),`);
     expect(existsSync(plan.dir)).toBe(false);
     for (const file of PATCHED)
       expect(readFileSync(join(root, file), 'utf8')).toBe(readFileSync(join(REPO, file), 'utf8'));
@@ -178,7 +180,7 @@ describe('planning a subgraph', () => {
 });
 
 describe('the command line', () => {
-  const cli = join(REPO, 'infra', 'scaffold', 'src', 'cli.ts');
+  const cli = join(REPO, 'tools', 'scaffold', 'src', 'cli.ts');
   const run = (...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
       cwd: REPO,
@@ -313,7 +315,7 @@ describe('a generated subgraph, end to end', () => {
     const registry = readFileSync(join(root, REGISTRY_FILE), 'utf8');
     expect(registeredSubgraphs(registry).at(-1)).toEqual({ name, port: plan.port });
     expect(readFileSync(join(root, EMBEDDED_FILE), 'utf8')).toContain(
-      `await start${plan.names.pascal}Subgraph({ ...common, port: portFor(${plan.port - 4000}) })`,
+      `  ${name}: embed(${plan.names.camel}Subgraph, { prepare: nothing, options: nothing }),\n`,
     );
     const pkg = JSON.parse(readFileSync(join(root, EMBEDDED_PACKAGE_FILE), 'utf8')) as {
       dependencies: Record<string, string>;
@@ -321,6 +323,33 @@ describe('a generated subgraph, end to end', () => {
     expect(pkg.dependencies[`@shop/${name}-subgraph`]).toBe('workspace:*');
     // The real files are untouched.
     expect(readFileSync(join(REPO, REGISTRY_FILE), 'utf8')).not.toContain(name);
+  });
+
+  it('should declare itself once in src/subgraph.ts and run alone through runSubgraph', () => {
+    const { camel } = plan.names;
+    const source = (file: string) => readFileSync(join(dir, file), 'utf8');
+    expect(source('src/subgraph.ts')).toContain(`export const ${camel}Subgraph = defineSubgraph<`);
+    expect(source('src/subgraph.ts')).toContain(`name: '${name}',`);
+    expect(source('src/index.ts')).toContain(
+      `prepareSubgraphDatabase(${camel}Subgraph, database, {})`,
+    );
+    expect(source('src/index.ts')).toContain(`startSubgraph(${camel}Subgraph, options)`);
+    expect(source('src/main.ts')).toContain(`await runSubgraph(${camel}Subgraph, env, {`);
+    expect(source('src/main.ts').split('\n').length).toBeLessThan(12);
+    expect(source('src/env.ts')).toContain(`PORT: registryPort('${name}'),`);
+    // The template lists the variables env.ts reads, with the registry's port.
+    const variables = [...source('.env.template').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    expect(Object.fromEntries(variables)).toEqual({
+      NODE_ENV: '',
+      PORT: String(plan.port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      PGLITE_DIR: `.data/${name}`,
+      GATEWAY_JWKS_URL: '',
+    });
   });
 
   it('should create an item, read it back and resolve it as an entity', async () => {

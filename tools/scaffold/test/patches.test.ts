@@ -61,24 +61,17 @@ describe('schema/src/subgraphs.ts patch', () => {
     expect(syntaxErrors(patched)).toEqual([]);
     expect(registeredSubgraphs(patched).at(-1)).toEqual({ name: 'gift-cards', port });
     expect(registeredSubgraphs(patched).slice(0, -1)).toEqual(registeredSubgraphs(registry));
-    expect(patched).toContain(`    defaultUrl: 'http://127.0.0.1:${port}/graphql',\n`);
-    expect(patched).toContain("    sdlPath: sdl('gift-cards'),\n");
     // Only the entry was added: the rest of the file is untouched.
-    const entry = [
-      '  {',
-      "    name: 'gift-cards',",
-      `    defaultUrl: 'http://127.0.0.1:${port}/graphql',`,
-      "    sdlPath: sdl('gift-cards'),",
-      '  },',
-    ].join('\n');
+    const entry = `  subgraph('gift-cards', ${port}),`;
+    expect(patched).toContain(`\n${entry}\n] as const;`);
     expect(patched.replace(`\n${entry}`, '')).toBe(registry);
-    // The SUBGRAPHS array literal holds the new object.
+    // The SUBGRAPHS array literal holds the new call.
     const array = nodesOf(patched).find(
       (node): node is ts.VariableDeclaration =>
         ts.isVariableDeclaration(node) && node.name.getText() === 'SUBGRAPHS',
     );
-    const elements = (array?.initializer as ts.ArrayLiteralExpression).elements;
-    expect(elements.at(-1)?.getText()).toContain("name: 'gift-cards'");
+    const literal = (array?.initializer as ts.AsExpression).expression as ts.ArrayLiteralExpression;
+    expect(literal.elements.at(-1)?.getText()).toBe(`subgraph('gift-cards', ${port})`);
   });
 
   it('should refuse to apply twice, a taken port, and a file without the anchor', () => {
@@ -90,73 +83,63 @@ describe('schema/src/subgraphs.ts patch', () => {
     );
     expect(() => patchRegistry('export const OTHER = [];\n', gifts, port)).toThrow(PatchError);
     expect(() => patchRegistry('export const OTHER = [];\n', gifts, port)).toThrow(
-      /schema\/src\/subgraphs\.ts: cannot find `export const SUBGRAPHS/,
+      /schema\/src\/subgraphs\.ts: cannot find `export const SUBGRAPHS = \[`/,
     );
   });
 });
 
-describe('apps/embedded/src/embedded.ts patch', () => {
+describe('apps/embedded/src/subgraphs.ts patch', () => {
   const embedded = current(EMBEDDED_FILE);
-  const patched = patchEmbedded(embedded, gifts, 4012);
+  const patched = patchEmbedded(embedded, gifts);
 
   it('should still parse', () => {
     expect(syntaxErrors(patched)).toEqual([]);
   });
 
-  it('should import, migrate, start and list the new subgraph', () => {
+  it('should import the definition and add it last to the map name → definition', () => {
     const nodes = nodesOf(patched);
     const importDecl = nodes.find(
       (node): node is ts.ImportDeclaration =>
         ts.isImportDeclaration(node) &&
         (node.moduleSpecifier as ts.StringLiteral).text === '@shop/gift-cards-subgraph',
     );
-    expect(importDecl?.importClause?.getText()).toBe(
-      '{ prepareGiftCardsDatabase, startGiftCardsSubgraph }',
-    );
-    const calls = nodes
-      .filter((node): node is ts.CallExpression => ts.isCallExpression(node))
-      .map((call) => call.getText());
-    expect(calls).toContain('prepareGiftCardsDatabase(database)');
-    expect(calls).toContain('startGiftCardsSubgraph({ ...common, port: portFor(12) })');
-    // Migrated after the other subgraphs' schemas, started before the gateway.
-    const prepares = calls.filter((call) => /^prepare\w+Database\(/.test(call));
-    expect(prepares.at(-1)).toBe('prepareGiftCardsDatabase(database)');
-
-    const record = nodes.find(
+    expect(importDecl?.importClause?.getText()).toBe('{ giftCardsSubgraph }');
+    const map = nodes.find(
       (node): node is ts.VariableDeclaration =>
-        ts.isVariableDeclaration(node) && node.name.getText() === 'subgraphs',
+        ts.isVariableDeclaration(node) && node.name.getText() === 'EMBEDDED_SUBGRAPHS',
     );
-    const properties = (record?.initializer as ts.ObjectLiteralExpression).properties.map((p) =>
-      p.getText(),
+    const literal = (map?.initializer as ts.SatisfiesExpression)
+      .expression as ts.ObjectLiteralExpression;
+    const properties = literal.properties.map((property) => property.getText());
+    expect(properties.at(-1)).toBe(
+      "'gift-cards': embed(giftCardsSubgraph, { prepare: nothing, options: nothing })",
     );
-    expect(properties.at(-1)).toBe('giftCards');
-    expect(properties).toEqual(expect.arrayContaining(['user', 'product', 'analytics']));
-    // The start comes before the record that lists it.
-    expect(patched.indexOf('const giftCards = track(')).toBeLessThan(
-      patched.indexOf('const subgraphs: Record<string, RunningSubgraph>'),
+    expect(properties.map((property) => property.split(':')[0])).toEqual(
+      expect.arrayContaining(['user', 'product', 'analytics']),
+    );
+    // A one-word name needs no quotes.
+    expect(patchEmbedded(embedded, namesOf('reviews'))).toContain(
+      '  reviews: embed(reviewsSubgraph, { prepare: nothing, options: nothing }),\n',
     );
   });
 
   it('should leave the rest of the file untouched', () => {
     const removed = embedded.split('\n').filter((line) => !patched.split('\n').includes(line));
     expect(removed).toEqual([]);
-    expect(patched.split('\n').length - embedded.split('\n').length).toBe(4);
+    expect(patched.split('\n').length - embedded.split('\n').length).toBe(2);
   });
 
-  it('should refuse to apply twice, a clashing identifier, a low port and missing anchors', () => {
-    expect(() => patchEmbedded(patched, gifts, 4013)).toThrow(/already imported/);
-    expect(() => patchEmbedded(embedded, namesOf('gateway-key'), 4012)).toThrow(
-      /identifier `gatewayKey` is already used/,
+  it('should refuse to apply twice, a clashing identifier and missing anchors', () => {
+    expect(() => patchEmbedded(patched, gifts)).toThrow(/already imported/);
+    const localUser = embedded.replace("from '@shop/user-subgraph'", "from './user'");
+    expect(() => patchEmbedded(localUser, namesOf('user'))).toThrow(
+      /identifier `userSubgraph` is already used/,
     );
-    expect(() => patchEmbedded(embedded, gifts, 4000)).toThrow(/must be above/);
-    const noImport = embedded.replace(/^import \{[^}]*\} from '@shop\/gateway';$/m, '');
-    expect(() => patchEmbedded(noImport, gifts, 4012)).toThrow(
-      /apps\/embedded\/src\/embedded\.ts: cannot find `import \{ … \} from '@shop\/gateway';`/,
+    expect(() => patchEmbedded('const x = 1;\n', gifts)).toThrow(
+      /apps\/embedded\/src\/subgraphs\.ts: cannot find its import lines/,
     );
-    const noPrepare = embedded.replace(/await prepare\w+Database\([^;]*\);/g, '');
-    expect(() => patchEmbedded(noPrepare, gifts, 4012)).toThrow(/prepare…Database/);
-    const noRecord = embedded.replace('const subgraphs: Record', 'const others: Record');
-    expect(() => patchEmbedded(noRecord, gifts, 4012)).toThrow(/const subgraphs/);
+    const noMap = embedded.replace('} satisfies Record<SubgraphName', '} as Record<SubgraphName');
+    expect(() => patchEmbedded(noMap, gifts)).toThrow(/satisfies Record<SubgraphName/);
   });
 });
 
