@@ -520,7 +520,7 @@ import { create${pascal}Service } from './service';
 
 /**
  * The ${name} subgraph, declared once: its Postgres schema and migrations, SDL, resolvers and
- * context. Add \`outbox\`, \`calls\`, consumers or jobs here (subgraphs/CONVENTIONS.md).
+ * context. Add \`outbox\`, \`calls\`, consumers or jobs here (docs/CONVENTIONS.md).
  */
 export const ${camel}Subgraph = defineSubgraph<object, ${context}>({
   name: '${name}',
