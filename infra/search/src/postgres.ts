@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { migrate, type Database, type RawQuerier } from '@shop/db';
+import { migrate, withTransaction, type Database, type RawQuerier } from '@shop/db';
 import { isUuid } from '@shop/primitives';
 import { SEARCH_MIGRATIONS, SEARCH_SCHEMA } from './postgres-migrations';
 import {
@@ -314,7 +314,7 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
     },
 
     async replaceAll(source) {
-      return database.db.transaction(async (tx) => {
+      return withTransaction(database.db, async (tx) => {
         await tx.execute(sql`truncate search.product_documents, search.lexicon`);
         let written = 0;
         for await (const batch of source(tx)) {

@@ -1,8 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { isUniqueViolation, type Db } from '@shop/db';
+import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
 import { addresses, refreshTokens, users, type AddressRow, type UserRow } from './tables';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type NewUser = Pick<
   UserRow,
@@ -24,20 +22,20 @@ export type RotateOutcome =
  */
 export function createUserRepo(db: Db) {
   /** Serialises address changes of one user (first address → default, one default at a time). */
-  const lockUser = (tx: Tx, userId: string) =>
+  const lockUser = (tx: Db, userId: string) =>
     tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
 
   /** Serialises rotation and revocation within one refresh-token family. */
-  const lockFamily = (tx: Tx, familyId: string) =>
+  const lockFamily = (tx: Db, familyId: string) =>
     tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`user-refresh-family:${familyId}`}))`);
 
-  const revokeFamily = (tx: Tx, familyId: string) =>
+  const revokeFamily = (tx: Db, familyId: string) =>
     tx
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-  const findTokenByHash = async (tx: Tx, tokenHash: string) =>
+  const findTokenByHash = async (tx: Db, tokenHash: string) =>
     (await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)))[0];
 
   return {
@@ -70,7 +68,7 @@ export function createUserRepo(db: Db) {
      * holds, in one transaction. Undefined when there is no such account.
      */
     async disableUser(id: string): Promise<UserRow | undefined> {
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         const [row] = await tx
           .update(users)
           .set({ disabledAt: sql`coalesce(${users.disabledAt}, now())`, updatedAt: sql`now()` })
@@ -153,7 +151,7 @@ export function createUserRepo(db: Db) {
       createdAt: Date;
     }): Promise<AddressRow> {
       const { id, userId, fields, createdAt } = options;
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         await lockUser(tx, userId);
         const [existing] = await tx
           .select({ id: addresses.id })
@@ -186,7 +184,7 @@ export function createUserRepo(db: Db) {
       makeDefault: boolean;
     }): Promise<AddressRow | undefined> {
       const { id, userId, fields } = options;
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         await lockUser(tx, userId);
         const owned = and(eq(addresses.id, id), eq(addresses.userId, userId));
         const [current] = await tx.select().from(addresses).where(owned);
@@ -216,7 +214,7 @@ export function createUserRepo(db: Db) {
      */
     async removeAddress(options: { id: string; userId: string }): Promise<boolean> {
       const { id, userId } = options;
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         await lockUser(tx, userId);
         const [removed] = await tx
           .delete(addresses)
@@ -262,7 +260,7 @@ export function createUserRepo(db: Db) {
       next: { id: string; tokenHash: string; ttlSeconds: number };
     }): Promise<RotateOutcome> {
       const { presentedHash, next } = options;
-      return db.transaction(async (tx): Promise<RotateOutcome> => {
+      return withTransaction(db, async (tx): Promise<RotateOutcome> => {
         const found = await findTokenByHash(tx, presentedHash);
         if (!found) return { status: 'invalid' };
         await lockFamily(tx, found.familyId);
@@ -299,7 +297,7 @@ export function createUserRepo(db: Db) {
 
     /** Revokes the family of the presented token; false when the token is unknown. */
     async revokeFamilyOf(presentedHash: string): Promise<boolean> {
-      return db.transaction(async (tx) => {
+      return withTransaction(db, async (tx) => {
         const found = await findTokenByHash(tx, presentedHash);
         if (!found) return false;
         await lockFamily(tx, found.familyId);
