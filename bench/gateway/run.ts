@@ -43,8 +43,12 @@ import {
   type Role,
   type SigningKey,
 } from '@shop/auth';
-import { createScratchDatabase } from '@shop/db';
-import { freePort, postGraphQL, type GraphQLHttpResult } from '@shop/testing';
+import {
+  createScratchDatabase,
+  freePort,
+  type GraphQLHttpResult,
+  postGraphQL,
+} from '@shop/testing';
 import { cpuPerRequest, cpuSnapshot, type Named } from './cpu';
 import { childEnv, ROOT, startChild, stopAll, type Child } from './processes';
 import { profileMarkdown, summarizeProfile } from './profile';

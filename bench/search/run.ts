@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 import type * as SearchModule from '../../infra/search/src/index';
 import type * as DbModule from '../../infra/db/src/index';
+import { createScratchDatabase } from '@shop/testing';
 
 /** What the bench uses from `@shop/product-subgraph`. */
 interface ProductModule {
@@ -200,7 +201,7 @@ const percentile = (sorted: number[], p: number) =>
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 async function main() {
-  const scratch = baseUrl ? await db.createScratchDatabase(baseUrl, 'shop_bench') : undefined;
+  const scratch = baseUrl ? await createScratchDatabase(baseUrl, 'shop_bench') : undefined;
   const database = await db.createDatabase({ url: scratch?.url });
   const kind = database.kind;
   console.log(`[bench] ${kind}: generating ${PRODUCTS} products…`);

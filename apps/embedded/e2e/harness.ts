@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadSigningKey, signJwt, type SigningKey } from '@shop/auth';
-import { createScratchDatabase } from '@shop/db';
-import { postGraphQL, type GraphQLHttpResult } from '@shop/testing';
+import { createScratchDatabase, type GraphQLHttpResult, postGraphQL } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from '../src/embedded';
 import { ADD_LINES, ADDRESS, CHECKOUT, MY_CART, PAY, TEST_CARD } from './operations';

@@ -1,8 +1,9 @@
+import { createScratchDatabase } from '@shop/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, createScratchDatabase } from '@shop/db';
+import { createDatabase } from '@shop/db';
 
 /**
  * Every subgraph runs alone, the way its README tells a developer to run it

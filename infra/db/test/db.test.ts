@@ -1,12 +1,8 @@
+// @shop/testing depends on @shop/db, so the package's own tests reach its scratch databases by path.
+import { createScratchDatabase } from '../../testing/src/scratch-database';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  createDatabase,
-  createScratchDatabase,
-  isUniqueViolation,
-  migrate,
-  type Database,
-} from '../src/index';
+import { createDatabase, isUniqueViolation, migrate, type Database } from '../src/index';
 
 const targets: Array<{
   name: string;

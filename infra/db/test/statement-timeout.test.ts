@@ -1,12 +1,8 @@
+// @shop/testing depends on @shop/db, so the package's own tests reach its scratch databases by path.
+import { createScratchDatabase } from '../../testing/src/scratch-database';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDatabase,
-  createScratchDatabase,
-  pgCode,
-  type Database,
-  type DatabaseOptions,
-} from '../src/index';
+import { createDatabase, pgCode, type Database, type DatabaseOptions } from '../src/index';
 
 const baseUrl = process.env.DATABASE_URL;
 

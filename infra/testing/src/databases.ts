@@ -1,4 +1,5 @@
-import { createDatabase, createScratchDatabase, type Database } from '@shop/db';
+import { createScratchDatabase } from './scratch-database';
+import { createDatabase, type Database } from '@shop/db';
 
 /** A database a test suite runs against: embedded PGlite always, real Postgres when configured. */
 export interface TestDatabaseTarget {

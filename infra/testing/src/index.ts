@@ -1,4 +1,5 @@
 export * from './databases';
+export * from './scratch-database';
 export * from './kafka-mock';
 export * from './client';
 export * from './ports';

@@ -1,9 +1,10 @@
+import { createScratchDatabase } from '../src/scratch-database';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { integer, pgTable } from 'drizzle-orm/pg-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, createScratchDatabase, type Database, type QueryEvent } from '@shop/db';
+import { createDatabase, type Database, type QueryEvent } from '@shop/db';
 import { countQueries, currentQueryLabel, enterQueryLabel, withQueryLabel } from '../src';
 
 /** Statements `database` sent since this was called (what `onQuery` reports). */

@@ -221,6 +221,8 @@ interface Database {
 }
 interface DbModule {
   createDatabase(options: { url?: string }): Promise<Database>;
+}
+interface TestingModule {
   createScratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }>;
 }
 interface AuthModule {
@@ -273,9 +275,10 @@ describe('a generated subgraph, end to end', () => {
     )) as GeneratedModule;
     const db = await importFrom<DbModule>(dir, '@shop/db');
     const auth = await importFrom<AuthModule>(dir, '@shop/auth');
+    const testing = await importFrom<TestingModule>(dir, '@shop/testing');
     // A private database on the real Postgres server.
     const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    scratch = await db.createScratchDatabase(baseUrl);
+    scratch = await testing.createScratchDatabase(baseUrl);
     database = await db.createDatabase({ url: scratch.url });
     const pascal = plan.names.pascal;
     const prepare = generated[`prepare${pascal}Database`] as (db: Database) => Promise<void>;

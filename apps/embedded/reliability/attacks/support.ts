@@ -5,6 +5,7 @@
  * counting, raw HTTP helpers (streamed bodies, odd content types), a health prober and latency
  * statistics. All traffic goes to 127.0.0.1.
  */
+import { createScratchDatabase } from '@shop/testing';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -16,7 +17,6 @@ import {
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadSigningKey, mintInternalToken, type SigningKey } from '@shop/auth';
-import { createScratchDatabase } from '@shop/db';
 import { readCommittedSupergraph } from '@shop/schema';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../../src/embedded';
 import { startGateway, type GatewayLimitOptions, type RunningGateway } from '@shop/gateway';

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createScratchDatabase } from '@shop/db';
-import { freePort } from '@shop/testing';
+import { createScratchDatabase, freePort } from '@shop/testing';
 import { childEnv, SHARED_DATABASE_URL, SHARED_REDIS_URL } from './env';
 
 /**

@@ -17,12 +17,12 @@ import {
   type KeySource,
   type SigningKey,
 } from '@shop/auth';
-import { createDatabase, createScratchDatabase, type Database } from '@shop/db';
+import { createDatabase, type Database } from '@shop/db';
 import { startHttpServer, type RunningHttpServer } from '@shop/http';
 import { prepareProductDatabase } from '@shop/product-subgraph';
 import { readCommittedSupergraph } from '@shop/schema';
 import type { RunningSubgraph } from '@shop/subgraph';
-import { startPrivatePostgres, type PrivatePostgres } from '@shop/testing';
+import { createScratchDatabase, type PrivatePostgres, startPrivatePostgres } from '@shop/testing';
 import { DEMO_ACCOUNTS, prepareUserDatabase, startUserSubgraph } from '@shop/user-subgraph';
 import { DEFAULT_BREAKER } from '@shop/gateway/fetcher';
 import { startGateway, type RunningGateway } from '@shop/gateway';

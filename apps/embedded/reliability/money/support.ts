@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadSigningKey } from '@shop/auth';
-import { createScratchDatabase, type Database } from '@shop/db';
-import { postGraphQL, startPrivatePostgres } from '@shop/testing';
+import type { Database } from '@shop/db';
+import { createScratchDatabase, postGraphQL, startPrivatePostgres } from '@shop/testing';
 import { DEMO_ACCOUNTS } from '@shop/user-subgraph';
 import { startEmbeddedGraph } from '../../src/embedded';
 import { HIGH_REQUEST_LIMITS } from '../attacks/support';
