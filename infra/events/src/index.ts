@@ -110,6 +110,8 @@ export type {
 export {
   /** The Kafka adapter. */
   createKafkaBus,
+  /** The Kafka bus's dead-letter topic of a topic: `<topic>.dlq`. */
+  deadLetterTopic,
 } from './kafka-bus';
 export type {
   /** Options of {@link createKafkaBus}. */

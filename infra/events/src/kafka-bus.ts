@@ -1,10 +1,18 @@
 import kafkajs from 'kafkajs';
-import type { Consumer, LogEntry, Producer } from 'kafkajs';
+import type {
+  Consumer,
+  EachMessagePayload,
+  LogEntry,
+  Message,
+  Producer,
+  TopicMessages,
+} from 'kafkajs';
 import {
   backoffMs,
   errorMessage,
   reportDeadLetter,
   sleep,
+  type DeadLetter,
   type EventBus,
   type EventLogger,
   type SubscribeOptions,
@@ -60,12 +68,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The dead-letter topic of `topic` on the Kafka bus: `<topic>.dlq`. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
 /**
  * The Kafka adapter (kafkajs). Producer: idempotent, `maxInFlightRequests: 1`, `acks: -1`, key =
  * `subject`, value = JSON envelope, headers `type`, `version`, `traceparent`. Consumers:
  * `sessionTimeout` 10 s, `heartbeatInterval` 1 s, offsets committed per message only after the
  * handler succeeded; a failing handler is retried in place (with heartbeats), so nothing is
- * skipped. Short client retries make `publish` fail within seconds while brokers are down.
+ * skipped. Dead letters (messages that are no valid envelope or break their contract, events whose
+ * handler failed `maxAttempts` times) are produced to {@link deadLetterTopic} (created with the
+ * source topic) with the original key, value and headers plus `dlq-reason`, `dlq-group`,
+ * `dlq-topic`, `dlq-partition`, `dlq-offset`, retried in place until the broker took them, and
+ * only then logged, passed to `onDeadLetter` and committed past; so a crash redelivers a dead
+ * letter instead of losing it. Short client retries make `publish` fail within seconds while
+ * brokers are down.
  */
 export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus> {
   const logger = options.logger ?? log;
@@ -158,10 +177,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   async function publish(envelopes: EventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     if (closed) throw new Error('event bus is closed');
-    const byTopic = new Map<
-      string,
-      { key: string; value: string; headers: Record<string, string> }[]
-    >();
+    const byTopic = new Map<string, Message[]>();
     for (const envelope of envelopes) {
       const parsed = parseEnvelope(envelope);
       if (!parsed.ok) throw new Error(`refusing to publish an invalid envelope: ${parsed.reason}`);
@@ -175,14 +191,16 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
       byTopic.set(envelope.topic, messages);
     }
     await ensureTopics([...byTopic.keys()]);
+    await send([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+  }
+
+  /** Produces with `acks: -1` within `publishTimeoutMs`; drops the producer when it fails. */
+  async function send(topicMessages: TopicMessages[]): Promise<void> {
     try {
       await withTimeout(
         (async () => {
           const ready = await getProducer();
-          await ready.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
+          await ready.sendBatch({ acks: -1, topicMessages });
         })(),
         publishTimeoutMs,
         'kafka publish',
@@ -197,7 +215,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
     const { group, topics } = sub;
     const handler = traceHandler('kafka', group, sub.handler);
     const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
-    await ensureTopics(topics);
+    await ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
     let stopped = false;
     const consumer: Consumer = kafka.consumer({
       groupId: group,
@@ -221,11 +239,52 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
         );
       }
     });
+
+    /**
+     * Produces `payload`'s message to its dead-letter topic, retrying in place (with heartbeats)
+     * until the broker took it, then reports it; the caller commits past it only after that.
+     */
+    async function deadLetter(
+      { topic, partition, message, heartbeat }: EachMessagePayload,
+      letter: DeadLetter,
+    ): Promise<void> {
+      const dlqMessage: Message = {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...message.headers,
+          'dlq-reason': letter.reason,
+          'dlq-group': group,
+          'dlq-topic': topic,
+          'dlq-partition': String(partition),
+          'dlq-offset': message.offset,
+        },
+      };
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await send([{ topic: deadLetterTopic(topic), messages: [dlqMessage] }]);
+          break;
+        } catch (error) {
+          // Throwing leaves the offset uncommitted: the next member dead-letters it again.
+          if (stopped) throw error;
+          if (attempt === 1 || attempt % 20 === 0) {
+            logger.warn(
+              `[events:kafka] group=${group} ${topic}@${letter.position} producing the dead letter failed (${attempt}x), retrying: ${errorMessage(error)}`,
+            );
+          }
+          await sleep(backoffMs(attempt, maxBackoffMs));
+          await heartbeat().catch(() => undefined);
+        }
+      }
+      await reportDeadLetter(letter, sub, logger);
+    }
+
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: sub.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      eachMessage: async (payload) => {
+        const { topic, partition, message, heartbeat } = payload;
         const position = `${partition}:${message.offset}`;
         const key = message.key ? message.key.toString() : null;
         const parsed = message.value
@@ -233,11 +292,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
           : ({ ok: false, reason: 'malformed envelope: empty message' } as const);
         if (!parsed.ok) {
           const raw = message.value ? message.value.toString() : '';
-          await reportDeadLetter(
-            { group, topic, key, position, raw, reason: parsed.reason },
-            sub,
-            logger,
-          );
+          await deadLetter(payload, { group, topic, key, position, raw, reason: parsed.reason });
         } else {
           for (let attempt = 1; ; attempt += 1) {
             try {
@@ -249,7 +304,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
               if (attempt >= maxAttempts) {
                 const reason = `handler failed ${attempt}x: ${errorMessage(error)}`;
                 const raw = JSON.stringify(parsed.envelope);
-                await reportDeadLetter({ group, topic, key, position, raw, reason }, sub, logger);
+                await deadLetter(payload, { group, topic, key, position, raw, reason });
                 break;
               }
               if (attempt === 1 || attempt % 20 === 0) {

@@ -1,6 +1,12 @@
 import kafkajs from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaBus } from '../src/index';
+import {
+  createEnvelope,
+  createKafkaBus,
+  deadLetterTopic,
+  TOPICS,
+  type EventEnvelope,
+} from '../src/index';
 import { registerBusContract } from './bus-contract';
 import { memoryLogger, testEvent, uniqueTopic, waitFor } from './helpers';
 import { startKafkaMock, type KafkaMock } from '@shop/testing';
@@ -92,6 +98,93 @@ describe('kafka bus specifics', () => {
     expect(message.headers?.version?.toString()).toBe('1');
     expect(message.headers?.traceparent?.toString()).toBe(event.traceparent);
     expect(logger.lines.some((line) => line.includes('could not create topics'))).toBe(true);
+  });
+
+  it('produces an event that breaks its contract to <topic>.dlq with the reason, then handles the next one', async () => {
+    const mock = await startKafkaMock(1);
+    mocks.push(mock);
+    await mock.createTopic(TOPICS.order, 3);
+    const logger = memoryLogger();
+    const bus = await createKafkaBus({
+      brokers: mock.brokers,
+      clientId: 'dlq',
+      idempotent: false,
+      createTopics: false, // the dead-letter topic is auto-created by the broker on first produce
+      logger,
+    });
+    const handled: EventEnvelope[] = [];
+    const sub = await bus.subscribe({
+      group: 'notification-dlq',
+      topics: [TOPICS.order],
+      fromBeginning: true,
+      handler: async (envelope) => void handled.push(envelope),
+    });
+    const malformed = JSON.stringify(
+      createEnvelope({
+        type: 'order.created',
+        source: 'order',
+        topic: TOPICS.order,
+        subject: 'o-bad',
+        sequence: 1,
+        data: { userId: 'user-1', number: 'N-1', cartId: 'c-1', status: 'PENDING', lines: [] },
+      }),
+    );
+    const valid = createEnvelope({
+      type: 'order.placed',
+      source: 'order',
+      topic: TOPICS.order,
+      subject: 'o-bad',
+      sequence: 2,
+      data: { orderId: 'o-bad', userId: 'user-1' },
+    });
+    const kafka = new kafkajs.Kafka({
+      brokers: mock.brokers,
+      clientId: 'raw',
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
+    const raw = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+    await raw.connect();
+    await raw.send({
+      topic: TOPICS.order,
+      acks: -1,
+      messages: [{ key: 'o-bad', value: malformed }],
+    });
+    await raw.disconnect();
+    await bus.publish([valid]);
+    await waitFor(() => handled.length === 1, 'the event after the dead letter', 20_000);
+    await sub.stop();
+    await bus.close();
+
+    const reader = kafka.consumer({
+      groupId: 'dlq-reader',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+    });
+    const letters: { partition: number; message: kafkajs.KafkaMessage }[] = [];
+    await reader.connect();
+    await reader.subscribe({ topics: [deadLetterTopic(TOPICS.order)], fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ partition, message }) => void letters.push({ partition, message }),
+    });
+    await waitFor(() => letters.length === 1, 'the dead letter in order.events.v1.dlq', 20_000);
+    await reader.disconnect();
+
+    expect(handled.map((envelope) => envelope.id)).toEqual([valid.id]);
+    expect(letters).toHaveLength(1);
+    const { message } = letters[0]!;
+    const header = (name: string) => message.headers?.[name]?.toString();
+    expect(deadLetterTopic(TOPICS.order)).toBe('order.events.v1.dlq');
+    expect(message.key?.toString()).toBe('o-bad');
+    expect(message.value?.toString()).toBe(malformed);
+    expect(header('dlq-reason')).toMatch(/^contract violation: order\.created v1: data\.orderId: /);
+    expect(header('dlq-group')).toBe('notification-dlq');
+    expect(header('dlq-topic')).toBe(TOPICS.order);
+    expect(header('dlq-partition')).toMatch(/^[0-2]$/);
+    expect(header('dlq-offset')).toBe('0');
+    expect(logger.lines.some((line) => line.includes('dead letter group=notification-dlq'))).toBe(
+      true,
+    );
   });
 
   it('fails publish within seconds while the broker is down, and works again after', async () => {
