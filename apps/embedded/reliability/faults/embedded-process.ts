@@ -29,7 +29,7 @@ export interface EmbeddedProcess {
   stop(): Promise<void>;
 }
 
-const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_DIR = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export async function startEmbeddedProcess(
   options: {

@@ -9,7 +9,7 @@ import { createDatabase } from '@shop/db';
  */
 const [mode, url] = process.argv.slice(2) as ['raw' | 'guarded', string];
 // `pg` is a dependency of @shop/db, not of the gateway: resolve it from there.
-const requireFromDb = createRequire(new URL('../../../infra/db/package.json', import.meta.url));
+const requireFromDb = createRequire(new URL('../../../../infra/db/package.json', import.meta.url));
 interface RawPool {
   connect(): Promise<{ release(): void }>;
 }

@@ -25,7 +25,7 @@ export interface SubgraphProcess {
   output(): string;
 }
 
-const PRODUCT_DIR = fileURLToPath(new URL('../../../subgraphs/product/', import.meta.url));
+const PRODUCT_DIR = fileURLToPath(new URL('../../../../subgraphs/product/', import.meta.url));
 
 export function productProcess(options: {
   port: number;
