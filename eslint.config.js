@@ -41,6 +41,8 @@ export default tseslint.config(
       // graphql-codegen output (`pnpm codegen`); `pnpm codegen:check` guards it instead.
       'subgraphs/*/src/generated/**',
       'bench/results/**',
+      // `pnpm deploy:aws:synth` output (CloudFormation and bundled custom-resource code).
+      '**/cdk.out/**',
     ],
   },
   js.configs.recommended,

@@ -29,3 +29,12 @@ if [ ! -f /usr/include/librdkafka/rdkafka_mock.h ] || ! command -v gcc >/dev/nul
   apt-get install -y -qq gcc librdkafka-dev >/dev/null
 fi
 test -f /usr/include/librdkafka/rdkafka_mock.h
+
+# Chromium for the browser tests (puppeteer-core drives the machine's browser; none is downloaded).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+command -v chromium

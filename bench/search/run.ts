@@ -202,7 +202,8 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 
 async function main() {
   const scratch = baseUrl ? await createScratchDatabase(baseUrl, 'shop_bench') : undefined;
-  const database = await db.createDatabase({ url: scratch?.url });
+  // Data generation and the reindex run longer than the default 5 s statement timeout on a loaded box.
+  const database = await db.createDatabase({ url: scratch?.url, statementTimeoutMs: 600_000 });
   const kind = database.kind;
   console.log(`[bench] ${kind}: generating ${PRODUCTS} products…`);
   try {

@@ -47,6 +47,12 @@ export const GatewayEnv = z.object({
     (value) => (value === '' ? undefined : value),
     z.enum(['plan', 'apollo']).default('plan'),
   ),
+  /**
+   * In-flight deduplication of identical subgraph query fetches (same subgraph, document,
+   * variables and caller identity share one request; docs/subgraph-dedup.md): `on` (default)
+   * or `off`.
+   */
+  SUBGRAPH_DEDUP: flag(true),
   /** Persisted queries: `apq` (default), `safelist` (only schema/operations run) or `off`. */
   PERSISTED_QUERIES: z.preprocess(
     (value) => (value === '' ? undefined : value),
@@ -54,8 +60,13 @@ export const GatewayEnv = z.object({
   ),
   /** Safelist mode: the operation registry folder; default schema/operations. */
   PERSISTED_QUERIES_DIR: optionalString(),
-  /** Redis for rate-limit counters shared by every gateway instance; in memory when unset. */
+  /**
+   * Redis shared by every gateway instance: rate-limit counters and APQ registrations (a hash
+   * registered on one gateway is a hit on all); both in this process's memory when unset.
+   */
   REDIS_URL: optionalUrl(),
+  /** Prepended to the gateway's Redis keys (`ratelimit:…`, `apq:…`) to share one Redis. */
+  REDIS_KEY_PREFIX: optionalString(),
   /** Rate limits (per IP, per user, login attempts); `off` only for load benchmarks. */
   RATE_LIMITS: flag(true),
   /** Operations per minute per client IP (rate limits on). */
@@ -74,6 +85,14 @@ export const GatewayEnv = z.object({
     (value) => (value === '' ? undefined : value),
     z.coerce.number().min(0).max(1).default(1),
   ),
+  /**
+   * Browser origins allowed cross-origin (HTTP and WebSocket), comma-separated exact origins
+   * (`https://shop.example.com,http://127.0.0.1:5173`); `*` (any) is refused in production.
+   * Unset: none in production, localhost origins otherwise (server/cors.ts).
+   */
+  CORS_ORIGINS: optionalString(),
+  /** `Access-Control-Allow-Credentials: true` for the allowed origins (not with `*`). */
+  CORS_CREDENTIALS: flag(false),
   ...subgraphUrlVars,
 });
 

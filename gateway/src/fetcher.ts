@@ -52,6 +52,11 @@ export interface SubgraphFetcher extends Fetcher {
   readonly subgraph: string;
   /** Breaker state, for tests and metrics. */
   state(): BreakerState;
+  /**
+   * Counts, for the breaker, the outcome of a caller that shared another caller's request
+   * (in-flight deduplication, dedup.ts): every caller counts, as without sharing.
+   */
+  noteShared(ok: boolean): void;
   /** Destroys pooled sockets (tests, shutdown). */
   close(): void;
 }
@@ -205,6 +210,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): Subgraph
   return Object.assign(fetcher, {
     subgraph,
     state: current,
+    noteShared: (ok: boolean) => settle(ok, false),
     close() {
       void agent.destroy().catch(() => undefined);
     },

@@ -5,20 +5,25 @@ import { HttpMetrics, sendJson, startHttpServer, type RunningHttpServer } from '
 import { apolloLogger } from '@shop/log';
 import { formatError, traceGraphQLServer } from '@shop/subgraph';
 import type { AccountStatusCache } from './account-status';
+import { createDeferIntercept } from './defer/http';
+import type { FetchDedup } from './dedup';
 import type { EntityCache } from './entity-cache';
 import type { PlanExecutor } from './execution/plan-executor';
-import { graphiqlPage, graphiqlRoutes } from './graphiql';
+import { faviconRoute, graphiqlPage, graphiqlRoutes } from './graphiql';
 import { apolloLimitOptions, createLimitsIntercept } from './limits';
 import {
   registerEntityCacheMetrics,
   registerResponseCacheMetrics,
+  registerSubgraphDedupMetrics,
   registerUsageMetrics,
 } from './metrics';
 import { createPersistedQueries } from './persisted';
 import type { ResponseCache } from './response-cache';
+import { csrfIntercept } from './server/csrf';
 import { markSignedInActive, userAccountStatus } from './server/account-status';
 import { createAuthentication } from './server/authenticate';
 import { requestContext, type GatewayContext } from './server/context';
+import { createCors } from './server/cors';
 import { SubgraphDataSources } from './server/data-source';
 import { installPlanExecutor } from './server/execution';
 import { gatewayRequestLimits } from './server/limits';
@@ -33,6 +38,7 @@ import { GATEWAY_SERVICE } from './tracing';
 import type { UsageReporter } from './usage';
 
 export type { GatewayContext } from './server/context';
+export type { CorsOptions } from './server/cors';
 export type {
   GatewayLimitOptions,
   GatewayOptions,
@@ -54,6 +60,8 @@ export interface RunningGateway extends RunningHttpServer {
   planExecutor: PlanExecutor | undefined;
   /** The account-status cache (`calls`); undefined when `accountStatus: false`. */
   accountStatus: AccountStatusCache | undefined;
+  /** In-flight deduplication of subgraph fetches (`stats()`); undefined when off. */
+  subgraphDedup: FetchDedup | undefined;
 }
 
 /**
@@ -64,6 +72,8 @@ export interface RunningGateway extends RunningHttpServer {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { supergraphSdl } = options;
   const production = !!options.production;
+  // First: a configuration that must not be served (e.g. CORS `*` in production) starts nothing.
+  const cors = createCors(options.cors, production);
   const rules = new SupergraphRules(supergraphSdl);
   const caching = responseCaching(options.responseCache, supergraphSdl);
   const dataSources = new SubgraphDataSources({
@@ -71,6 +81,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     signingKey: options.signingKey,
     timeoutMs: options.subgraphTimeoutMs,
     entities: caching?.entities,
+    dedup: options.subgraphDedup ?? true,
   });
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -82,6 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.limits?.requests,
     options.redisUrl,
     rules,
+    options.redisKeyPrefix,
   );
   const planExecutor = installPlanExecutor({
     executor: options.executor,
@@ -107,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const metrics = new HttpMetrics('gateway');
   if (usage) registerUsageMetrics(metrics, usage);
+  if (dataSources.dedup) registerSubgraphDedupMetrics(metrics, dataSources.dedup);
   if (caching) {
     registerResponseCacheMetrics(metrics, caching.cache);
     registerEntityCacheMetrics(metrics, caching.entities.store);
@@ -118,7 +131,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     accountStatus: options.accountStatus,
     userUrl: () => dataSources.url('user'),
   });
-  const persisted = createPersistedQueries(options.persistedQueries);
+  // APQ registrations in the Redis of the rate limits, when there is one: shared by every gateway.
+  const persisted = createPersistedQueries({
+    ...(options.redisUrl
+      ? { apqRedisUrl: options.redisUrl, apqRedisPrefix: `${options.redisKeyPrefix ?? ''}apq:` }
+      : {}),
+    ...options.persistedQueries,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -162,31 +181,53 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         apollo,
       })
     : undefined;
-  // Rate limits run first (before Apollo parses anything), then multipart subscriptions.
+  const context = requestContext(authentication.authenticateRequest);
+  // Operations with @defer answered as multipart/mixed (docs/defer.md); the rest goes on.
+  const defer = createDeferIntercept({
+    apollo,
+    context,
+    schema: () => gateway.schema,
+    ...(persisted.apqCache
+      ? {
+          registerPersisted: (hash: string, query: string) =>
+            persisted.apqCache!.set(`apq:${hash}`, query),
+        }
+      : {}),
+    ...(subscriptions ? { next: subscriptions.multipart } : {}),
+  });
+  // Rate limits run first (before Apollo parses anything), then @defer, multipart subscriptions.
   const limitsIntercept = !limits
-    ? subscriptions?.multipart
+    ? defer
     : createLimitsIntercept({
         limits,
         userIdOf: async (req) =>
           (await authentication.authenticateRequest(req)).identity?.userId ?? null,
-        ...(subscriptions ? { next: subscriptions.multipart } : {}),
+        next: defer,
       });
   const http = await startHttpServer<GatewayContext>({
     apollo,
-    context: requestContext(authentication.authenticateRequest),
+    context,
     metrics,
     port: options.port,
     ...(options.host ? { host: options.host } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     routes: {
       'GET /.well-known/jwks.json': (_req, res) => sendJson(res, 200, toJwks([options.signingKey])),
+      'GET /favicon.ico': faviconRoute,
       ...(production ? {} : graphiqlRoutes()),
     },
     ...(production ? {} : { browserPage: graphiqlPage }),
-    // The persisted-query check runs before those: refused → 400; a known hash → its text.
-    intercept: persisted.intercept(limitsIntercept),
+    // First CSRF prevention (a GET or simple POST without a preflight header → 400 that names
+    // the header to add; Apollo's `csrfPrevention` stays on behind it). Then the persisted-query
+    // check: refused → 400; a known hash → its text.
+    intercept: csrfIntercept(persisted.intercept(limitsIntercept)),
+    // CORS headers on every response (errors included) and preflights answered first.
+    onRequest: cors.handle,
   });
-  const ws: GraphqlWsServer | undefined = subscriptions?.attachGraphqlWs(http.server);
+  const ws: GraphqlWsServer | undefined = subscriptions?.attachGraphqlWs(
+    http.server,
+    cors.allowsUpgrade,
+  );
 
   return {
     ...http,
@@ -197,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     entityCache: caching?.entities,
     planExecutor,
     accountStatus,
+    subgraphDedup: dataSources.dedup,
     async stop(timeoutMs) {
       await invalidation?.stop();
       await ws?.close();
@@ -206,6 +248,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await usage?.stop(timeoutMs);
       await apollo.stop();
       await limitsStore?.close();
+      await persisted.close();
       dataSources.close();
     },
   };

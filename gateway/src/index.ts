@@ -6,6 +6,13 @@ export {
   type RunningGateway,
 } from './gateway';
 export type { RequestLimitsOptions } from './limits';
+export {
+  corsFromEnv,
+  CorsConfigError,
+  CORS_ALLOWED_HEADERS,
+  type CorsEnv,
+  type CorsOptions,
+} from './server/cors';
 export type { SubscriptionLimits } from './subscriptions';
 export {
   createPersistedQueries,
@@ -18,3 +25,5 @@ export {
   type ResponseCacheOptions,
   type ResponseCacheStats,
 } from './response-cache';
+export { faviconRoute, GRAPHIQL_CSP, GRAPHIQL_EXAMPLE_TABS, graphiqlCsp } from './graphiql';
+export type { AccountStatusOptions } from './account-status';

@@ -6,6 +6,7 @@ import { onShutdownSignal } from '@shop/http';
 import { SUPERGRAPH_PATH } from '@shop/schema';
 import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
 import { loadGatewayEnv, subgraphUrlOverrides } from './env';
+import { corsFromEnv } from './server/cors';
 import { startGateway } from './gateway';
 import { isWorkerPrimary, superviseWorkers } from './workers';
 import { log, logUncaughtErrors } from '@shop/log';
@@ -59,9 +60,13 @@ const gateway = await startGateway({
   port: env.PORT,
   host: env.HOST,
   production: env.NODE_ENV === 'production',
+  // Throws (start fails) for CORS_ORIGINS=* in production or a malformed origin.
+  cors: corsFromEnv(env),
   maxBodyBytes: env.MAX_BODY_BYTES,
   executor: env.GATEWAY_EXECUTOR,
+  subgraphDedup: env.SUBGRAPH_DEDUP,
   redisUrl: env.REDIS_URL,
+  redisKeyPrefix: env.REDIS_KEY_PREFIX,
   ...(usageBus ? { usage: { bus: usageBus, sampleRate: env.USAGE_SAMPLE_RATE } } : {}),
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events on the
   // bus; without a bus nothing would invalidate it, so it stays off.

@@ -1,5 +1,6 @@
 import type { HttpMetrics } from '@shop/http';
 import { Counter, Gauge } from 'prom-client';
+import type { FetchDedup } from './dedup';
 import type { ResponseCache } from './response-cache';
 import type { UsageReporter } from './usage';
 
@@ -115,4 +116,19 @@ export function registerEntityCacheMetrics(metrics: HttpMetrics, store: Response
   );
   gauge('shopgraph_entity_cache_entries', 'Entities held', () => store.stats().entries);
   gauge('shopgraph_entity_cache_bytes', 'Bytes of cached entities', () => store.stats().bytes);
+}
+
+/** Subgraph fetches answered by an identical in-flight fetch's request (dedup.ts). */
+export function registerSubgraphDedupMetrics(metrics: HttpMetrics, dedup: FetchDedup): void {
+  const { counter, gauge } = scrapeTimeMetrics(metrics);
+  counter(
+    'shopgraph_subgraph_fetches_deduplicated_total',
+    'Subgraph query fetches that shared an identical in-flight request instead of sending one',
+    () => dedup.stats().deduplicated,
+  );
+  gauge(
+    'shopgraph_subgraph_fetches_shared_in_flight',
+    'Shareable subgraph query requests under way',
+    () => dedup.stats().inFlight,
+  );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import type * as GraphQL from 'graphql';
@@ -327,16 +326,21 @@ export function responseCachePlugin<TContext extends CacheContext>(
   };
 }
 
-/** Clears `cache` on every catalog or inventory event (one consumer group per gateway). */
+/**
+ * Clears `cache` on every catalog or inventory event. Every gateway replica holds its own cache,
+ * so every replica must see every event: an ephemeral group per process (`group` is its name's
+ * prefix), which the bus removes again when the gateway stops or, after a crash, when a later
+ * one starts. A fixed name shared by replicas would hand each event to one of them only.
+ */
 export function subscribeInvalidation(
   bus: EventBus,
   cache: ResponseCache,
   options: { group?: string } = {},
 ): Promise<Subscription> {
   return bus.subscribe({
-    group: options.group ?? `gateway-response-cache-${randomUUID()}`,
+    group: options.group ?? 'gateway-response-cache',
+    ephemeral: true,
     topics: [TOPICS.catalog, TOPICS.inventory],
-    fromBeginning: false,
     handler: async () => cache.clear(true),
   });
 }

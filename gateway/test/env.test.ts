@@ -19,7 +19,9 @@ describe('SUBGRAPH_<NAME>_URL overrides', () => {
   });
 
   it('declares one variable per subgraph of schema/src/subgraphs.ts, read back to its name', () => {
-    const variables = Object.keys(GatewayEnv.shape).filter((key) => key.startsWith('SUBGRAPH_'));
+    const variables = Object.keys(GatewayEnv.shape).filter((key) =>
+      /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key),
+    );
     expect(variables).toEqual(
       SUBGRAPHS.map(({ name }) => `SUBGRAPH_${name.toUpperCase().replaceAll('-', '_')}_URL`),
     );
@@ -27,5 +29,14 @@ describe('SUBGRAPH_<NAME>_URL overrides', () => {
       Object.fromEntries(variables.map((variable) => [variable, 'http://127.0.0.1:1/graphql'])),
     );
     expect(Object.keys(subgraphUrlOverrides(env))).toEqual(SUBGRAPHS.map(({ name }) => name));
+  });
+});
+
+describe('SUBGRAPH_DEDUP', () => {
+  it('is on by default and off only when set to off', () => {
+    expect(GatewayEnv.parse({}).SUBGRAPH_DEDUP).toBe(true);
+    expect(GatewayEnv.parse({ SUBGRAPH_DEDUP: '' }).SUBGRAPH_DEDUP).toBe(true);
+    expect(GatewayEnv.parse({ SUBGRAPH_DEDUP: 'on' }).SUBGRAPH_DEDUP).toBe(true);
+    expect(GatewayEnv.parse({ SUBGRAPH_DEDUP: 'off' }).SUBGRAPH_DEDUP).toBe(false);
   });
 });

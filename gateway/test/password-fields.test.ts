@@ -44,11 +44,18 @@ const run = (query: string, variables?: Record<string, unknown>, operationName?:
 };
 
 describe('executedPasswordFields', () => {
-  it('reads the supergraph: login and register are password fields', () => {
+  it('reads the supergraph: login, register and the password-reset fields are password fields', () => {
     const read = readPasswordFields(readCommittedSupergraph());
     expect([...read.values()]).toEqual([
       { coordinate: 'Mutation.register', emailPath: ['input', 'email'], createsAccount: true },
       { coordinate: 'Mutation.login', emailPath: ['input', 'email'], createsAccount: false },
+      {
+        coordinate: 'Mutation.requestPasswordReset',
+        emailPath: ['input', 'email'],
+        createsAccount: false,
+      },
+      { coordinate: 'Mutation.resetPassword', emailPath: undefined, createsAccount: false },
+      { coordinate: 'Mutation.changeEmail', emailPath: undefined, createsAccount: false },
     ]);
   });
 

@@ -225,7 +225,11 @@ describe('API usage reporting and metrics', () => {
       await post(gw, '{ users { id } }');
       // Never resolves to an operation: not reported.
       const invalid = await post(gw, '{ nope }', web);
-      expect(invalid.status).toBe(400);
+      // A validation failure answered as application/json is 200 (GraphQL over HTTP).
+      expect(invalid.status).toBe(200);
+      expect(invalid.body.errors).toMatchObject([
+        { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
 
       await gw.usage!.flush();
       await waitFor(() => received.length >= 5, 10_000, 'five usage events');

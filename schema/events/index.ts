@@ -15,6 +15,7 @@ import type { EventContract } from './contract';
 import { INVENTORY_EVENTS } from './inventory';
 import { ORDER_EVENTS } from './order';
 import { PAYMENT_EVENTS } from './payment';
+import { USER_EVENTS } from './user';
 
 export { TOPICS, isCatalogueTopic, type TopicName } from './topics';
 export type { EventContract } from './contract';
@@ -28,6 +29,7 @@ export const EVENT_CONTRACTS = [
   ...INVENTORY_EVENTS,
   ...CATALOG_EVENTS,
   ...API_USAGE_EVENTS,
+  ...USER_EVENTS,
 ] as const;
 
 type AnyContract = (typeof EVENT_CONTRACTS)[number];

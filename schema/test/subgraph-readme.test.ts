@@ -223,7 +223,7 @@ describe.each(SUBGRAPH_NAMES.map((name) => load(name)))('subgraphs/$name/README.
     const pkg = `@shop/${s.name}-subgraph`;
     expect(s.packageJson.name).toBe(pkg);
     expect(s.packageJson.scripts.dev).toBe('tsx watch src/main.ts');
-    expect(s.packageJson.scripts.start).toBe('tsx src/main.ts');
+    expect(s.packageJson.scripts.start).toBe('node --import tsx src/main.ts');
     expect(s.packageJson.scripts.test).toContain(`subgraphs/${s.name}`);
     const alone = section(s.readme, 'Run it alone');
     expect(alone, 'a "## Run it alone" section').not.toBe('');

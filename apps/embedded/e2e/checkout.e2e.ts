@@ -335,7 +335,8 @@ describe.each(graphTargets())(
         {},
         await t.adminToken(),
       );
-      expect(result.status).toBe(400);
+      expect(result.status).toBe(200); // application/json: 200 with `errors` (GraphQL over HTTP)
+      expect(result.body.data).toBeUndefined();
       expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     });
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKafkaBus, TOPICS } from '@shop/events';
-import { startKafkaMock, type KafkaMock } from '@shop/testing';
+import { createKafkaBus } from '@shop/events';
+import { startKafkaCluster, type KafkaMock } from '@shop/testing';
 import { eventually, startTestGraph, type TestGraph } from './harness';
 import { ADD_LINES, ADDRESS, CHECKOUT, ORDER, PAY, SET_STOCK, TEST_CARD } from './operations';
 
@@ -58,17 +58,10 @@ const checkout = (
 describe('faults', () => {
   // Postgres restarts mid-checkout: apps/embedded/reliability/faults/postgres-restart.rel.ts (B4).
   it('should lose no event and duplicate no effect across a 30 s Kafka broker outage', async () => {
-    const mock: KafkaMock = await startKafkaMock(1);
+    // Production defaults: idempotent producer, topics created by the bus (none pre-created).
+    const mock: KafkaMock = await startKafkaCluster(1);
     cleanups.push(() => mock.stop());
-    for (const topic of Object.values(TOPICS)) await mock.createTopic(topic, 3);
-    // The librdkafka mock cannot hand out producer ids, so the idempotent producer is off here
-    // (per-key order still holds with maxInFlightRequests 1; see infra/events/README.md).
-    const bus = await createKafkaBus({
-      brokers: mock.brokers,
-      clientId: 'faults',
-      idempotent: false,
-      createTopics: false,
-    });
+    const bus = await createKafkaBus({ brokers: mock.brokers, clientId: 'faults' });
     const t = await startTestGraph('pglite', { bus });
     cleanups.push(() => t.stop());
     const shoppers = await prepareShoppers(t, 12);

@@ -38,7 +38,9 @@ export async function startTestGraph(
   options: Pick<
     EmbeddedGraphOptions,
     | 'bus'
+    | 'kafkaBrokers'
     | 'paymentTtlSeconds'
+    | 'pendingStreamMs'
     | 'redisUrl'
     | 'subscriptionLimits'
     | 'opensearchUrl'
@@ -46,6 +48,9 @@ export async function startTestGraph(
     | 'subgraphTimeoutMs'
     | 'persistedQueries'
     | 'responseCache'
+    | 'cors'
+    | 'oidcProviders'
+    | 'accountStatus'
   > & {
     databaseUrl?: string;
   } = {},

@@ -75,6 +75,26 @@ describe('gateway limits and subgraph faults (default limits)', () => {
     expect(cost.estimated).toBeLessThan(10_000);
   });
 
+  it('should lower the estimate of unsized lists once it has seen their real sizes (docs/cost.md)', async () => {
+    // Query.categories and Category.children declare no size: 10 each until 20 responses
+    // have shown theirs (observed sizes, gateway/src/limits/observed-sizes.ts).
+    const query = `query { categories { id name children { id name } } }`;
+    const first = await t.gql(query);
+    expect(first.body.errors).toBeUndefined();
+    const blanket = (first.body.extensions?.cost as { estimated: number }).estimated;
+    expect(blanket).toBe(1 + 10 * (2 + 1 + 10 * 2));
+    for (let i = 0; i < 19; i++) await t.gql(query);
+    const after = await t.gql(query);
+    const categories = after.body.data?.categories as Array<{ children: unknown[] }>;
+    const children = Math.max(1, ...categories.map((category) => category.children.length));
+    expect((after.body.extensions?.cost as { estimated: number }).estimated).toBe(
+      1 + Math.max(1, categories.length) * (2 + 1 + Math.min(10, children) * 2),
+    );
+    // The seed has fewer than 10 categories: the estimate really went down.
+    expect(categories.length).toBeGreaterThan(0);
+    expect(categories.length).toBeLessThan(10);
+  });
+
   it('should count each aliased login attempt and answer 429 once the budget is spent', async () => {
     const email = DEMO_ACCOUNTS.customer.email;
     const aliases = Array.from(

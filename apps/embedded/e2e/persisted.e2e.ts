@@ -274,7 +274,7 @@ describe.each(graphTargets())('persisted query safelist through the gateway on %
       const order = checkout.body.data?.checkout.order as { id: string; number: string };
       expect(order.id).toEqual(expect.any(String));
 
-      // The registered subscription runs over the socket and streams the order's snapshot.
+      // The registered subscription runs over the socket and streams the order.
       const customerClient = createClient({
         url: t.url.replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
@@ -303,6 +303,7 @@ describe.each(graphTargets())('persisted query safelist through the gateway on %
         expect(event).toMatchObject({
           orderId: order.id,
           status: 'PENDING_PAYMENT',
+          version: 1,
           snapshot: true,
           order: { id: order.id, number: order.number, status: 'PENDING_PAYMENT' },
         });

@@ -209,4 +209,49 @@ describe('plan executor ≡ @apollo/gateway executor', () => {
       [['products'], 'BAD_USER_INPUT'],
     ]);
   });
+
+  it('answers an order page with deferred payments and products (docs/defer.md) as without @defer', async () => {
+    // The order subgraph's page, payments (payment subgraph) and products (product subgraph)
+    // deferred: the parts, merged, must be the plan executor's non-deferred answer.
+    const deferred = `query DeferredHistory { me { id orders(first: 3) { edges { node { id number
+      ... @defer(label: "payments") { paymentStatus payments { status amount { amount currencyCode } } }
+      lines { quantity ... @defer(label: "product") { variant { sku product { name } } } } } } } } }`;
+    const response = await fetch(t.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'multipart/mixed;deferSpec=20220824, application/json',
+        authorization: `Bearer ${tokens.customer}`,
+      },
+      body: JSON.stringify({ query: deferred }),
+    });
+    expect(response.headers.get('content-type')).toContain('multipart/mixed');
+    const payloads = (await response.text())
+      .split('\r\n---')
+      .map((part) => part.slice(part.indexOf('\r\n\r\n') + 4).trim())
+      .filter((json) => json.startsWith('{'))
+      .map(
+        (json) =>
+          JSON.parse(json) as {
+            data?: Record<string, unknown>;
+            errors?: unknown[];
+            incremental?: Array<{ path: Array<string | number>; data: Record<string, unknown> }>;
+          },
+      );
+    const merged = structuredClone(payloads[0]!.data!);
+    for (const { path, data } of payloads.slice(1).flatMap((p) => p.incremental ?? [])) {
+      let target: unknown = merged;
+      for (const key of path) target = (target as Record<string | number, unknown>)[key];
+      Object.assign(target as Record<string, unknown>, data);
+    }
+    expect(payloads.flatMap((p) => p.errors ?? [])).toEqual([]);
+    const whole = await postGraphQL(t.url, {
+      query: deferred.replace(/@defer\([^)]*\)/g, ''),
+      token: tokens.customer,
+    });
+    expect(whole.body.errors).toBeUndefined();
+    expect(merged).toEqual(whole.body.data);
+    // 3 orders: a payments part each, and a product part per line (2 each).
+    expect(payloads.at(-1)!.incremental).toHaveLength(9);
+  });
 });

@@ -7,7 +7,7 @@ import { createDatabase } from '@shop/db';
 
 /**
  * Every subgraph runs alone, the way its README tells a developer to run it
- * (`pnpm --filter @shop/<name>-subgraph start` = `tsx src/main.ts` in the package folder):
+ * (`pnpm --filter @shop/<name>-subgraph start` = `node --import tsx src/main.ts` in the package folder):
  * its own process, a fresh Postgres database, its own migrations, no gateway (it mints a dev
  * token), no Kafka (the log bus), no other subgraph. Then one real GraphQL request with the dev
  * token, and SIGTERM must drain and exit with code 0.
@@ -42,9 +42,9 @@ const EVENT_TABLES = ['outbox', 'processed_events'];
 const CASES: Case[] = [
   {
     name: 'user',
-    logBus: false,
+    logBus: true,
     schema: 'user',
-    tables: ['users', 'addresses', 'refresh_tokens'],
+    tables: ['users', 'addresses', 'refresh_tokens', 'account_tokens', 'sessions', ...EVENT_TABLES],
     sdlType: 'type User',
     // The dev token is anonymous: `me` is null, not an error.
     query: '{ me { id } }',
@@ -101,6 +101,7 @@ const CASES: Case[] = [
       'order_states',
       'payment_states',
       'cart_states',
+      'stream_items',
       ...EVENT_TABLES,
     ],
     sdlType: 'type Notification',
@@ -164,10 +165,12 @@ function developerEnv(databaseUrl: string): NodeJS.ProcessEnv {
   return { PATH, HOME, PORT: '0', DATABASE_URL: databaseUrl };
 }
 
-/** Spawns `tsx src/main.ts` in the package folder and waits for its URL and dev token. */
+/** Spawns `node --import tsx src/main.ts` in the package folder and waits for its URL and dev token. */
 async function startAlone(name: string, databaseUrl: string): Promise<Started> {
   const cwd = `${ROOT}subgraphs/${name}`;
-  const child = spawn(`${cwd}/node_modules/.bin/tsx`, ['src/main.ts'], {
+  // `node --import tsx`, not the tsx CLI: the CLI relays SIGTERM to its child and SIGKILLs it
+  // (exit 143) when the child does not acknowledge within 30 ms, which a loaded machine misses.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd,
     env: developerEnv(databaseUrl),
     stdio: ['ignore', 'pipe', 'pipe'],

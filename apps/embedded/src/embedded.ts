@@ -9,6 +9,8 @@ import type { RunningSubgraph } from '@shop/subgraph';
 import { EMBEDDED_SUBGRAPHS, type EmbeddedSettings } from './subgraphs';
 import {
   startGateway,
+  type AccountStatusOptions,
+  type CorsOptions,
   type GatewayPersistedQueryOptions,
   type RequestLimitsOptions,
   type RunningGateway,
@@ -38,6 +40,11 @@ export interface EmbeddedGraphOptions {
   redisUrl?: string | undefined;
   cartTokenSecret?: string | undefined;
   paymentTtlSeconds?: number;
+  /**
+   * How long `orderStatusChanged`, `paymentStatusChanged` and `cartUpdated` wait for an order or
+   * cart the notification subgraph has not heard of yet; default 2 minutes.
+   */
+  pendingStreamMs?: number;
   /** Share of operations reported as usage events to analytics (0..1); default 1. */
   usageSampleRate?: number;
   /** OpenSearch node for product search; Postgres full-text search when absent. */
@@ -55,6 +62,12 @@ export interface EmbeddedGraphOptions {
    * bus (TTL and size overrides); off when absent or `false`.
    */
   responseCache?: { ttlMs?: number; maxBytes?: number } | false;
+  /** Browser origins allowed cross-origin (the gateway's CORS); same origin only when absent. */
+  cors?: CorsOptions;
+  /** Sign-in providers of the user subgraph (OpenID Connect, GitHub); none when absent. */
+  oidcProviders?: EmbeddedSettings['oidcProviders'];
+  /** The gateway's account-status cache (how soon a disabled account's tokens are refused). */
+  accountStatus?: AccountStatusOptions | false;
 }
 
 export interface EmbeddedGraph {
@@ -95,7 +108,9 @@ export async function startEmbeddedGraph(
       cartTokenSecret: options.cartTokenSecret ?? randomBytes(32).toString('base64url'),
       redisUrl: options.redisUrl,
       paymentTtlSeconds: options.paymentTtlSeconds,
+      pendingStreamMs: options.pendingStreamMs,
       opensearchUrl: options.opensearchUrl,
+      oidcProviders: options.oidcProviders,
     };
     for (const entry of SUBGRAPHS) {
       await EMBEDDED_SUBGRAPHS[entry.name].prepare(database, settings);
@@ -159,6 +174,8 @@ export async function startEmbeddedGraph(
         : {}),
       ...(options.persistedQueries ? { persistedQueries: options.persistedQueries } : {}),
       ...(options.responseCache ? { responseCache: { ...options.responseCache, bus } } : {}),
+      ...(options.cors ? { cors: options.cors } : {}),
+      ...(options.accountStatus !== undefined ? { accountStatus: options.accountStatus } : {}),
     });
 
     let stopped = false;

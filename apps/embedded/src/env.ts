@@ -46,6 +46,15 @@ export const EmbeddedEnv = z.object({
   ),
   /** Safelist mode: the operation registry folder; default schema/operations. */
   PERSISTED_QUERIES_DIR: optionalString(),
+  /**
+   * Browser origins allowed cross-origin (HTTP and WebSocket), comma-separated exact origins;
+   * `*` refused in production. Unset: localhost origins (none with NODE_ENV=production).
+   */
+  CORS_ORIGINS: optionalString(),
+  /** `Access-Control-Allow-Credentials: true` for the allowed origins (not with `*`). */
+  CORS_CREDENTIALS: flag(false),
+  /** Sign-in providers (OpenID Connect, GitHub) as a JSON array; none when unset. */
+  OIDC_PROVIDERS: optionalString(),
 });
 
 export const loadEmbeddedEnv = () => loadEnv(EmbeddedEnv);

@@ -1,6 +1,7 @@
 import { loadSigningKey } from '@shop/auth';
 import { onShutdownSignal } from '@shop/http';
 import { initTelemetry, shutdownTelemetry } from '@shop/telemetry';
+import { corsFromEnv } from '@shop/gateway';
 import { startEmbeddedGraph } from './embedded';
 import { loadEmbeddedEnv } from './env';
 import { log, logUncaughtErrors } from '@shop/log';
@@ -23,6 +24,8 @@ const graph = await startEmbeddedGraph({
   accessTokenKey: await loadSigningKey(env.AUTH_PRIVATE_JWK),
   gatewayKey: await loadSigningKey(env.GATEWAY_PRIVATE_JWK),
   production: env.NODE_ENV === 'production',
+  // Throws (start fails) for CORS_ORIGINS=* in production or a malformed origin.
+  cors: corsFromEnv(env),
   kafkaBrokers: env.KAFKA_BROKERS?.split(',').map((broker) => broker.trim()),
   redisUrl: env.REDIS_URL,
   cartTokenSecret: env.CART_TOKEN_SECRET,
@@ -33,6 +36,8 @@ const graph = await startEmbeddedGraph({
   // Anonymous catalog queries answered from memory, cleared by catalog/inventory events.
   responseCache: {},
   ...(env.RATE_LIMITS ? {} : { requestLimits: false as const }),
+  // The user subgraph's sign-in providers (subgraphs/user/README.md); invalid JSON fails the start.
+  oidcProviders: env.OIDC_PROVIDERS,
 });
 onShutdownSignal(async () => {
   await graph.stop();

@@ -16,7 +16,7 @@ import {
   type StartSubgraphOptions,
   type SubgraphDefinition,
 } from '@shop/subgraph';
-import { userSubgraph } from '@shop/user-subgraph';
+import { userSubgraph, type OidcProviderInput } from '@shop/user-subgraph';
 
 /** What the embedded graph decides for its subgraphs, beside the common start options. */
 export interface EmbeddedSettings {
@@ -25,7 +25,11 @@ export interface EmbeddedSettings {
   cartTokenSecret: string;
   redisUrl?: string | undefined;
   paymentTtlSeconds?: number | undefined;
+  /** How long the notification subgraph's state streams wait for an order or cart it has not heard of. */
+  pendingStreamMs?: number | undefined;
   opensearchUrl?: string | undefined;
+  /** The user subgraph's sign-in providers (OpenID Connect, GitHub). */
+  oidcProviders?: OidcProviderInput[] | string | undefined;
 }
 
 /** One subgraph of the embedded graph: its migrations and seed, and its start. */
@@ -64,7 +68,7 @@ const nothing = () => ({});
 export const EMBEDDED_SUBGRAPHS = {
   user: embed(userSubgraph, {
     prepare: ({ seed }) => ({ seed }),
-    options: ({ accessTokenKey }) => ({ accessTokenKey }),
+    options: ({ accessTokenKey, oidcProviders }) => ({ accessTokenKey, oidcProviders }),
   }),
   product: embed(productSubgraph, {
     prepare: ({ seed }) => ({ seed }),
@@ -86,7 +90,10 @@ export const EMBEDDED_SUBGRAPHS = {
   payment: embed(paymentSubgraph, { prepare: nothing, options: nothing }),
   notification: embed(notificationSubgraph, {
     prepare: nothing,
-    options: ({ cartTokenSecret }) => ({ cartTokenSecret }),
+    options: ({ cartTokenSecret, pendingStreamMs }) => ({
+      cartTokenSecret,
+      ...(pendingStreamMs !== undefined ? { pendingStreamMs } : {}),
+    }),
   }),
   analytics: embed(analyticsSubgraph, { prepare: nothing, options: nothing }),
 } satisfies Record<SubgraphName, EmbeddedSubgraph>;

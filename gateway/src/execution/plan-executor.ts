@@ -1,8 +1,10 @@
 /**
  * The gateway's query-plan executor (GATEWAY_EXECUTOR=plan, the default): replaces
  * @apollo/gateway's `executor` for queries and mutations whose plans it can run, and hands
- * everything else to @apollo/gateway's own (`fallback`): introspection, `@defer`, plans with
- * data rewrites (`@interfaceObject`, `@fromContext`), subscriptions, invalid variables.
+ * everything else to @apollo/gateway's own (`fallback`): introspection, plans with data
+ * rewrites (`@interfaceObject`, `@fromContext`), subscriptions, invalid variables. `@defer`
+ * never reaches an executor: the HTTP step runs a deferred operation as plain ones
+ * (gateway/src/defer/, docs/defer.md), which run here.
  *
  * Same plans (our own QueryPlanner over the same supergraph, like the subscription engine),
  * same data sources (so internal tokens, the entity cache, usage timing and tracing are

@@ -11,6 +11,9 @@ import type {
 } from 'graphql';
 import type { ErrorCodeSubset } from '@shop/http';
 import { GraphQLError, Kind, parse } from './graphql';
+import type { ListSizeRule } from './list-sizes';
+import type { ObservedSizes } from './observed-sizes';
+import { newResponseListNode, pruneResponseLists, type ResponseListNode } from './response-lists';
 
 export interface OperationLimits {
   /** Deepest field nesting, fragments expanded. Default 12. */
@@ -55,7 +58,21 @@ export interface AnalyzeOptions extends Partial<OperationLimits> {
    * Per-field assumed list sizes (the supergraph's `@listSize(assumedSize:)`, list-sizes.ts),
    * used for a list without a size argument before `defaultListSize`.
    */
-  listSizes?: { assumedSize(typeName: string, fieldName: string): number | undefined } | undefined;
+  listSizes?:
+    | {
+        assumedSize(typeName: string, fieldName: string): number | undefined;
+        /** The field's whole `@listSize` (slicing arguments, sized fields), when known. */
+        rule?(typeName: string, fieldName: string): ListSizeRule | undefined;
+      }
+    | undefined;
+  /**
+   * Sizes this gateway has seen the field return (observed-sizes.ts), used for a list that no
+   * argument or `@listSize` sizes, clamped to [1, `defaultListSize`]: they can lower the
+   * blanket default, never raise it.
+   */
+  observedSizes?: Pick<ObservedSizes, 'observedSize'> | undefined;
+  /** Return `lists` (where the response holds lists to observe) with an accepted result. */
+  collectLists?: boolean | undefined;
 }
 
 export type LimitErrorCode = ErrorCodeSubset<
@@ -70,7 +87,15 @@ export type LimitErrorCode = ErrorCodeSubset<
 >;
 
 export type AnalysisResult =
-  | { ok: true; cost: number }
+  | {
+      ok: true;
+      cost: number;
+      /**
+       * Where the response holds lists sized by observation or by the default (to record their
+       * real lengths); absent when there are none or several operations were analyzed.
+       */
+      lists?: ResponseListNode;
+    }
   | { ok: false; code: LimitErrorCode; message: string; status: 400; cost?: number };
 
 const SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);
@@ -115,9 +140,16 @@ export function parseWithLimit(
  * costs at most `maxSelections` steps.
  *
  * Cost: each field costs 1 per parent item (`__typename` is free); a list multiplies what is
- * selected inside it by its `first`/`last`/`limit` argument (literal or variable), else by the
- * field's declared `@listSize(assumedSize:)` (`listSizes`), else by `defaultListSize`. A size argument on a non-list field (a connection) applies to the first
- * list below it (`edges`/`nodes`).
+ * selected inside it by its size, the first of (docs/cost.md):
+ * 1. its slicing argument — `@listSize(slicingArguments:)` if declared, else `first`/`last`/
+ *    `limit` — given as a literal, a variable, the variable's default or the argument's default
+ *    in the schema (the largest when several are given);
+ * 2. the size a connection-like parent passed down (its own slicing argument or, with
+ *    `sizedFields`, its `assumedSize`): to the children named in `sizedFields`, else to the
+ *    first list below it (`edges`/`nodes`);
+ * 3. its `@listSize(assumedSize:)` (`listSizes`);
+ * 4. the size this gateway observed it return (`observedSizes`), at most `defaultListSize`;
+ * 5. `defaultListSize`.
  */
 export function analyzeOperation(
   document: DocumentNode | string,
@@ -159,10 +191,15 @@ export function analyzeOperation(
     : operations;
 
   let worst = 0;
+  let lists: ResponseListNode | undefined;
   try {
     for (const operation of selected) {
-      const cost = new Walker(limits, fragments, options, operation).run();
+      const walker = new Walker(limits, fragments, options, operation);
+      const cost = walker.run();
       worst = Math.max(worst, cost);
+      if (options.collectLists && selected.length === 1 && !pruneResponseLists(walker.lists)) {
+        lists = walker.lists;
+      }
     }
   } catch (error) {
     if (error instanceof Rejection) return reject(error.code, error.message);
@@ -177,7 +214,9 @@ export function analyzeOperation(
       cost: Math.round(worst),
     };
   }
-  return { ok: true, cost: Math.round(worst) };
+  return lists
+    ? { ok: true, cost: Math.round(worst), lists }
+    : { ok: true, cost: Math.round(worst) };
 }
 
 /** A 400 GraphQLError (Apollo's `extensions.http.status`) for a failed analysis. */
@@ -223,14 +262,20 @@ interface Scope {
   depth: number;
   multiplier: number;
   sizeHint: number | undefined;
+  /** The children `sizeHint` applies to (`sizedFields`); undefined → the first list below. */
+  sizedFields: readonly string[] | undefined;
   path: ReadonlySet<string>;
   root: boolean;
+  /** This level of the response, for the lists to observe. */
+  lists: ResponseListNode;
 }
 
 class Walker {
   private selections = 0;
   private aliases = 0;
   private rootFields = 0;
+  /** The response's lists sized by observation or by the default (see AnalysisResult). */
+  readonly lists = newResponseListNode();
 
   constructor(
     private readonly limits: OperationLimits,
@@ -246,8 +291,10 @@ class Walker {
       depth: 0,
       multiplier: 1,
       sizeHint: undefined,
+      sizedFields: undefined,
       path: new Set(),
       root: true,
+      lists: this.lists,
     });
   }
 
@@ -325,39 +372,91 @@ class Walker {
     if (name === '__typename') return 0;
     let cost = scope.multiplier;
     if (!field.selectionSet) return cost;
-    const { list, typeName } = describe(this.fieldOf(scope.typeName, name));
-    const own = this.sizeOf(field.arguments);
+    const definition = this.fieldOf(scope.typeName, name);
+    const { list, typeName } = describe(definition);
+    const rule =
+      scope.typeName !== undefined
+        ? this.options.listSizes?.rule?.(scope.typeName, name)
+        : undefined;
+    const own = this.sizeOf(field.arguments, definition, rule);
+    const hinted =
+      scope.sizeHint !== undefined && (!scope.sizedFields || scope.sizedFields.includes(name))
+        ? scope.sizeHint
+        : undefined;
     let multiplier = scope.multiplier;
-    let sizeHint = own ?? scope.sizeHint;
+    let sizeHint = own ?? (rule?.sizedFields ? rule.assumedSize : undefined) ?? hinted;
+    let sizedFields =
+      own !== undefined || rule?.sizedFields ? rule?.sizedFields : scope.sizedFields;
+    const responseKey = field.alias?.value ?? name;
+    let lists = scope.lists.children.get(responseKey);
+    if (!lists) scope.lists.children.set(responseKey, (lists = newResponseListNode()));
     // Without a schema, a field taking a size argument is taken to be the list.
     if (list === true || (list === undefined && own !== undefined)) {
-      multiplier *=
-        own ??
-        scope.sizeHint ??
-        (scope.typeName !== undefined
-          ? this.options.listSizes?.assumedSize(scope.typeName, name)
-          : undefined) ??
-        limits.defaultListSize;
+      multiplier *= own ?? hinted ?? this.guessedSize(scope.typeName, name, lists);
       sizeHint = undefined;
+      sizedFields = undefined;
     }
     cost += this.walk(field.selectionSet, {
       typeName,
       depth,
       multiplier,
       sizeHint,
+      sizedFields,
       path: scope.path,
       root: false,
+      lists,
     });
     return cost;
   }
 
-  private sizeOf(args: readonly ArgumentNode[] | undefined): number | undefined {
-    for (const argument of args ?? []) {
-      if (!SIZE_ARGUMENTS.has(argument.name.value)) continue;
-      const value = this.valueOf(argument.value);
-      if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, value);
+  /**
+   * The size of a list no argument sizes: declared, else observed (clamped to the default),
+   * else the default. A list sized by observation or default is marked to be observed.
+   */
+  private guessedSize(typeName: string | undefined, name: string, lists: ResponseListNode) {
+    const defaultSize = this.limits.defaultListSize;
+    if (typeName === undefined) return defaultSize;
+    const declared = this.options.listSizes?.assumedSize(typeName, name);
+    if (declared !== undefined) return declared;
+    lists.fields.add(`${typeName}.${name}`);
+    const observed = this.options.observedSizes?.observedSize(typeName, name);
+    if (observed === undefined || !Number.isFinite(observed)) return defaultSize;
+    return Math.min(defaultSize, Math.max(1, Math.ceil(observed)));
+  }
+
+  /**
+   * The size a field's slicing arguments give (the largest given one): `rule.slicingArguments`
+   * or `first`/`last`/`limit`; a literal, a variable, its default, or the schema's default.
+   */
+  private sizeOf(
+    args: readonly ArgumentNode[] | undefined,
+    definition: GraphQLField<unknown, unknown> | undefined,
+    rule: ListSizeRule | undefined,
+  ): number | undefined {
+    const slicing = rule?.slicingArguments ?? SIZE_ARGUMENTS;
+    const isSlicing = (name: string) =>
+      Array.isArray(slicing) ? slicing.includes(name) : (slicing as Set<string>).has(name);
+    let size: number | undefined;
+    const consider = (value: unknown) => {
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        size = Math.max(size ?? 0, Math.max(0, value));
+      }
+    };
+    for (const argument of definition?.args ?? []) {
+      if (!isSlicing(argument.name)) continue;
+      const written = args?.find((candidate) => candidate.name.value === argument.name);
+      // Not written, or a variable the request leaves unset: the schema's default applies.
+      if (
+        !written ||
+        (written.value.kind === Kind.VARIABLE && this.valueOf(written.value) === undefined)
+      ) {
+        consider(argument.defaultValue);
+      }
     }
-    return undefined;
+    for (const argument of args ?? []) {
+      if (isSlicing(argument.name.value)) consider(this.valueOf(argument.value));
+    }
+    return size;
   }
 
   private valueOf(value: ValueNode): unknown {

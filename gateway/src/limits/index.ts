@@ -59,7 +59,19 @@ export {
   type RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './redis-store';
-export { readListSizes, SupergraphListSizes } from './list-sizes';
+export {
+  readListSizes,
+  readListSizeRules,
+  SupergraphListSizes,
+  type ListSizeRule,
+} from './list-sizes';
+export {
+  DEFAULT_OBSERVED_LIST_SIZES,
+  ObservedListSizes,
+  type ObservedListSizesOptions,
+  type ObservedSizes,
+} from './observed-sizes';
+export { observeResponseLists, type ResponseListNode } from './response-lists';
 export {
   executedPasswordFields,
   readPasswordFields,

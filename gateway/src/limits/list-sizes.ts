@@ -17,7 +17,8 @@ const COST_SPEC = /^https:\/\/specs\.apollo\.dev\/cost\/v\d+\.\d+$/;
  * a handful of lines — instead of the gateway-wide default.
  */
 export class SupergraphListSizes {
-  private sizes = new Map<string, number>();
+  private rules = new Map<string, ListSizeRule>();
+  private slicing = false;
 
   constructor(supergraphSdl: string) {
     this.reload(supergraphSdl);
@@ -25,24 +26,61 @@ export class SupergraphListSizes {
 
   /** Re-reads the sizes from a new supergraph (all or nothing: a bad one throws, keeping these). */
   reload(supergraphSdl: string): void {
-    this.sizes = readListSizes(parse(supergraphSdl));
+    const rules = readListSizeRules(parse(supergraphSdl));
+    this.rules = rules;
+    this.slicing = [...rules.values()].some((rule) => rule.slicingArguments !== undefined);
   }
 
   /** The assumed size of `typeName.fieldName`, if its definition declares one. */
   assumedSize(typeName: string, fieldName: string): number | undefined {
-    return this.sizes.get(`${typeName}.${fieldName}`);
+    return this.rules.get(`${typeName}.${fieldName}`)?.assumedSize;
+  }
+
+  /** Everything `@listSize` declares on `typeName.fieldName`, if anything. */
+  rule(typeName: string, fieldName: string): ListSizeRule | undefined {
+    return this.rules.get(`${typeName}.${fieldName}`);
+  }
+
+  /** Whether a field declares `slicingArguments` (then any variable may size a list). */
+  get customSlicing(): boolean {
+    return this.slicing;
   }
 
   /** How many fields declare a size (diagnostics and tests). */
   get size(): number {
-    return this.sizes.size;
+    return this.rules.size;
   }
+}
+
+/** What one `@listSize` says about its field. */
+export interface ListSizeRule {
+  /** `assumedSize:` — the size when no slicing argument gives one. */
+  assumedSize?: number;
+  /**
+   * `slicingArguments:` — the arguments whose value is the size (instead of the gateway's
+   * `first`/`last`/`limit`); the largest given one counts.
+   */
+  slicingArguments?: readonly string[];
+  /**
+   * `sizedFields:` — on a connection-like field (not itself a list), the child lists the size
+   * applies to (`edges`, `nodes`); the other children are not multiplied by it.
+   */
+  sizedFields?: readonly string[];
 }
 
 /** `Type.field` → `assumedSize` for every field definition carrying the cost spec's `@listSize`. */
 export function readListSizes(document: DocumentNode): Map<string, number> {
-  const directive = listSizeDirectiveName(document);
   const sizes = new Map<string, number>();
+  for (const [key, rule] of readListSizeRules(document)) {
+    if (rule.assumedSize !== undefined) sizes.set(key, rule.assumedSize);
+  }
+  return sizes;
+}
+
+/** `Type.field` → its `@listSize` arguments, for every field definition carrying one. */
+export function readListSizeRules(document: DocumentNode): Map<string, ListSizeRule> {
+  const directive = listSizeDirectiveName(document);
+  const rules = new Map<string, ListSizeRule>();
   for (const definition of document.definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
@@ -55,16 +93,28 @@ export function readListSizes(document: DocumentNode): Map<string, number> {
     for (const field of definition.fields ?? []) {
       for (const applied of field.directives ?? []) {
         if (applied.name.value !== directive) continue;
+        const rule: ListSizeRule = {};
         const assumed = argument(applied.arguments, 'assumedSize');
-        if (assumed?.kind !== Kind.INT) continue;
-        const value = Number(assumed.value);
-        if (Number.isSafeInteger(value) && value >= 0) {
-          sizes.set(`${definition.name.value}.${field.name.value}`, value);
+        const value = assumed?.kind === Kind.INT ? Number(assumed.value) : NaN;
+        if (Number.isSafeInteger(value) && value >= 0) rule.assumedSize = value;
+        const slicing = names(argument(applied.arguments, 'slicingArguments'));
+        if (slicing.length) rule.slicingArguments = slicing;
+        const sized = names(argument(applied.arguments, 'sizedFields'));
+        if (sized.length) rule.sizedFields = sized;
+        if (Object.keys(rule).length) {
+          rules.set(`${definition.name.value}.${field.name.value}`, rule);
         }
       }
     }
   }
-  return sizes;
+  return rules;
+}
+
+/** The strings of a `[String!]` argument (a single string is coerced to a list of one). */
+function names(value: ConstValueNode | undefined): string[] {
+  if (value?.kind === Kind.STRING) return [value.value];
+  if (value?.kind !== Kind.LIST) return [];
+  return value.values.flatMap((item) => (item.kind === Kind.STRING ? [item.value] : []));
 }
 
 /**

@@ -27,16 +27,21 @@ import {
   type ExecutedPasswordField,
   type PasswordFieldRules,
 } from './password-fields';
+import type { ObservedListSizes, ObservedSizes } from './observed-sizes';
 import type { RequestLimits } from './request-limits';
+import { observeResponseLists, type ResponseListNode } from './response-lists';
 import { documentVariables, PerDocumentCache, variablesKey } from '../document-cache';
 
 /**
  * `analyzeOperation` memoized per (schema, parsed document, operation name, values of the
- * size-argument variables): the only inputs its result depends on besides the fixed limits.
+ * size-argument variables, version of the observed sizes): the only inputs its result depends
+ * on besides the fixed limits. When the supergraph declares `@listSize(slicingArguments:)`
+ * beyond `first`/`last`/`limit`, every variable of the document is part of the key.
  */
 export function cachedAnalyzer(
   options: Partial<OperationLimits> = {},
-  listSizes?: AnalyzeOptions['listSizes'],
+  listSizes?: AnalyzeOptions['listSizes'] & { readonly customSlicing?: boolean },
+  observedSizes?: ObservedSizes,
 ) {
   const cache = new PerDocumentCache<AnalysisResult>();
   return (input: {
@@ -45,11 +50,17 @@ export function cachedAnalyzer(
     operationName: string | null | undefined;
     variables: Record<string, unknown> | null | undefined;
   }): AnalysisResult => {
-    const key = `${input.operationName ?? ''}\u0000${variablesKey(documentVariables(input.document).size, input.variables)}`;
+    const names = listSizes?.customSlicing
+      ? Object.keys(input.variables ?? {}).sort()
+      : documentVariables(input.document).size;
+    const version = observedSizes?.version ?? '';
+    const key = `${input.operationName ?? ''}\u0000${version}\u0000${variablesKey(names, input.variables)}`;
     return cache.get(input.schema, input.document, key, () =>
       analyzeOperation(input.document, {
         ...options,
         listSizes,
+        observedSizes,
+        collectLists: observedSizes !== undefined,
         schema: input.schema,
         variables: input.variables,
         operationName: input.operationName,
@@ -61,17 +72,21 @@ export function cachedAnalyzer(
 /**
  * Rejects operations over the static limits once Apollo has resolved them — before the gateway
  * plans or fetches anything — with HTTP 400 and the limit's code, and adds
- * `extensions.cost = { estimated, limit }` to every response that resolved an operation.
+ * `extensions.cost = { estimated, limit }` to every response that resolved an operation. With
+ * `observedSizes`, each response's lists that no argument or `@listSize` sized are measured and
+ * recorded (their field's next estimates use them: observed-sizes.ts, docs/cost.md).
  */
 export function limitsPlugin<TContext extends BaseContext>(
   options: Partial<OperationLimits> = {},
-  listSizes?: AnalyzeOptions['listSizes'],
+  listSizes?: AnalyzeOptions['listSizes'] & { readonly customSlicing?: boolean },
+  observedSizes?: ObservedListSizes,
 ): ApolloServerPlugin<TContext> {
   const limit = options.maxCost ?? DEFAULT_LIMITS.maxCost;
-  const analyze = cachedAnalyzer(options, listSizes);
+  const analyze = cachedAnalyzer(options, listSizes, observedSizes);
   return {
     async requestDidStart() {
       let estimated: number | undefined;
+      let lists: ResponseListNode | undefined;
       return {
         async didResolveOperation({ document, operationName, schema, request }) {
           const result = analyze({ document, schema, variables: request.variables, operationName });
@@ -80,6 +95,7 @@ export function limitsPlugin<TContext extends BaseContext>(
             throw limitError(result);
           }
           estimated = result.cost;
+          lists = result.lists;
         },
         async willSendResponse({ response }) {
           if (estimated === undefined) return;
@@ -88,6 +104,11 @@ export function limitsPlugin<TContext extends BaseContext>(
               ? response.body.singleResult
               : response.body.initialResult;
           body.extensions = { ...body.extensions, cost: { estimated, limit } };
+          if (lists && observedSizes && response.body.kind === 'single' && body.data) {
+            observeResponseLists(lists, body.data, (key, length) =>
+              observedSizes.record(key, length),
+            );
+          }
         },
       };
     },

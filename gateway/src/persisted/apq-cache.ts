@@ -4,12 +4,26 @@ import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecach
 export const DEFAULT_APQ_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The APQ store handed to Apollo Server (`persistedQueries.cache`): an LRU bounded by the total
+ * Where APQ registrations live: handed to Apollo Server (`persistedQueries.cache`, keys
+ * `apq:<sha256>`) and read by the gateway before Apollo runs (`lookup`). In this process
+ * ({@link ApqCache}) or shared by every gateway through Redis (`RedisApqCache`).
+ */
+export interface ApqStore extends KeyValueCache<string> {
+  /** The query text registered under `sha256Hash`, if still cached. */
+  lookup(sha256Hash: string): Promise<string | undefined>;
+  /** Hashes held in this process (least recently used last). */
+  hashes(): string[];
+  /** Releases connections (a no-op in memory). */
+  close(): Promise<void>;
+}
+
+/**
+ * The in-memory APQ store handed to Apollo Server (`persistedQueries.cache`): an LRU bounded by the total
  * size of the stored query texts. Apollo prefixes its keys (`apq:<sha256>`); entries are kept
  * under the bare hash so the gateway can also look a hash up before Apollo runs (to rate-limit
  * a hash-only login mutation like the full text).
  */
-export class ApqCache implements KeyValueCache<string> {
+export class ApqCache implements ApqStore {
   private readonly lru: InMemoryLRUCache<string>;
 
   constructor(readonly maxBytes: number = DEFAULT_APQ_CACHE_BYTES) {
@@ -19,7 +33,8 @@ export class ApqCache implements KeyValueCache<string> {
     });
   }
 
-  private static hashOf(key: string): string {
+  /** The sha256 of an Apollo APQ key (`apq:<sha256>`; a bare hash is its own hash). */
+  static hashOf(key: string): string {
     return key.slice(key.lastIndexOf(':') + 1);
   }
 
@@ -44,4 +59,6 @@ export class ApqCache implements KeyValueCache<string> {
   hashes(): string[] {
     return this.lru.keys();
   }
+
+  async close(): Promise<void> {}
 }

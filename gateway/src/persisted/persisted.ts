@@ -3,7 +3,8 @@ import type { ApolloServerPlugin, BaseContext, PersistedQueryOptions } from '@ap
 import { loadOperations } from '@shop/schema';
 import type { ErrorCode } from '@shop/http';
 import { GraphQLError } from '../subscriptions/graphql';
-import { ApqCache, DEFAULT_APQ_CACHE_BYTES } from './apq-cache';
+import { ApqCache, DEFAULT_APQ_CACHE_BYTES, type ApqStore } from './apq-cache';
+import { RedisApqCache } from './redis-apq-cache';
 import { Safelist, sha256Hex } from './safelist';
 
 /**
@@ -13,6 +14,13 @@ import { Safelist, sha256Hex } from './safelist';
  *   exact text; anything else is refused with 400 before any subgraph is called.
  * - `off`: full query text only (a persisted-query extension gets PERSISTED_QUERY_NOT_SUPPORTED).
  */
+/**
+ * Marks (as a context key no client can send) an operation whose text was derived by the
+ * gateway from a request `intercept` already resolved: the `@defer` step (defer/http.ts) runs a
+ * checked operation as texts of its own, which are neither registered nor safelisted.
+ */
+export const TEXT_RESOLVED: unique symbol = Symbol('persisted text resolved');
+
 export type PersistedQueryMode = 'apq' | 'safelist' | 'off';
 
 export const PERSISTED_QUERY_MODES: readonly PersistedQueryMode[] = ['apq', 'safelist', 'off'];
@@ -27,10 +35,23 @@ export interface GatewayPersistedQueryOptions {
   operations?: ReadonlyArray<{ body: string; name?: string | undefined; id?: string }>;
   /** Safelist: the registry folder; default `schema/operations`. */
   dir?: string | undefined;
-  /** APQ: total size of the cached query texts; least recently used go first. Default 16 MiB. */
+  /**
+   * APQ: total size of the cached query texts in this process; least recently used go first.
+   * Default 16 MiB. With `apqRedisUrl`, the budget of each gateway's in-memory copy.
+   */
   apqCacheMaxBytes?: number;
-  /** APQ: seconds an entry lives; default none (only the size bound evicts). */
+  /**
+   * APQ: seconds an entry lives. In memory: default none (only the size bound evicts). In
+   * Redis: since it was last registered or hit; default one day.
+   */
   apqTtlSeconds?: number;
+  /**
+   * APQ: Redis shared by every gateway instance, so a hash registered on one gateway is a hit on
+   * all of them (RedisApqCache); in memory of this process when absent.
+   */
+  apqRedisUrl?: string | undefined;
+  /** APQ in Redis: key prefix; default `apq:`. */
+  apqRedisPrefix?: string;
 }
 
 export const PERSISTED_QUERY_ERROR_CODES = {
@@ -76,12 +97,14 @@ const notInSafelist = (what: string): PersistedQueryResolution => ({
 
 export interface PersistedQueries {
   readonly mode: PersistedQueryMode;
-  /** The APQ store (mode `apq` only). */
-  readonly apqCache: ApqCache | undefined;
+  /** The APQ store (mode `apq` only): in memory, or in Redis with `apqRedisUrl`. */
+  readonly apqCache: ApqStore | undefined;
   /** The allowed operations (mode `safelist` only). */
   readonly safelist: Safelist | undefined;
   /** Spread into the `ApolloServer` options. */
   readonly apolloOptions: { persistedQueries: PersistedQueryOptions | false };
+  /** Releases the APQ store's Redis connection, if any. */
+  close(): Promise<void>;
   /** Decides what a request may run (see {@link PersistedQueryResolution}). */
   resolve(request: PersistedQueryRequest): Promise<PersistedQueryResolution>;
   /** The Apollo Server plugin: the check for every operation Apollo runs (POST, GET). */
@@ -104,6 +127,17 @@ export interface PersistedQueries {
   }): { query: string } | { errors: GraphQLError[] };
 }
 
+/** The APQ store: shared through Redis when a URL is given, else this process's LRU. */
+function apqStore(options: GatewayPersistedQueryOptions): ApqStore {
+  const maxBytes = options.apqCacheMaxBytes ?? DEFAULT_APQ_CACHE_BYTES;
+  if (!options.apqRedisUrl) return new ApqCache(maxBytes);
+  return new RedisApqCache(options.apqRedisUrl, {
+    localMaxBytes: maxBytes,
+    ...(options.apqRedisPrefix !== undefined ? { prefix: options.apqRedisPrefix } : {}),
+    ...(options.apqTtlSeconds !== undefined ? { ttlSeconds: options.apqTtlSeconds } : {}),
+  });
+}
+
 /** Builds the persisted-query behaviour of one gateway (see {@link PersistedQueryMode}). */
 export function createPersistedQueries(
   options: GatewayPersistedQueryOptions = {},
@@ -112,8 +146,7 @@ export function createPersistedQueries(
   if (!PERSISTED_QUERY_MODES.includes(mode)) {
     throw new Error(`persisted queries: unknown mode "${String(mode)}"`);
   }
-  const apqCache =
-    mode === 'apq' ? new ApqCache(options.apqCacheMaxBytes ?? DEFAULT_APQ_CACHE_BYTES) : undefined;
+  const apqCache = mode === 'apq' ? apqStore(options) : undefined;
   const safelist =
     mode === 'safelist'
       ? new Safelist(options.operations ?? loadOperations(options.dir))
@@ -203,16 +236,21 @@ export function createPersistedQueries(
         mode === 'apq'
           ? {
               cache: apqCache!,
-              ...(options.apqTtlSeconds !== undefined ? { ttl: options.apqTtlSeconds } : {}),
+              ...(options.apqTtlSeconds !== undefined && !options.apqRedisUrl
+                ? { ttl: options.apqTtlSeconds }
+                : {}),
             }
           : false,
     },
     resolve,
+    close: async () => apqCache?.close(),
 
     plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
       return {
         // Runs before Apollo reads the query or the APQ extension.
-        async requestDidStart({ request }) {
+        async requestDidStart({ request, contextValue }) {
+          // A text derived from one the HTTP step already resolved (defer/http.ts).
+          if ((contextValue as Partial<Record<symbol, unknown>>)[TEXT_RESOLVED] === true) return;
           const resolution = await resolve(request);
           if (!resolution.ok) {
             // Apollo Server answers an error thrown from this hook with a 500; one thrown from

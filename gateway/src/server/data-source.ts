@@ -11,6 +11,12 @@ import {
   type InternalTokenCache,
   type SigningKey,
 } from '@shop/auth';
+import {
+  CLIENT_HEADER_MAX_LENGTH,
+  CLIENT_IP_HEADER,
+  CLIENT_USER_AGENT_HEADER,
+} from '@shop/subgraph';
+import { createFetchDedup, dedupMarker, DEDUP_IDENTITY_HEADER, type FetchDedup } from '../dedup';
 import type { EntityCache } from '../entity-cache';
 import { createSubgraphFetcher, downstreamError, type SubgraphFetcher } from '../fetcher';
 import { traceSubgraphFetcher } from '../tracing';
@@ -27,6 +33,8 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly subgraphFetcher: SubgraphFetcher;
   /** The entity cache (on when the response cache is). */
   private readonly entities: EntityCache | undefined;
+  /** In-flight deduplication of identical query fetches (dedup.ts); off when undefined. */
+  private readonly dedup: FetchDedup | undefined;
 
   constructor(options: {
     subgraph: string;
@@ -34,16 +42,23 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     tokens: InternalTokenCache;
     subgraphFetcher: SubgraphFetcher;
     entities: EntityCache | undefined;
+    dedup: FetchDedup | undefined;
   }) {
-    // A CLIENT span per fetch with `traceparent` when tracing is on (tracing.ts).
+    // A CLIENT span per fetch with `traceparent` when tracing is on (tracing.ts); under it,
+    // the in-flight deduplication, so every caller keeps its own span.
+    const { dedup, subgraphFetcher } = options;
     super({
       url: options.url,
-      fetcher: traceSubgraphFetcher(options.subgraph, options.subgraphFetcher),
+      fetcher: traceSubgraphFetcher(
+        options.subgraph,
+        dedup ? dedup.wrap(subgraphFetcher) : subgraphFetcher,
+      ),
     });
     this.subgraph = options.subgraph;
     this.tokens = options.tokens;
-    this.subgraphFetcher = options.subgraphFetcher;
+    this.subgraphFetcher = subgraphFetcher;
     this.entities = options.entities;
+    this.dedup = dedup;
   }
 
   /**
@@ -77,11 +92,26 @@ class InternalAuthDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
+  /**
+   * The internal token, and the client's IP and User-Agent (set, or removed, here: a client's own
+   * `x-shop-client-*` headers never reach a subgraph). With deduplication on, a query fetch is
+   * marked with its caller's identity for the dedup fetcher (which removes the mark).
+   */
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const identity =
-      'context' in options && options.context ? (options.context.identity ?? null) : null;
-    const token = await this.tokens.get(this.subgraph, identity);
-    options.request.http?.headers.set('authorization', `Bearer ${token}`);
+    const context = 'context' in options && options.context ? options.context : undefined;
+    const token = await this.tokens.get(this.subgraph, context?.identity ?? null);
+    const headers = options.request.http?.headers;
+    headers?.set('authorization', `Bearer ${token}`);
+    for (const [name, value] of [
+      [CLIENT_IP_HEADER, context?.clientIp],
+      [CLIENT_USER_AGENT_HEADER, context?.userAgent],
+    ] as const) {
+      if (value) headers?.set(name, value.slice(0, CLIENT_HEADER_MAX_LENGTH));
+      else headers?.delete(name);
+    }
+    const marker = this.dedup ? dedupMarker(options) : undefined;
+    if (marker) headers?.set(DEDUP_IDENTITY_HEADER, marker);
+    else headers?.delete(DEDUP_IDENTITY_HEADER);
   }
 
   /**
@@ -112,6 +142,8 @@ interface SubgraphDataSourcesOptions {
   timeoutMs?: number | undefined;
   /** The entity cache, when the response cache is on. */
   entities?: EntityCache | undefined;
+  /** Share identical in-flight query fetches (dedup.ts). Default true. */
+  dedup?: boolean | undefined;
 }
 
 /**
@@ -122,8 +154,11 @@ interface SubgraphDataSourcesOptions {
 export class SubgraphDataSources {
   private readonly sources = new Map<string, InternalAuthDataSource>();
   private readonly tokens: InternalTokenCache;
+  /** The in-flight deduplication shared by every subgraph's data source; undefined when off. */
+  readonly dedup: FetchDedup | undefined;
 
   constructor(private readonly options: SubgraphDataSourcesOptions) {
+    this.dedup = options.dedup === false ? undefined : createFetchDedup();
     this.tokens = createInternalTokenCache({
       mint: (subgraph, identity) => mintInternalToken(options.signingKey, subgraph, identity),
       maxEntries: 10_000,
@@ -142,6 +177,7 @@ export class SubgraphDataSources {
         ...(timeoutMs ? { timeoutMs } : {}),
       }),
       entities,
+      dedup: this.dedup,
     });
     this.sources.set(name, source);
     return source;

@@ -23,9 +23,13 @@ export function gatewayRequestLimits(
   requests: RequestLimitsOptions | false | undefined,
   redisUrl: string | undefined,
   supergraph: SupergraphRules,
+  redisKeyPrefix = '',
 ): GatewayRequestLimits {
   if (requests === false) return { limits: undefined, store: undefined };
-  const store = !requests?.store && redisUrl ? createRedisRateLimitStore(redisUrl) : undefined;
+  const store =
+    !requests?.store && redisUrl
+      ? createRedisRateLimitStore(redisUrl, { prefix: `${redisKeyPrefix}ratelimit:` })
+      : undefined;
   const limits = createRequestLimits({
     ...requests,
     ...(store ? { store } : {}),

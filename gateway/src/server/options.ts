@@ -1,10 +1,16 @@
 import type { KeySource, SigningKey } from '@shop/auth';
 import type { EventBus } from '@shop/events';
 import type { AccountStatusOptions } from '../account-status';
-import type { InputLimits, OperationLimits, RequestLimitsOptions } from '../limits';
+import type {
+  InputLimits,
+  ObservedListSizesOptions,
+  OperationLimits,
+  RequestLimitsOptions,
+} from '../limits';
 import type { GatewayPersistedQueryOptions } from '../persisted';
 import type { ResponseCacheOptions } from '../response-cache';
 import type { SubscriptionLimits } from '../subscriptions';
+import type { CorsOptions } from './cors';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -26,12 +32,22 @@ export interface GatewayOptions {
    */
   redisUrl?: string | undefined;
   /**
+   * Prepended to every key this gateway keeps in Redis (`ratelimit:…`, `apq:…`), so several
+   * deployments (or test runs) can share one Redis. Default none.
+   */
+  redisKeyPrefix?: string | undefined;
+  /**
    * Who runs query plans: `plan` (default: execution/plan-executor.ts, compiled per operation,
    * falling back to @apollo/gateway's executor for what it does not run) or `apollo`.
    */
   executor?: 'plan' | 'apollo';
   /** Per-subgraph call timeout; default 2 s (a hung subgraph gives partial data, not a hang). */
   subgraphTimeoutMs?: number;
+  /**
+   * In-flight deduplication of identical subgraph query fetches (same subgraph, document,
+   * variables and caller identity share one request; docs/subgraph-dedup.md). Default true.
+   */
+  subgraphDedup?: boolean;
   /** Federated subscriptions (graphql-ws and multipart HTTP on `/graphql`); on by default. */
   subscriptions?: GatewaySubscriptionOptions;
   /**
@@ -41,7 +57,8 @@ export interface GatewayOptions {
    */
   usage?: GatewayUsageOptions;
   /**
-   * Persisted queries: `apq` (default; bounded in-memory APQ cache), `safelist` (only the
+   * Persisted queries: `apq` (default; bounded in-memory APQ cache, shared by every gateway
+   * through Redis when `redisUrl` is set), `safelist` (only the
    * operations of `schema/operations` run; anything else gets 400 before any subgraph call) or
    * `off`. See README.md § Persisted queries.
    */
@@ -58,6 +75,11 @@ export interface GatewayOptions {
    * by default when the supergraph has a `user` subgraph; `false` turns it off (stub subgraphs).
    */
   accountStatus?: AccountStatusOptions | false;
+  /**
+   * Browser origins allowed to call the gateway over HTTP and WebSocket (server/cors.ts). Absent:
+   * same origin only. `*` is refused with `production` (startGateway throws CorsConfigError).
+   */
+  cors?: CorsOptions;
 }
 
 export interface GatewayUsageOptions {
@@ -80,6 +102,12 @@ export interface GatewayLimitOptions {
   inputs?: Partial<InputLimits>;
   /** Per-IP, per-user and login rate limits; `false` turns them off. */
   requests?: RequestLimitsOptions | false;
+  /**
+   * The list sizes the gateway observes in its responses, for the cost estimate of lists that
+   * no argument or `@listSize` sizes (limits/observed-sizes.ts, docs/cost.md); on by default,
+   * `false` turns it off (the blanket `defaultListSize` then applies).
+   */
+  observedListSizes?: Partial<ObservedListSizesOptions> | false;
 }
 
 export interface GatewaySubscriptionOptions {
@@ -90,4 +118,9 @@ export interface GatewaySubscriptionOptions {
   heartbeatMs?: number;
   /** graphql-ws server ping interval. Default 12 s. */
   keepAliveMs?: number;
+  /**
+   * Resume upstream subscriptions of resumable fields from the last dispatched cursor when a
+   * subgraph socket reconnects (docs/SUBSCRIPTIONS.md §6.1). Default true.
+   */
+  resume?: boolean;
 }

@@ -3,15 +3,19 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { graphqlMetricsPlugin, type HttpMetrics } from '@shop/http';
 import { graphqlTracingPlugin, tracingEnabled } from '@shop/subgraph';
 import { authDirectivePlugin } from '../auth-directive';
+import { deferExecutionPlugin } from '../defer/plugin';
 import {
+  DEFAULT_LIMITS,
   hideSuggestionsPlugin,
   inputBoundsPlugin,
   limitsPlugin,
+  ObservedListSizes,
   passwordFieldsPlugin,
   type RequestLimits,
 } from '../limits';
 import type { PersistedQueries } from '../persisted';
 import { responseCachePlugin } from '../response-cache';
+import { requestErrorStatusPlugin } from './http-status';
 import { usagePlugin, type UsageReporter } from '../usage';
 import type { GatewayContext } from './context';
 import type { GatewayLimitOptions } from './options';
@@ -47,12 +51,24 @@ export function gatewayPlugins(
   const { supergraph, responseCaching, usage } = options;
   return [
     ApolloServerPluginLandingPageDisabled(),
+    // 200 instead of 400 for parse/validation/variable-coercion errors answered as
+    // application/json (GraphQL over HTTP); first, so every later observer sees that status.
+    requestErrorStatusPlugin<GatewayContext>(),
     // First: decides which text runs (APQ / safelist) before Apollo reads the request.
     options.persisted.plugin<GatewayContext>(),
     // Before everything that reads the operation or its variables: resolvable operation,
     // bounded variables, String/ID lengths and valid text (400 BAD_USER_INPUT, …).
     inputBoundsPlugin<GatewayContext>(supergraph.inputBounds, options.limits?.inputs),
-    limitsPlugin<GatewayContext>(options.limits?.operations, supergraph.listSizes),
+    limitsPlugin<GatewayContext>(
+      options.limits?.operations,
+      supergraph.listSizes,
+      options.limits?.observedListSizes === false
+        ? undefined
+        : new ObservedListSizes({
+            maxSize: options.limits?.operations?.defaultListSize ?? DEFAULT_LIMITS.defaultListSize,
+            ...options.limits?.observedListSizes,
+          }),
+    ),
     // After the static limits, before any subgraph call: `@auth` (401/403, reject mode).
     authDirectivePlugin<GatewayContext>(supergraph.authRules),
     // Once every check above passed, before execution: password fields counted (429) and
@@ -67,6 +83,8 @@ export function gatewayPlugins(
       ? [responseCachePlugin<GatewayContext>(responseCaching.cache, responseCaching.publicFields)]
       : []),
     hideSuggestionsPlugin<GatewayContext>({ production: options.production }),
+    // Tells the @defer step its whole operation passed the checks above (defer/http.ts).
+    deferExecutionPlugin<GatewayContext>(),
     graphqlMetricsPlugin<GatewayContext>(options.metrics),
     ...(tracingEnabled() ? [graphqlTracingPlugin<GatewayContext>()] : []),
     ...(usage ? [usagePlugin<GatewayContext>(usage)] : []),

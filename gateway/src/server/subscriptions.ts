@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@shop/http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { SigningKey } from '@shop/auth';
 import type { HttpMetrics } from '@shop/http';
@@ -41,6 +41,7 @@ export function subscriptionEngine(options: {
     // Event hydration fetches go through the gateway's data sources.
     dataSourceOf: options.dataSources.get,
     ...(options.subscriptions?.limits ? { limits: options.subscriptions.limits } : {}),
+    ...(options.subscriptions?.resume === false ? { resume: false } : {}),
     // Subscriptions get the static checks of HTTP operations (depth, aliases, tokens…).
     ...(options.operationLimits ? { operationLimits: options.operationLimits } : {}),
     onSubscriptionEnd: recordSubscriptionEnd(options.usage),
@@ -51,7 +52,11 @@ interface SubscriptionTransports {
   /** Multipart subscriptions over HTTP: the intercept after the rate limits. */
   multipart: ReturnType<typeof createMultipartHandler>;
   /** graphql-ws on the gateway's HTTP server (subscriptions, queries and mutations). */
-  attachGraphqlWs(server: Server): GraphqlWsServer;
+  /** `allowUpgrade`: false refuses the upgrade with 403 (the CORS `Origin` check). */
+  attachGraphqlWs(
+    server: Server,
+    allowUpgrade?: (request: IncomingMessage) => boolean,
+  ): GraphqlWsServer;
 }
 
 /** The two ways clients reach the engine, sharing one count of open connections per IP. */
@@ -79,9 +84,10 @@ export function subscriptionTransports(options: {
   });
   return {
     multipart,
-    attachGraphqlWs: (server) =>
+    attachGraphqlWs: (server, allowUpgrade) =>
       attachGraphqlWs({
         server,
+        ...(allowUpgrade ? { allowUpgrade } : {}),
         engine,
         authenticate: options.authentication.authenticate,
         formatError,

@@ -37,6 +37,13 @@ import {
 import { ClientSubscription } from './client-subscription';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate } from './graphql';
 import { codedError, fromSubgraphErrors, SUBSCRIPTION_ERROR_CODES, withCode } from './errors';
+import {
+  isAfter,
+  resumableFields,
+  resumableOperation,
+  RESUME_VARIABLE,
+  takeCursor,
+} from './resume';
 import { TurnQueue } from './turns';
 import { toWebSocketUrl, UpstreamSocket } from './upstream';
 import { apolloLogger } from '@shop/log';
@@ -64,6 +71,12 @@ export interface SubscriptionLimits {
   queueCapacity: number;
   /** How long to retry a dropped subgraph socket before SUBGRAPH_UNAVAILABLE. Default 5 s. */
   upstreamRetryBudgetMs: number;
+  /**
+   * Ping interval on each subgraph socket; a ping not answered within as long again drops the
+   * socket (which then reconnects and resumes), so a replica that vanished without closing its
+   * connections is noticed. 0 turns pings off. Default 10 s.
+   */
+  upstreamPingMs: number;
   /** Cached plans (by canonical operation) and validated documents (by text). Default 1,000. */
   planCacheSize: number;
   /**
@@ -87,6 +100,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   maxSubscriptions: 10_000,
   queueCapacity: 100,
   upstreamRetryBudgetMs: 5_000,
+  upstreamPingMs: 10_000,
   planCacheSize: 1_000,
   maxConnectionsPerIp: 50,
   connectionInitTimeoutMs: 3_000,
@@ -116,6 +130,14 @@ export interface FederatedSubscriptionEngineOptions {
   stateFields?: readonly string[];
   /** Called once when a client subscription ends (for usage reporting). */
   onSubscriptionEnd?: (info: SubscriptionEndInfo) => void;
+  /**
+   * Resume upstream subscriptions of resumable root fields (the subgraph's field takes
+   * `after: String` and its item type has `cursor: String!`) after the upstream socket
+   * reconnected, from the cursor of the last event dispatched, so a replica change loses and
+   * repeats nothing (docs/SUBSCRIPTIONS.md §6.1). Default true; `false` re-sends the original
+   * subscription as before.
+   */
+  resume?: boolean;
 }
 
 /** What {@link FederatedSubscriptionEngineOptions.onSubscriptionEnd} is told. */
@@ -155,6 +177,8 @@ export interface SubscriptionStats {
   upstreamEvents: number;
   /** Seeded `executeQueryPlan` runs since start (once per event per hydration group). */
   hydrations: number;
+  /** Upstream events dropped because their cursor was already dispatched (resume). */
+  duplicatesDropped: number;
 }
 
 interface SchemaState {
@@ -168,6 +192,8 @@ interface SchemaState {
   inputBounds: ReadonlyMap<string, number>;
   planner: QueryPlanner;
   subgraphUrls: Map<string, string>;
+  /** `<subgraph>\n<root field>` of the resumable subscription fields (resume.ts). */
+  resumable: ReadonlySet<string>;
 }
 
 /** A client's operation, parsed and validated against the API schema (cached by text). */
@@ -221,6 +247,20 @@ interface Upstream {
   groups: Map<string, HydrationGroup>;
   dispose: () => void;
   closed: boolean;
+  /** Set when the root field is resumable (resume.ts). */
+  resume?: UpstreamResume;
+}
+
+/** Where a resumable upstream subscription is, and how it resumes after a reconnect. */
+interface UpstreamResume {
+  /** The variables graphql-ws re-sends on every reconnect (`__resume_after` updated in place). */
+  variables: Record<string, unknown>;
+  /** Response key of the root field in upstream events. */
+  responseKey: string;
+  /** The `after` the client asked for (null: from now on). */
+  initial: unknown;
+  /** Cursor of the last event dispatched. */
+  last?: string;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -253,7 +293,10 @@ export class FederatedSubscriptionEngine {
   private readonly planCache = new Map<string, PreparedOperation>();
   private readonly documents = new Map<string, ValidatedOperation>();
   private readonly turns = new TurnQueue();
+  /** The upstream new subscribers join, by key. */
   private readonly upstreams = new Map<string, Upstream>();
+  /** Every open upstream (also one a newer upstream replaced in `upstreams`). */
+  private readonly openUpstreams = new Set<Upstream>();
   private readonly sockets = new Map<string, UpstreamSocket>();
   private readonly active = new Set<ClientSubscription>();
   private readonly membership = new Map<
@@ -272,6 +315,7 @@ export class FederatedSubscriptionEngine {
   private nextId = 1;
   private upstreamEvents = 0;
   private hydrations = 0;
+  private duplicatesDropped = 0;
   private closed = false;
 
   readonly limits: SubscriptionLimits;
@@ -302,10 +346,11 @@ export class FederatedSubscriptionEngine {
   stats(): SubscriptionStats {
     return {
       upstreamSockets: this.sockets.size,
-      upstreamSubscriptions: this.upstreams.size,
+      upstreamSubscriptions: this.openUpstreams.size,
       clientSubscriptions: this.active.size,
       upstreamEvents: this.upstreamEvents,
       hydrations: this.hydrations,
+      duplicatesDropped: this.duplicatesDropped,
     };
   }
 
@@ -479,7 +524,7 @@ export class FederatedSubscriptionEngine {
     this.closed = true;
     const error = codedError('The gateway is shutting down', 'SERVICE_UNAVAILABLE');
     for (const subscription of [...this.active]) subscription.fail([error]);
-    for (const upstream of [...this.upstreams.values()]) this.closeUpstream(upstream);
+    for (const upstream of [...this.openUpstreams]) this.closeUpstream(upstream);
     for (const socket of this.sockets.values()) socket.dispose();
     this.sockets.clear();
   }
@@ -500,6 +545,7 @@ export class FederatedSubscriptionEngine {
       inputBounds: readMaxLengths(parse(supergraphSdl)),
       planner: new QueryPlanner(supergraph),
       subgraphUrls,
+      resumable: this.options.resume === false ? new Set() : resumableFields(supergraph),
     };
   }
 
@@ -622,6 +668,7 @@ export class FederatedSubscriptionEngine {
         serviceName,
         url: toWebSocketUrl(url),
         retryBudgetMs: this.limits.upstreamRetryBudgetMs,
+        pingMs: this.limits.upstreamPingMs,
         connectionParams: async () => ({
           authorization: `Bearer ${await mintInternalToken(this.options.signingKey, serviceName, identity)}`,
         }),
@@ -646,8 +693,16 @@ export class FederatedSubscriptionEngine {
       stableJson([serviceName, primary.operation, upstreamVariables, authScope(identity)]),
     );
     const existing = this.upstreams.get(key);
-    if (existing) return existing;
+    // A client that asked for the items after its own cursor cannot join an upstream that has
+    // already dispatched some of them: it gets an upstream of its own (which then takes the
+    // key, so later clients asking the same join the newer one).
+    if (existing && !(existing.resume?.initial != null && existing.resume.last !== undefined)) {
+      return existing;
+    }
 
+    const resumable = resumableOperation(primary.operation, upstreamVariables, (field) =>
+      prepared.state.resumable.has(`${serviceName}\n${field}`),
+    );
     const url = prepared.state.subgraphUrls.get(serviceName) ?? '';
     const socket = this.socketFor(serviceName, identity, url);
     socket.refs += 1;
@@ -659,17 +714,47 @@ export class FederatedSubscriptionEngine {
       groups: new Map(),
       dispose: () => undefined,
       closed: false,
+      ...(resumable
+        ? {
+            resume: {
+              variables: resumable.variables,
+              responseKey: resumable.responseKey,
+              initial: resumable.variables[RESUME_VARIABLE],
+            },
+          }
+        : {}),
     };
     this.upstreams.set(key, upstream);
+    this.openUpstreams.add(upstream);
+    // Resuming relies on graphql-ws re-sending this very payload object (same id) on every
+    // reconnect, serialized when it is sent: updating `variables.__resume_after` in place as
+    // events arrive makes the re-sent subscription ask for what came after the last dispatched
+    // event, on whichever replica the balancer picked. Events of the old socket are all handled
+    // before its close starts the reconnect, so the value sent is the last cursor seen. (An
+    // explicit resubscribe would need its own reconnect detection and a second subscription id
+    // racing the first; this keeps the client's single retry loop and budget.)
+    const resume = upstream.resume;
     upstream.dispose = socket.client.subscribe<Record<string, unknown>, Record<string, unknown>>(
       {
-        query: primary.operation,
-        variables: upstreamVariables,
+        query: resumable?.operation ?? primary.operation,
+        variables: resume?.variables ?? upstreamVariables,
         ...(primary.operationName ? { operationName: primary.operationName } : {}),
       },
       {
         next: (event) => {
           if (upstream.closed) return;
+          if (resume) {
+            const cursor = takeCursor(event, resume.responseKey);
+            if (cursor !== undefined) {
+              // Second guard: a replica that repeats an item it was told we already have.
+              if (resume.last !== undefined && !isAfter(cursor, resume.last)) {
+                this.duplicatesDropped += 1;
+                return;
+              }
+              resume.last = cursor;
+              resume.variables[RESUME_VARIABLE] = cursor;
+            }
+          }
           this.upstreamEvents += 1;
           for (const group of upstream.groups.values()) this.dispatch(group, event);
         },
@@ -719,6 +804,7 @@ export class FederatedSubscriptionEngine {
   private closeUpstream(upstream: Upstream): void {
     if (upstream.closed) return;
     upstream.closed = true;
+    this.openUpstreams.delete(upstream);
     if (this.upstreams.get(upstream.key) === upstream) this.upstreams.delete(upstream.key);
     upstream.dispose();
     upstream.socket.refs -= 1;

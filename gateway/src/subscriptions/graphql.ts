@@ -20,7 +20,9 @@ export const {
   isCompositeType,
   isObjectType,
   parse,
+  print,
   validate,
   valueFromAST,
+  visit,
 } = graphql;
 export type GraphQLError = GraphQL.GraphQLError;

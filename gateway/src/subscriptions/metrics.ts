@@ -20,6 +20,11 @@ export function registerSubscriptionMetrics(
     'Client subscriptions served',
     () => engine.stats().clientSubscriptions,
   );
+  counter(
+    'shopgraph_subscription_duplicates_dropped_total',
+    'Upstream events dropped after a resume because their cursor had already been dispatched',
+    () => engine.stats().duplicatesDropped,
+  );
   gauge(
     'shopgraph_subscription_upstreams_active',
     'Subscriptions open at the subgraphs (shared by every client subscribing to the same thing)',

@@ -12,6 +12,7 @@ import {
   toGraphQLError,
   type ErrorFormatter,
 } from './errors';
+import { sendJson } from '@shop/http';
 
 export interface MultipartOptions {
   engine: FederatedSubscriptionEngine;
@@ -30,15 +31,6 @@ export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="graphql"; subs
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
 
 /**
  * Apollo's multipart HTTP subscription protocol (`subscriptionSpec=1.0`) for `POST /graphql`:

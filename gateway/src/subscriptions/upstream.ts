@@ -9,6 +9,8 @@ export interface UpstreamSocketOptions {
   connectionParams: () => Promise<Record<string, unknown>>;
   /** How long to keep reconnecting after the socket drops before giving up. */
   retryBudgetMs: number;
+  /** Ping interval; an unanswered ping drops the socket after as long again. 0: no pings. */
+  pingMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -17,7 +19,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * One graphql-ws connection to one subgraph for one auth scope, shared by every upstream
  * subscription of that scope. When the socket drops, the client reconnects with exponential
  * backoff (100 ms → 1 s, jittered) and re-sends its active subscriptions; after `retryBudgetMs`
- * without a successful connection every subscription's sink gets the transport error.
+ * without a successful connection every subscription's sink gets the transport error. With
+ * `pingMs`, a ping that gets no pong within `pingMs` terminates the socket (then it reconnects):
+ * a peer that vanished without closing the connection (no FIN/RST) would otherwise leave the
+ * subscriptions silent forever.
  */
 export class UpstreamSocket {
   readonly client: Client;
@@ -25,8 +30,12 @@ export class UpstreamSocket {
   refs = 0;
   private failingSince: number | undefined;
   private disposed = false;
+  private pongTimer: NodeJS.Timeout | undefined;
+  /** The open WebSocket (set on every connect). */
+  private socket: WebSocket | undefined;
 
   constructor(readonly options: UpstreamSocketOptions) {
+    const pingMs = options.pingMs ?? 0;
     this.client = createClient({
       url: options.url,
       webSocketImpl: WebSocket,
@@ -44,9 +53,30 @@ export class UpstreamSocket {
         this.failingSince ??= now;
         return now - this.failingSince < options.retryBudgetMs;
       },
+      ...(pingMs > 0 ? { keepAlive: pingMs } : {}),
       on: {
-        connected: () => {
+        connected: (socket) => {
           this.failingSince = undefined;
+          this.socket = socket as WebSocket;
+        },
+        ping: (received) => {
+          if (received || pingMs <= 0) return;
+          clearTimeout(this.pongTimer);
+          this.pongTimer = setTimeout(() => {
+            // A retryable close (4499) for the subscriptions' retry loop; the socket itself is
+            // destroyed so a peer that was only stalled cannot deliver stale events later.
+            const stale = this.socket;
+            this.client.terminate();
+            stale?.terminate();
+          }, pingMs);
+          this.pongTimer.unref();
+        },
+        pong: (received) => {
+          if (received) clearTimeout(this.pongTimer);
+        },
+        closed: () => {
+          clearTimeout(this.pongTimer);
+          this.socket = undefined;
         },
       },
     });
@@ -59,6 +89,7 @@ export class UpstreamSocket {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.pongTimer);
     void this.client.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type {
   DocumentNode,
   ExecutionArgs,
@@ -57,6 +57,8 @@ export interface GraphqlWsOptions {
   path?: string;
   /** Open sockets per client IP (shared with multipart streams); none when absent. */
   connections?: ConnectionsPerIp;
+  /** False refuses the upgrade with HTTP 403 (the gateway's CORS `Origin` check); all when absent. */
+  allowUpgrade?: (request: IncomingMessage) => boolean;
   /** The request rate limits; none when absent. */
   rateLimit?: RateLimitCheck;
   /** Largest accepted message; a larger one closes the socket (1009). Default 64 KiB. */
@@ -110,6 +112,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     server: options.server,
     path: options.path ?? '/graphql',
     maxPayload: options.maxPayload ?? 64 * 1024,
+    ...(options.allowUpgrade
+      ? {
+          verifyClient: (
+            info: { req: IncomingMessage },
+            done: (ok: boolean, status?: number, message?: string) => void,
+          ) => {
+            const allowed = options.allowUpgrade?.(info.req) ?? true;
+            if (allowed) done(true);
+            else done(false, 403, 'Origin not allowed');
+          },
+        }
+      : {}),
   });
   const connections = new WeakMap<WebSocket, Connection>();
   let sequence = 0;

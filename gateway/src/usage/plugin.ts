@@ -11,6 +11,11 @@ export interface UsageContext extends BaseContext {
   subgraphFetches?: SubgraphFetch[];
   /** Set by the response cache when the operation was answered from it. */
   cacheHit?: boolean;
+  /**
+   * Set on the first-part operation of a deferred request (defer/http.ts): the request is
+   * reported once, as its whole operation.
+   */
+  usageReportedElsewhere?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export function usagePlugin<TContext extends UsageContext>(
   const costOf = cachedCostEstimator();
   return {
     async requestDidStart({ contextValue }) {
-      if (!reporter.sample()) return;
+      if (contextValue.usageReportedElsewhere || !reporter.sample()) return;
       const startedAt = new Date().toISOString();
       const started = performance.now();
       const fetches: SubgraphFetch[] = [];

@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { createPostgresListening, type DatabaseListener, type ListenHandlers } from './listen';
 import { openPgliteWorker, type PgliteWorkerClient } from './pglite-worker-client';
 import { log } from '@shop/log';
 
@@ -43,7 +44,21 @@ export interface Database extends RawQuerier {
    * of @shop/testing counts SQL per operation with it.)
    */
   onQuery(listener: (event: QueryEvent) => void): () => void;
+  /**
+   * Postgres only: `LISTEN`s on `channel` on this database's one listening connection (not from
+   * the pool, shared by every listener, `application_name` {@link LISTENER_APPLICATION_NAME};
+   * see `listen.ts`), and calls `onNotify` with the payload of
+   * every `NOTIFY` on it, from any connection of any process. When that connection drops it
+   * reconnects with backoff (100 ms doubling to 5 s) and, once `LISTEN` is active again, calls
+   * `onReconnect`: notifications sent meanwhile were missed, so the caller re-reads what it
+   * watches. Resolves once the first `LISTEN` is active. Absent on PGlite: its worker does not
+   * relay notifications, and one process owns an embedded database, so an in-process signal
+   * is enough there.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Promise<DatabaseListener>;
 }
+
+export { LISTENER_APPLICATION_NAME, type DatabaseListener, type ListenHandlers } from './listen';
 
 export interface DatabaseOptions {
   /** `postgres://…`; when absent an embedded PGlite database is used. */
@@ -188,6 +203,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     async close() {
       await pool.end();
     },
+    listen: createPostgresListening(url, onError),
   };
   await database.ping();
   return database;

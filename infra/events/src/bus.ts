@@ -16,6 +16,9 @@ export interface DeadLetter {
   reason: string;
 }
 
+/** Between an ephemeral group's prefix and its unique suffix (see `SubscribeOptions.ephemeral`). */
+export const EPHEMERAL_GROUP_MARK = '~ephemeral~';
+
 /** Options of {@link EventBus.subscribe}. */
 export interface SubscribeOptions {
   /** Consumer group: every group gets every event; members of one group share the work. */
@@ -31,6 +34,17 @@ export interface SubscribeOptions {
   onDeadLetter?: (letter: DeadLetter) => Promise<void> | void;
   /** Handler attempts per event before it is dead-lettered; default unlimited (block and retry). */
   maxAttempts?: number;
+  /**
+   * A group of its own for this subscription, for as long as it runs: every process that
+   * subscribes gets every event (a per-process broadcast, such as clearing an in-memory cache),
+   * from the log's end (`fromBeginning` is ignored). `group` is then a name prefix: the bus adds
+   * a unique suffix, and on the log bus deletes the group's position and lease when the
+   * subscription stops, and those of ephemeral members that died without stopping (lease
+   * expired longer than `ephemeralGraceMs` ago) when another ephemeral subscription starts. On
+   * Kafka the group is left to the broker (an empty group's offsets expire after
+   * `offsets.retention.minutes`).
+   */
+  ephemeral?: boolean;
 }
 
 /** A running subscription. */

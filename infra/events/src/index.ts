@@ -58,6 +58,10 @@ export type {
   EventLogger,
 } from './bus';
 export {
+  /** Between an ephemeral group's name and its unique suffix (`SubscribeOptions.ephemeral`). */
+  EPHEMERAL_GROUP_MARK,
+} from './bus';
+export {
   /** Validates what a consumer read: envelope, and contract on a catalogue topic. */
   readEvent,
   /** The envelope of a new domain event, checked against its contract. */
@@ -112,10 +116,14 @@ export {
   createKafkaBus,
   /** The Kafka bus's dead-letter topic of a topic: `<topic>.dlq`. */
   deadLetterTopic,
+  /** Creating the Kafka bus failed: the brokers cannot serve the idempotent producer or CreateTopics. */
+  KafkaCapabilityError,
 } from './kafka-bus';
 export type {
   /** Options of {@link createKafkaBus}. */
   KafkaBusOptions,
+  /** The codes of {@link KafkaCapabilityError}. */
+  KafkaCapabilityCode,
 } from './kafka-bus';
 export {
   /** Picks Kafka or the log bus. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import type {
   Consumer,
@@ -9,6 +10,7 @@ import type {
 } from 'kafkajs';
 import {
   backoffMs,
+  EPHEMERAL_GROUP_MARK,
   errorMessage,
   reportDeadLetter,
   sleep,
@@ -30,17 +32,20 @@ export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   /**
-   * kafkajs idempotent producer (default true). librdkafka's mock cluster reports controller id
-   * 0, which does not exist, so kafkajs cannot get a producer id from it: tests against the mock
-   * pass `false` (ordering then still relies on `maxInFlightRequests: 1`).
+   * kafkajs idempotent producer (default true): the producer id (InitProducerId, served by the
+   * cluster's controller) is taken when the bus is created; when the brokers cannot serve it the
+   * bus fails with a {@link KafkaCapabilityError}. `false` produces without it (ordering then
+   * relies on `maxInFlightRequests: 1` alone).
    */
   idempotent?: boolean;
   /** Topics created up front with the admin client; default all of {@link TOPICS}. */
   topics?: string[];
   /**
    * Create topics with the admin client (up front, and before first use of a topic); default
-   * true. "Already exists" is ignored; other failures are logged and the broker's auto-creation
-   * is relied on.
+   * true. "Already exists" is ignored. When the brokers cannot create topics at all (no
+   * controller, CreateTopics unsupported or not authorized) creating the bus fails with a
+   * {@link KafkaCapabilityError}; other failures (e.g. brokers unreachable) are logged and the
+   * broker's auto-creation is relied on.
    */
   createTopics?: boolean;
   /** Partitions of topics this bus creates; default 3. */
@@ -66,6 +71,61 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What {@link KafkaCapabilityError} says the brokers cannot do. */
+export type KafkaCapabilityCode =
+  'KAFKA_IDEMPOTENT_PRODUCER_UNAVAILABLE' | 'KAFKA_CREATE_TOPICS_UNAVAILABLE';
+
+/**
+ * {@link createKafkaBus} fails with this, once, when the brokers cannot serve a feature the bus
+ * is configured to use: the idempotent producer or topic creation by the admin client. Retrying
+ * would not help (the cluster has no usable controller, lacks the API, or refuses it), so the
+ * service does not start instead of retrying and logging forever.
+ */
+export class KafkaCapabilityError extends Error {
+  override readonly name = 'KafkaCapabilityError';
+  constructor(
+    readonly code: KafkaCapabilityCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** kafkajs protocol errors that say the cluster cannot serve a request, whatever the retries. */
+const INCAPABLE_PROTOCOL_ERRORS = new Set([
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'UNSUPPORTED_VERSION',
+  'INVALID_REQUEST',
+  'NOT_CONTROLLER',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+]);
+
+/**
+ * Why `error` (from kafkajs, possibly wrapped by its retrier) means the cluster cannot serve the
+ * request at all; `undefined` for anything else (unreachable brokers, timeouts: transient).
+ */
+function incapability(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const { name, message } = current;
+    const type = (current as { type?: unknown }).type;
+    if (name === 'KafkaJSBrokerNotFound' || name === 'KafkaJSMetadataNotLoaded') {
+      return `the cluster's metadata names no reachable controller (${message})`;
+    }
+    if (name === 'KafkaJSServerDoesNotSupportApiKey') {
+      return `the brokers do not support the request (${message})`;
+    }
+    if (typeof type === 'string' && INCAPABLE_PROTOCOL_ERRORS.has(type)) {
+      return `the brokers answered ${type} (${message})`;
+    }
+    const nested = (current as { errors?: unknown }).errors; // KafkaJSAggregateError
+    current = Array.isArray(nested) && nested.length > 0 ? nested[0] : current.cause;
+  }
+  return undefined;
 }
 
 /** The dead-letter topic of `topic` on the Kafka bus: `<topic>.dlq`. */
@@ -106,6 +166,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
       () =>
       ({ level, namespace, log }: LogEntry) => {
         if (level > threshold || level === LogLevel.NOTHING) return;
+        // kafkajs warns whenever an idempotent producer's retries are capped. They are on
+        // purpose: `publish` fails within `publishTimeoutMs` and the relay retries the batch
+        // (at-least-once; consumers are idempotent), instead of a producer retrying forever.
+        if (/Limiting retries for the idempotent producer/.test(log.message)) return;
         const line = `[events:kafka] ${namespace}: ${log.message}`;
         const now = Date.now();
         if ((lastLogged.get(line) ?? 0) > now - 10_000) return;
@@ -122,6 +186,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   let producer: Producer | undefined;
   let producerReady: Promise<Producer> | undefined;
   let closed = false;
+  /** While true, a broker that cannot serve a configured feature fails the bus's creation. */
+  let startingUp = true;
 
   /** Creates topics with the admin client; "already exists" is fine, other errors are logged. */
   async function ensureTopics(topics: string[]): Promise<void> {
@@ -140,6 +206,14 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
         })),
       });
     } catch (error) {
+      const cause = startingUp ? incapability(error) : undefined;
+      if (cause) {
+        await admin.disconnect().catch(() => undefined);
+        throw new KafkaCapabilityError(
+          'KAFKA_CREATE_TOPICS_UNAVAILABLE',
+          `Kafka at ${options.brokers.join(',')} cannot create topics: ${cause}. Give KAFKA_BROKERS a cluster with a working controller that allows CreateTopics, or create the topics beforehand and turn topic creation off (event bus option createTopics: false).`,
+        );
+      }
       if (!/already exists/i.test(errorMessage(error))) {
         logger.warn(
           `[events:kafka] could not create topics ${missing.join(', ')} (relying on the broker's auto-creation): ${errorMessage(error)}`,
@@ -212,7 +286,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   }
 
   async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
-    const { group, topics } = sub;
+    const { topics } = sub;
+    // An ephemeral group is this subscription's own (a per-process broadcast): a unique name,
+    // from the end of each partition; the broker expires its offsets once it is empty.
+    const group = sub.ephemeral ? `${sub.group}${EPHEMERAL_GROUP_MARK}${randomUUID()}` : sub.group;
     const handler = traceHandler('kafka', group, sub.handler);
     const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
     await ensureTopics([...topics, ...topics.map(deadLetterTopic)]);
@@ -280,7 +357,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
     }
 
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: sub.fromBeginning ?? false });
+    await consumer.subscribe({
+      topics,
+      fromBeginning: sub.ephemeral ? false : (sub.fromBeginning ?? false),
+    });
     await consumer.run({
       autoCommit: false,
       eachMessage: async (payload) => {
@@ -346,6 +426,25 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<EventBus
   }
 
   await ensureTopics(options.topics ?? Object.values(TOPICS));
+  if (options.idempotent ?? true) {
+    // The producer id is taken now, so a cluster that cannot give one fails the start-up once
+    // instead of every publish failing (and the relays retrying) forever.
+    try {
+      await getProducer();
+    } catch (error) {
+      const cause = incapability(error);
+      if (cause) {
+        throw new KafkaCapabilityError(
+          'KAFKA_IDEMPOTENT_PRODUCER_UNAVAILABLE',
+          `Kafka at ${options.brokers.join(',')} cannot serve the idempotent producer (InitProducerId): ${cause}. Give KAFKA_BROKERS a cluster with a working controller, or produce without idempotence (event bus option idempotent: false).`,
+        );
+      }
+      logger.warn(
+        `[events:kafka] producer not connected yet (publishing retries): ${errorMessage(error)}`,
+      );
+    }
+  }
+  startingUp = false;
   return {
     // One PRODUCER span per traced envelope; the `traceparent` header carries its context.
     publish: (envelopes) => publishTraced('kafka', envelopes, publish),

@@ -1,6 +1,7 @@
 import { migrate, type Database } from '@shop/db';
 import {
   backoffMs,
+  EPHEMERAL_GROUP_MARK,
   errorMessage,
   reportDeadLetter,
   sleep,
@@ -14,16 +15,27 @@ import { readEvent } from './contracts';
 import { parseEnvelope, uuidv7, type EventEnvelope } from './envelope';
 import { publishTraced, traceHandler } from './tracing';
 import { log } from '@shop/log';
+import { EVERY_TOPIC, LOG_CHANNEL, MAX_NOTIFY_PAYLOAD_BYTES, startLogWakeups } from './log-wakeups';
+import { createWaker } from './waker';
 
 /** Options of {@link createLogBus}. */
 export interface LogBusOptions {
   database: Database;
-  /** Poll interval of idle subscriptions; default 25 ms. */
+  /**
+   * Poll interval of idle subscriptions: the safety net under the wake-ups (see
+   * {@link startLogWakeups}). Default 250 ms, or 25 ms on Postgres when no LISTEN connection
+   * could be opened (other processes' appends are then seen by polling only).
+   */
   pollIntervalMs?: number;
   /** How long a group member's claim on a (group, topic) lasts without renewal; default 10 s. */
   leaseMs?: number;
   /** Cap of the retry backoff of a failing handler; default 1,500 ms. */
   maxBackoffMs?: number;
+  /**
+   * An ephemeral group (`SubscribeOptions.ephemeral`) whose lease expired longer ago than this
+   * is a member that died without stopping: its position and lease are deleted. Default 1 h.
+   */
+  ephemeralGraceMs?: number;
   logger?: EventLogger;
 }
 
@@ -79,8 +91,10 @@ interface LogRow {
 /**
  * The default bus: an append-only log table in Postgres or PGlite (schema `events`, created
  * here through `migrate`). `publish` inserts under a transaction-scoped advisory lock so
- * positions commit in order; each subscription polls `position > committed offset` per topic,
- * calls the handler one event at a time and commits the offset after each success. Members of
+ * positions commit in order; each subscription reads `position > committed offset` per topic
+ * when woken by an append (in this process, or through LISTEN/NOTIFY on Postgres) or at the
+ * latest every `pollIntervalMs`, calls the handler one event at a time and commits the offset
+ * after each success. Members of
  * one group in several processes coordinate through a lease per (group, topic): one member
  * consumes a topic at a time; the others take over when it stops or its lease expires.
  * Malformed rows and events that break their contract are logged, stored in
@@ -88,11 +102,14 @@ interface LogRow {
  */
 export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
   const { database } = options;
-  const pollIntervalMs = options.pollIntervalMs ?? 25;
-  const leaseMs = options.leaseMs ?? 10_000;
-  const maxBackoffMs = options.maxBackoffMs ?? 1_500;
   const logger = options.logger ?? log;
   await migrate(database, { schema: 'events', migrations: LOG_BUS_MIGRATIONS });
+  const wakeups = await startLogWakeups(database, logger);
+  const everyPublisherWakes = database.kind === 'pglite' || wakeups.crossProcess;
+  const pollIntervalMs = options.pollIntervalMs ?? (everyPublisherWakes ? 250 : 25);
+  const leaseMs = options.leaseMs ?? 10_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 1_500;
+  const ephemeralGraceSeconds = (options.ephemeralGraceMs ?? 60 * 60 * 1000) / 1000;
   const subscriptions = new Set<Subscription>();
 
   async function publish(envelopes: EventEnvelope[]): Promise<void> {
@@ -101,33 +118,80 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
       const parsed = parseEnvelope(envelope);
       if (!parsed.ok) throw new Error(`refusing to publish an invalid envelope: ${parsed.reason}`);
     }
-    await database.rawTransaction(async (q) => {
-      await q.query('select pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
-      await q.query(
-        `insert into events.log (id, topic, key, envelope)
+    const insert = `insert into events.log (id, topic, key, envelope)
          select (e->>'id')::uuid, e->>'topic', e->>'subject', e
          from jsonb_array_elements($1::jsonb) with ordinality as t(e, n)
          order by n
-         on conflict (id) do nothing`,
-        [JSON.stringify(envelopes)],
+         on conflict (id) do nothing`;
+    await database.rawTransaction(async (q) => {
+      await q.query('select pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
+      if (database.kind === 'pglite') {
+        await q.query(insert, [JSON.stringify(envelopes)]);
+        return;
+      }
+      // The NOTIFY is delivered when (and only if) this transaction commits.
+      await q.query(
+        `with appended as (${insert} returning topic),
+              topics as (select string_agg(distinct topic, ',') as list from appended)
+         select pg_notify($2, case when octet_length(list) > $3 then $4 else list end)
+         from topics where list is not null`,
+        [JSON.stringify(envelopes), LOG_CHANNEL, MAX_NOTIFY_PAYLOAD_BYTES, EVERY_TOPIC],
       );
+    });
+    wakeups.appended(envelopes.map((envelope) => envelope.topic));
+  }
+
+  /** The position a group without one starts at: 0, or the log's end. */
+  const START_POSITION = `case when $3 then 0 else coalesce((select max(position) from events.log), 0) end`;
+
+  /** Deletes the position and lease of ephemeral groups whose member died without stopping. */
+  async function sweepDeadEphemeralGroups(): Promise<void> {
+    await database.rawTransaction(async (q) => {
+      const dead = `select o.group_id from events.consumer_offsets o
+        where o.group_id like '%' || $1 || '%'
+          and not exists (select 1 from events.group_leases l
+                          where l.group_id = o.group_id
+                            and l.expires_at > now() - make_interval(secs => $2))`;
+      await q.query(`delete from events.group_leases where group_id in (${dead})`, [
+        EPHEMERAL_GROUP_MARK,
+        ephemeralGraceSeconds,
+      ]);
+      await q.query(`delete from events.consumer_offsets where group_id in (${dead})`, [
+        EPHEMERAL_GROUP_MARK,
+        ephemeralGraceSeconds,
+      ]);
     });
   }
 
   async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
-    const { group, topics } = sub;
+    const ephemeral = sub.ephemeral ?? false;
+    const owner = uuidv7();
+    const group = ephemeral ? `${sub.group}${EPHEMERAL_GROUP_MARK}${owner}` : sub.group;
+    const { topics } = sub;
     const handler = traceHandler('shop_log_bus', group, sub.handler);
     const maxAttempts = sub.maxAttempts ?? Number.POSITIVE_INFINITY;
-    const owner = uuidv7();
     const leaseValidUntil = new Map<string, number>();
+    const waker = createWaker();
     let stopped = false;
+    if (ephemeral) await sweepDeadEphemeralGroups();
     for (const topic of topics) {
-      await database.query(
-        `insert into events.consumer_offsets (group_id, topic, position)
-         select $1, $2, case when $3 then 0 else coalesce((select max(position) from events.log), 0) end
-         on conflict do nothing`,
-        [group, topic, sub.fromBeginning ?? false],
-      );
+      // An ephemeral group takes its lease with its position (one transaction), so a sweep in
+      // another process never sees the position of a live member without its lease.
+      await database.rawTransaction(async (q) => {
+        await q.query(
+          `insert into events.consumer_offsets (group_id, topic, position)
+           select $1, $2, ${START_POSITION}
+           on conflict do nothing`,
+          [group, topic, ephemeral ? false : (sub.fromBeginning ?? false)],
+        );
+        if (ephemeral) {
+          await q.query(
+            `insert into events.group_leases (group_id, topic, owner, expires_at)
+             values ($1, $2, $3, now() + make_interval(secs => $4))`,
+            [group, topic, owner, leaseMs / 1000],
+          );
+        }
+      });
     }
 
     /** Claims or renews this member's lease on (group, topic); true while it holds it. */
@@ -146,6 +210,16 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
       if (rows.length === 0) {
         leaseValidUntil.delete(topic);
         return false;
+      }
+      if (ephemeral) {
+        // Swept while this process could not renew its lease for longer than the grace: start
+        // again from the log's end (what was missed meanwhile is not replayed).
+        await database.query(
+          `insert into events.consumer_offsets (group_id, topic, position)
+           select $1, $2, ${START_POSITION}
+           on conflict do nothing`,
+          [group, topic, false],
+        );
       }
       leaseValidUntil.set(topic, started + leaseMs / 3);
       return true;
@@ -240,7 +314,7 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
         try {
           const read = await pass();
           failures = 0;
-          if (read === 0) await sleep(pollIntervalMs);
+          if (read === 0) await waker.idle(pollIntervalMs);
         } catch (error) {
           failures += 1;
           if (failures === 1 || failures % 20 === 0) {
@@ -254,11 +328,20 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
       await database
         .query('delete from events.group_leases where group_id = $1 and owner = $2', [group, owner])
         .catch(() => undefined);
+      if (ephemeral) {
+        // Nobody else will ever read this group: forget its positions too.
+        await database
+          .query('delete from events.consumer_offsets where group_id = $1', [group])
+          .catch(() => undefined);
+      }
     })();
 
+    const unregister = wakeups.register(topics, waker);
     const subscription: Subscription = {
       async stop() {
         stopped = true;
+        unregister();
+        waker.wake();
         subscriptions.delete(subscription);
         await loop;
       },
@@ -273,6 +356,7 @@ export async function createLogBus(options: LogBusOptions): Promise<EventBus> {
     subscribe,
     async close() {
       await Promise.all([...subscriptions].map((s) => s.stop()));
+      await wakeups.close();
     },
   };
 }

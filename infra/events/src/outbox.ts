@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Migration } from '@shop/db';
 import { createEvent } from './contracts';
 import type { EventEnvelope, NewEvent } from './envelope';
+import { outboxAppended } from './outbox-signal';
 import { currentTraceparent } from './tracing';
 
 /**
@@ -94,5 +95,6 @@ export async function appendToOutbox(
   await tx.execute(
     sql`insert into ${sql.identifier(schema)}.outbox (id, topic, key, type, envelope) values ${sql.join(values, sql`, `)}`,
   );
+  outboxAppended(schema);
   return envelopes;
 }

@@ -2,6 +2,8 @@ import type { Database, RawQuerier } from '@shop/db';
 import { backoffMs, errorMessage, type EventBus, type EventLogger } from './bus';
 import type { EventEnvelope } from './envelope';
 import { assertSchemaName } from './outbox';
+import { onOutboxAppended } from './outbox-signal';
+import { createWaker } from './waker';
 import { log } from '@shop/log';
 
 /** Options of {@link startRelay}. */
@@ -12,7 +14,10 @@ export interface RelayOptions {
   bus: EventBus;
   /** Rows published per bus call; default 100. */
   batchSize?: number;
-  /** Sleep between polls of an empty outbox; default 25 ms. */
+  /**
+   * Sleep between polls of an empty outbox. Default 25 ms on Postgres; 250 ms on PGlite, where
+   * every append wakes the relay at once (`outbox-signal.ts`) and polling is only a safety net.
+   */
   pollIntervalMs?: number;
   /** Cap of the retry backoff while publishing fails; default 1,500 ms. */
   maxBackoffMs?: number;
@@ -67,9 +72,13 @@ export function startRelay(options: RelayOptions): Relay {
   const { database, schema, bus } = options;
   assertSchemaName(schema);
   const batchSize = options.batchSize ?? 100;
-  const pollIntervalMs = options.pollIntervalMs ?? 25;
   const maxBackoffMs = options.maxBackoffMs ?? 1_500;
   const logger = options.logger ?? log;
+  const waker = createWaker();
+  const wake = () => waker.wake();
+  // PGlite: one process owns the database, so an in-process signal reaches every writer.
+  const stopLocal = database.kind === 'pglite' ? onOutboxAppended(schema, wake) : () => {};
+  const pollIntervalMs = options.pollIntervalMs ?? (database.kind === 'pglite' ? 250 : 25);
   const table = `"${schema}".outbox`;
   const selectSql = `select position::text as position, envelope from ${table}
     where published_at is null order by position limit $1`;
@@ -101,17 +110,7 @@ export function startRelay(options: RelayOptions): Relay {
     });
 
   let stopped = false;
-  let wakeUp: (() => void) | undefined;
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const idle = (ms: number) => waker.idle(ms);
 
   const loop = (async () => {
     let failures = 0;
@@ -138,7 +137,8 @@ export function startRelay(options: RelayOptions): Relay {
   return {
     async stop() {
       stopped = true;
-      wakeUp?.();
+      stopLocal();
+      wake();
       await loop;
     },
     async flush() {
@@ -149,8 +149,6 @@ export function startRelay(options: RelayOptions): Relay {
         if (published < batchSize) return total;
       }
     },
-    wake() {
-      wakeUp?.();
-    },
+    wake,
   };
 }

@@ -4,12 +4,13 @@ import {
   createEnvelope,
   createKafkaBus,
   deadLetterTopic,
+  KafkaCapabilityError,
   TOPICS,
   type EventEnvelope,
 } from '../src/index';
 import { registerBusContract } from './bus-contract';
 import { memoryLogger, testEvent, uniqueTopic, waitFor } from './helpers';
-import { startKafkaMock, type KafkaMock } from '@shop/testing';
+import { startKafkaCluster, startKafkaMock, type KafkaMock } from '@shop/testing';
 
 const mocks: KafkaMock[] = [];
 afterAll(async () => {
@@ -19,13 +20,12 @@ afterAll(async () => {
 registerBusContract(
   'kafka bus on the librdkafka mock cluster',
   async () => {
-    const mock = await startKafkaMock(1);
+    // The production defaults: idempotent producer, topics created by the admin client.
+    const mock = await startKafkaCluster(1);
     mocks.push(mock);
     const bus = await createKafkaBus({
       brokers: mock.brokers,
       clientId: 'contract',
-      idempotent: false, // the mock cannot serve InitProducerId (see KafkaBusOptions.idempotent)
-      createTopics: false,
       logger: memoryLogger(),
     });
     const raw = new kafkajs.Kafka({
@@ -54,17 +54,58 @@ registerBusContract(
 );
 
 describe('kafka bus specifics', () => {
-  it('sends key = subject, JSON value and type/version/traceparent headers', async () => {
+  it('gives every ephemeral subscriber (one group each) every event', async () => {
     const mock = await startKafkaMock(1);
     mocks.push(mock);
+    const topic = uniqueTopic('broadcast');
+    await mock.createTopic(topic, 3);
+    const options = { brokers: mock.brokers, idempotent: false, createTopics: false };
+    const buses = await Promise.all(
+      ['a', 'b'].map((clientId) =>
+        createKafkaBus({ ...options, clientId, logger: memoryLogger() }),
+      ),
+    );
+    const seen: Array<Set<string>> = [new Set(), new Set()];
+    const subscriptions = await Promise.all(
+      buses.map((bus, i) =>
+        bus.subscribe({
+          group: 'cache-clear',
+          ephemeral: true,
+          topics: [topic],
+          handler: async (event) => void seen[i]!.add(event.subject),
+        }),
+      ),
+    );
+    // From the end of each partition: wait until both read a probe, then send the real events.
+    await waitFor(
+      async () => {
+        await buses[0]!.publish([testEvent(topic, 'probe', 1)]);
+        return seen.every((keys) => keys.has('probe'));
+      },
+      'both subscribers reading',
+      30_000,
+    );
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    await buses[1]!.publish(keys.map((key) => testEvent(topic, key, 1)));
+    await waitFor(
+      () => seen.every((got) => keys.every((key) => got.has(key))),
+      'every event on both',
+    );
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+    await Promise.all(buses.map((bus) => bus.close()));
+  }, 60_000);
+
+  it('sends key = subject, JSON value and type/version/traceparent headers', async () => {
+    const mock = await startKafkaCluster(1);
+    mocks.push(mock);
     const logger = memoryLogger();
-    // createTopics left on: the mock refuses CreateTopics (no controller), the bus logs and
-    // relies on auto-creation.
+    // No topic up front: the bus creates the topic with the admin client before its first use
+    // (with 5 partitions, which the broker's auto-creation would not choose).
     const bus = await createKafkaBus({
       brokers: mock.brokers,
       clientId: 'headers',
-      idempotent: false,
       topics: [],
+      numPartitions: 5,
       logger,
     });
     const topic = uniqueTopic('headers');
@@ -97,21 +138,20 @@ describe('kafka bus specifics', () => {
     expect(message.headers?.type?.toString()).toBe('test.happened');
     expect(message.headers?.version?.toString()).toBe('1');
     expect(message.headers?.traceparent?.toString()).toBe(event.traceparent);
-    expect(logger.lines.some((line) => line.includes('could not create topics'))).toBe(true);
+    const admin = kafka.admin();
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    await admin.disconnect();
+    expect(metadata.topics[0]?.partitions).toHaveLength(5);
+    expect(logger.lines.filter((line) => line.includes('could not create topics'))).toEqual([]);
   });
 
   it('produces an event that breaks its contract to <topic>.dlq with the reason, then handles the next one', async () => {
-    const mock = await startKafkaMock(1);
+    const mock = await startKafkaCluster(1);
     mocks.push(mock);
-    await mock.createTopic(TOPICS.order, 3);
     const logger = memoryLogger();
-    const bus = await createKafkaBus({
-      brokers: mock.brokers,
-      clientId: 'dlq',
-      idempotent: false,
-      createTopics: false, // the dead-letter topic is auto-created by the broker on first produce
-      logger,
-    });
+    // Defaults: the bus creates the topics and, on subscribe, their dead-letter topics.
+    const bus = await createKafkaBus({ brokers: mock.brokers, clientId: 'dlq', logger });
     const handled: EventEnvelope[] = [];
     const sub = await bus.subscribe({
       group: 'notification-dlq',
@@ -188,15 +228,13 @@ describe('kafka bus specifics', () => {
   });
 
   it('fails publish within seconds while the broker is down, and works again after', async () => {
-    const mock = await startKafkaMock(1);
+    const mock = await startKafkaCluster(1);
     mocks.push(mock);
     const topic = uniqueTopic('down');
-    await mock.createTopic(topic, 3);
     const bus = await createKafkaBus({
       brokers: mock.brokers,
       clientId: 'down',
-      idempotent: false,
-      createTopics: false,
+      topics: [topic],
       logger: memoryLogger(),
     });
     await bus.publish([testEvent(topic, 'k', 1)]);
@@ -216,5 +254,51 @@ describe('kafka bus specifics', () => {
     );
     await bus.close();
     expect(failedAfter).toBeLessThan(6_000);
+  });
+
+  it('fails creation fast with one KafkaCapabilityError when the brokers cannot serve the defaults', async () => {
+    // The raw mock (no proxy) names controller 0, which is none of its brokers.
+    const mock = await startKafkaMock(3);
+    mocks.push(mock);
+    const attempt = async (options: { createTopics?: boolean }) => {
+      const logger = memoryLogger();
+      const started = Date.now();
+      const error: unknown = await createKafkaBus({
+        brokers: mock.brokers,
+        clientId: 'incapable',
+        logger,
+        ...options,
+      }).then(
+        (bus) => bus.close().then(() => undefined),
+        (failure: unknown) => failure,
+      );
+      return { error, ms: Date.now() - started, lines: logger.lines };
+    };
+
+    const topics = await attempt({});
+    expect(topics.error).toBeInstanceOf(KafkaCapabilityError);
+    expect(topics.error).toMatchObject({
+      name: 'KafkaCapabilityError',
+      code: 'KAFKA_CREATE_TOPICS_UNAVAILABLE',
+    });
+    expect((topics.error as Error).message).toBe(
+      `Kafka at ${mock.brokers.join(',')} cannot create topics: the cluster's metadata names no reachable controller (Broker 0 not found in the cached metadata). Give KAFKA_BROKERS a cluster with a working controller that allows CreateTopics, or create the topics beforehand and turn topic creation off (event bus option createTopics: false).`,
+    );
+
+    // Topic creation off here on purpose: it fails first, and this checks the producer's error.
+    await mock.createTopic(TOPICS.order, 3);
+    const producer = await attempt({ createTopics: false });
+    expect(producer.error).toMatchObject({
+      name: 'KafkaCapabilityError',
+      code: 'KAFKA_IDEMPOTENT_PRODUCER_UNAVAILABLE',
+    });
+    expect((producer.error as Error).message).toMatch(
+      /cannot serve the idempotent producer \(InitProducerId\): .*Broker 0 not found.*event bus option idempotent: false/,
+    );
+    // Fast, and no retry log lines before it.
+    for (const { ms, lines } of [topics, producer]) {
+      expect(ms).toBeLessThan(5_000);
+      expect(lines).toEqual([]);
+    }
   });
 });

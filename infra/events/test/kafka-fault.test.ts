@@ -1,5 +1,5 @@
 import type { Database } from '@shop/db';
-import { startKafkaMock, testDatabaseTargets, type KafkaMock } from '@shop/testing';
+import { startKafkaCluster, testDatabaseTargets, type KafkaMock } from '@shop/testing';
 import { afterAll, expect, it } from 'vitest';
 import {
   createKafkaBus,
@@ -35,14 +35,12 @@ it(`loses nothing and duplicates no effect across a ${OUTAGE_MS / 1000} s broker
   const database: Database = opened.database;
   await migrateOrderService(database);
   await migrateNotificationService(database);
-  mock = await startKafkaMock(1);
-  await mock.createTopic(TOPICS.order, 3);
+  // Production defaults (idempotent producer, topics created by the bus) on the proxied mock.
+  mock = await startKafkaCluster(1);
   const logger = memoryLogger();
   const bus: EventBus = await createKafkaBus({
     brokers: mock.brokers,
     clientId: 'fault-test',
-    idempotent: false, // the mock cannot serve InitProducerId (see KafkaBusOptions.idempotent)
-    createTopics: false,
     logger,
   });
   let deliveries = 0;

@@ -1,7 +1,12 @@
 import { createDatabase, type Database } from '@shop/db';
 import { testDatabaseTargets } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogBus, type EventBus, type EventEnvelope } from '../src/index';
+import {
+  createLogBus,
+  EPHEMERAL_GROUP_MARK,
+  type EventBus,
+  type EventEnvelope,
+} from '../src/index';
 import { registerBusContract } from './bus-contract';
 import { memoryLogger, testEvent, uniqueTopic, waitFor } from './helpers';
 
@@ -155,6 +160,102 @@ for (const target of testDatabaseTargets()) {
           .map((h) => h.event.sequence);
         expect(sequences).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
       }
+    });
+
+    it('wakes subscribers on an append (in this process, and from another connection on Postgres) long before the poll', async () => {
+      // A 30 s poll: only a wake-up can deliver within the deadlines below.
+      const other = url ? await createDatabase({ url }) : database;
+      const busA = await createLogBus({ database, pollIntervalMs: 30_000 });
+      const busB = await createLogBus({ database: other, pollIntervalMs: 30_000 });
+      const topic = uniqueTopic('wake');
+      const seen = { a: [] as number[], b: [] as number[] };
+      const subscriber = (name: 'a' | 'b', bus: EventBus) =>
+        bus.subscribe({
+          group: uniqueTopic(`wake-${name}`),
+          topics: [topic],
+          handler: async (event) => {
+            seen[name].push(event.sequence);
+          },
+        });
+      const [subA, subB] = await Promise.all([subscriber('a', busA), subscriber('b', busB)]);
+      // Let both loops reach their (30 s) pause first.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const sequence of [1, 2, 3]) {
+        const started = performance.now();
+        await busA.publish([testEvent(topic, 'k', sequence)]);
+        await waitFor(() => seen.a.length === sequence && seen.b.length === sequence, 'woken');
+        expect(performance.now() - started).toBeLessThan(2_000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen).toEqual({ a: [1, 2, 3], b: [1, 2, 3] });
+      // stop() ends the pause at once rather than after the poll interval.
+      const stopping = performance.now();
+      await Promise.all([subA.stop(), subB.stop()]);
+      expect(performance.now() - stopping).toBeLessThan(2_000);
+      await Promise.all([busA.close(), busB.close()]);
+      if (other !== database) await other.close();
+    });
+
+    it('gives every ephemeral subscriber every event and leaves no group state behind', async () => {
+      const other = url ? await createDatabase({ url }) : database;
+      const busA = await createLogBus({ database, pollIntervalMs: 10, leaseMs: 2_000 });
+      const busB = await createLogBus({ database: other, pollIntervalMs: 10, leaseMs: 2_000 });
+      const topic = uniqueTopic('broadcast');
+      const prefix = uniqueTopic('ephemeral-group');
+      const groupRows = async () =>
+        database.query<{ group_id: string }>(
+          `select group_id from events.consumer_offsets where group_id like $1 || '%'
+           union all select group_id from events.group_leases where group_id like $1 || '%'`,
+          [prefix],
+        );
+      await busA.publish([testEvent(topic, 'k', 1)]); // before: never delivered
+      const seen = { a: [] as number[], b: [] as number[] };
+      const subscriber = (name: 'a' | 'b', bus: EventBus) =>
+        bus.subscribe({
+          group: prefix,
+          ephemeral: true,
+          fromBeginning: true, // ignored: an ephemeral group starts at the end
+          topics: [topic],
+          handler: async (event) => {
+            seen[name].push(event.sequence);
+          },
+        });
+      const [subA, subB] = await Promise.all([subscriber('a', busA), subscriber('b', busB)]);
+      expect(await groupRows()).toHaveLength(4); // a position and a lease per subscriber
+      await busB.publish([2, 3, 4].map((sequence) => testEvent(topic, 'k', sequence)));
+      await waitFor(() => seen.a.length === 3 && seen.b.length === 3, 'every event on both');
+      expect(seen).toEqual({ a: [2, 3, 4], b: [2, 3, 4] });
+      await Promise.all([subA.stop(), subB.stop()]);
+      expect(await groupRows()).toEqual([]);
+
+      // A member that died without stopping leaves its rows; a later ephemeral subscriber past
+      // the grace sweeps them (and never a live member's).
+      const dead = `${prefix}${EPHEMERAL_GROUP_MARK}dead`;
+      await database.query(
+        `insert into events.consumer_offsets (group_id, topic, position) values ($1, $2, 0)`,
+        [dead, topic],
+      );
+      await database.query(
+        `insert into events.group_leases (group_id, topic, owner, expires_at)
+         values ($1, $2, 'dead', now() - interval '2 seconds')`,
+        [dead, topic],
+      );
+      const sweeper = await createLogBus({ database, pollIntervalMs: 10, ephemeralGraceMs: 1_000 });
+      const live = await subscriber('a', busA);
+      expect((await groupRows()).map((row) => row.group_id)).toContain(dead);
+      const later = await sweeper.subscribe({
+        group: prefix,
+        ephemeral: true,
+        topics: [topic],
+        handler: async () => undefined,
+      });
+      const left = (await groupRows()).map((row) => row.group_id);
+      expect(left).not.toContain(dead);
+      expect(left).toHaveLength(4); // the live one's and the new one's
+      await Promise.all([live.stop(), later.stop()]);
+      expect(await groupRows()).toEqual([]);
+      await Promise.all([busA.close(), busB.close(), sweeper.close()]);
+      if (other !== database) await other.close();
     });
   });
 }

@@ -146,3 +146,50 @@ describe.each(testDatabaseTargets())('outbox → relay → idempotent consumer o
     expect(logger.lines.some((line) => line.includes('publish failed'))).toBe(true);
   });
 });
+
+/** On the embedded database (one process owns it) an append wakes the relay at once. */
+describe('relay wake-ups on pglite', () => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const pglite = testDatabaseTargets().find((target) => target.name === 'pglite')!;
+    ({ database, cleanup } = await pglite.open());
+    await migrateOrderService(database);
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it('wakes the relay when a transaction appends to the outbox, long before its poll', async () => {
+    await database.query('update shop_order.outbox set published_at = now()');
+    const published: EventEnvelope[] = [];
+    const recording: EventBus = {
+      async publish(envelopes) {
+        published.push(...envelopes);
+      },
+      subscribe: () => Promise.reject(new Error('unused')),
+      close: async () => undefined,
+    };
+    // A 30 s poll: only the in-process wake-up publishes in time.
+    const relay = startRelay({
+      database,
+      schema: 'shop_order',
+      bus: recording,
+      pollIntervalMs: 30_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // listening, and idle
+    for (const id of ['wake-1', 'wake-2', 'wake-3']) {
+      const started = performance.now();
+      const written = await placeOrder(database, id);
+      await waitFor(() => published.some((e) => e.id === written.id), `relay woken for ${id}`);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
+    // A rolled-back append wakes nothing that publishes.
+    await placeOrder(database, 'wake-doomed', { fail: true }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(published.map((e) => e.subject)).toEqual(['wake-1', 'wake-2', 'wake-3']);
+    const stopping = performance.now();
+    await relay.stop();
+    expect(performance.now() - stopping).toBeLessThan(2_000);
+  });
+});

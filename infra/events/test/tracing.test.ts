@@ -1,7 +1,7 @@
 import type { Database } from '@shop/db';
 import { injectTraceparent, shutdownTelemetry, SpanKind, withSpan } from '@shop/telemetry';
 import { ancestorsOf, serviceOf, startMemoryTracing, traceIdOf } from '@shop/telemetry/testing';
-import { startKafkaMock, testDatabaseTargets } from '@shop/testing';
+import { startKafkaCluster, testDatabaseTargets } from '@shop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createKafkaBus,
@@ -165,17 +165,14 @@ describe('trace context through the kafka bus', () => {
   it('publishes under a PRODUCER span carried to a CONSUMER span', async () => {
     await shutdownTelemetry();
     const spans = startMemoryTracing();
-    const mock = await startKafkaMock(1);
+    const mock = await startKafkaCluster(1);
     const bus = await createKafkaBus({
       brokers: mock.brokers,
       clientId: 'tracing',
-      idempotent: false, // the mock cannot serve InitProducerId
-      createTopics: false,
       logger: memoryLogger(),
     });
     try {
-      const topic = uniqueTopic('traced');
-      await mock.createTopic(topic, 1);
+      const topic = uniqueTopic('traced'); // created by the bus on subscribe
       const delivered: EventEnvelope[] = [];
       const sub = await bus.subscribe({
         group: 'analytics-kafka',

@@ -21,6 +21,14 @@ export const ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE:
     'Several operations and no (or an unknown) operationName (HTTP 400).',
   PAYLOAD_TOO_LARGE: 'The request body is over the size limit (HTTP 413).',
+  CSRF_PREFLIGHT_REQUIRED:
+    'A GET or simple POST (CSRF prevention): add `apollo-require-preflight: true` (HTTP 400).',
+
+  // Incremental delivery (docs/defer.md)
+  DEFER_BAD_HEADER:
+    '@defer without `Accept: multipart/mixed;deferSpec=20220824, application/json` (HTTP 406).',
+  DEFER_BAD_LABEL: 'A @defer label that is not a string literal, or is used twice.',
+  STREAM_NOT_SUPPORTED: '@stream is not supported: select the whole list (or @defer within it).',
 
   // Persisted queries
   PERSISTED_QUERY_NOT_FOUND: 'APQ: the hash is not known yet; resend it with the query text.',

@@ -34,6 +34,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    */
   intercept?: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<boolean>;
   /**
+   * Runs first for every request, before routing, draining and body limits: headers it sets
+   * stay on every response, errors included (the gateway's CORS, gateway/src/server/cors.ts).
+   * Returns `true` when it answered the request itself (e.g. a CORS preflight).
+   */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
    * Prometheus metrics served at `GET /metrics` (always on): an {@link HttpMetrics} the caller
    * also feeds (e.g. with `graphqlMetricsPlugin`), or just the `service` label for a new one
    * (default `service: 'http'`). `/metrics` is unauthenticated: in production the port must be
@@ -239,6 +245,7 @@ export async function startHttpServer<TContext extends BaseContext>(
       if (draining && inFlight === 0) drained?.();
     });
     const handle = async () => {
+      if (options.onRequest?.(req, res)) return;
       if (draining && url.pathname === '/graphql') {
         // A request that arrives on a kept-alive connection while draining: not started, so
         // the client may safely send it again (to another instance, or after the restart).

@@ -35,8 +35,6 @@ export interface SubgraphRuntime<TOptions> {
   database: Database;
   /** What it was started with: its own options and the common {@link StartSubgraphOptions}. */
   options: TOptions & StartSubgraphOptions;
-  /** Tells the outbox relay new rows were committed (no-op without a bus or an outbox). */
-  wakeRelay(): void;
   /**
    * The client for calls to the subgraphs listed in `calls`, signed with `serviceKey`; throws
    * when the subgraph was started without one.
@@ -54,7 +52,7 @@ export interface SubgraphParts<TContext extends BaseSubgraphContext, TExposed ex
   routes?: Record<string, RouteHandler>;
   /** Releases what `setup` opened (a cache connection); runs last on stop. */
   close?(): Promise<void>;
-  /** Extra members of the running subgraph (the order's `expireOverdueOrders`, a pub/sub). */
+  /** Extra members of the running subgraph (the order's `expireOverdueOrders`, live wake-ups). */
   exposed?: TExposed;
 }
 

@@ -24,7 +24,20 @@ export const notFound = (message = 'Not found') =>
 export interface BaseSubgraphContext {
   identity: Identity | null;
   requestId: string;
+  /** The end client's IP address, as the gateway saw it (header {@link CLIENT_IP_HEADER}). */
+  clientIp?: string | undefined;
+  /** The end client's User-Agent, as the gateway saw it ({@link CLIENT_USER_AGENT_HEADER}). */
+  userAgent?: string | undefined;
 }
+
+/**
+ * Headers the gateway sets on every subgraph request (overwriting any a client sent) with the
+ * client's IP address and User-Agent. Subgraphs read them only on requests that carry a valid
+ * gateway token; values are cut to {@link CLIENT_HEADER_MAX_LENGTH} characters.
+ */
+export const CLIENT_IP_HEADER = 'x-shop-client-ip';
+export const CLIENT_USER_AGENT_HEADER = 'x-shop-client-user-agent';
+export const CLIENT_HEADER_MAX_LENGTH = 512;
 
 /** Returns the caller's identity or throws UNAUTHENTICATED. */
 export function requireUser(context: BaseSubgraphContext): Identity {

@@ -28,7 +28,12 @@ import {
   type RouteHandler,
   type RunningHttpServer,
 } from '@shop/http';
-import type { BaseSubgraphContext } from './errors';
+import {
+  CLIENT_HEADER_MAX_LENGTH,
+  CLIENT_IP_HEADER,
+  CLIENT_USER_AGENT_HEADER,
+  type BaseSubgraphContext,
+} from './errors';
 import { enforceAuthDirective } from './auth-directive';
 import { jitExecutorGateway } from './jit';
 import { isTransientDatabaseError } from './transient';
@@ -84,7 +89,7 @@ export function formatError(
   }
   const original = unwrapResolverError(error);
   if (isTransientDatabaseError(original)) {
-    log.warn('[graphql] database unavailable', original);
+    log.warn('[graphql] database or called service unavailable', original);
     return {
       message: 'The service is temporarily unavailable; retry the request',
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -181,7 +186,14 @@ export async function createSubgraph<TContext extends BaseSubgraphContext>(
     const result = await verify(token);
     if (!result.ok) throw rejected(`Invalid gateway token: ${result.code}`);
     const requestId = firstHeader(req.headers['x-request-id']) ?? randomUUID();
-    return options.context({ identity: identityFromPayload(result.payload), requestId });
+    const clientIp = firstHeader(req.headers[CLIENT_IP_HEADER]);
+    const userAgent = firstHeader(req.headers[CLIENT_USER_AGENT_HEADER]);
+    return options.context({
+      identity: identityFromPayload(result.payload),
+      requestId,
+      ...(clientIp ? { clientIp: clientIp.slice(0, CLIENT_HEADER_MAX_LENGTH) } : {}),
+      ...(userAgent ? { userAgent: userAgent.slice(0, CLIENT_HEADER_MAX_LENGTH) } : {}),
+    });
   };
 
   const authenticate = async (authorization: string | undefined): Promise<WsAuthResult> => {

@@ -1,14 +1,16 @@
 import { createInternalTokenCache, mintInternalToken, type SigningKey } from '@shop/auth';
 import { injectTraceparent, SpanKind, tracingEnabled, withSpan } from '@shop/telemetry';
 
-/** A GraphQL error returned by another subgraph. */
+/** A GraphQL error returned by another subgraph, or that subgraph unreachable. */
 export class ServiceCallError extends Error {
   constructor(
     readonly subgraph: string,
     message: string,
+    /** The callee's error code; `SERVICE_UNAVAILABLE` when it could not be reached in time. */
     readonly code: string | undefined,
+    options?: ErrorOptions,
   ) {
-    super(`${subgraph}: ${message}`);
+    super(`${subgraph}: ${message}`, options);
   }
 }
 
@@ -61,12 +63,25 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     // The callee's SERVER span becomes a child of the CLIENT span active here.
     const traceparent = injectTraceparent();
     if (traceparent) headers.traceparent = traceparent;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
-    });
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      // Refused, cut mid-way (a replica killed behind the balancer) or out of time: the callee
+      // may or may not have done the work; the callers compensate (releases, claim takeover)
+      // and the client retries with its idempotency key, so it is SERVICE_UNAVAILABLE.
+      const why =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : 'unreachable';
+      throw new ServiceCallError(subgraph, why, 'SERVICE_UNAVAILABLE', { cause: error });
+    }
     const body = (await response.json().catch(() => undefined)) as
       | { data?: TData; errors?: Array<{ message: string; extensions?: { code?: string } }> }
       | undefined;

@@ -55,7 +55,6 @@ export async function startSubgraph<
     const parts = await definition.setup({
       database,
       options,
-      wakeRelay: () => relay?.wake(),
       serviceClient,
     });
     close = parts.close;

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import type * as GraphQL from 'graphql';
 import { setLogSink } from '@shop/log';
@@ -5,6 +6,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadSigningKey, mintInternalToken } from '@shop/auth';
 import {
+  createServiceClient,
   createSubgraph,
   formatError,
   isTransientDatabaseError,
@@ -25,6 +27,58 @@ async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a failure');
 }
+
+describe('service calls to a subgraph that cannot answer', () => {
+  it('a refused connection, a connection cut mid-request and a timeout are SERVICE_UNAVAILABLE', async () => {
+    const key = await loadSigningKey();
+    // Accepts the request, then closes the socket without answering (a replica killed mid-call).
+    const cutter = createServer((socket) => socket.once('data', () => socket.destroy()));
+    // Accepts the request and never answers.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    const listen = (server: Server) =>
+      new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
+    const [cutPort, silentPort] = [await listen(cutter), await listen(silent)];
+    try {
+      const client = createServiceClient({
+        self: 'order',
+        key,
+        timeoutMs: 300,
+        urls: {
+          refused: 'http://127.0.0.1:1/graphql',
+          cut: `http://127.0.0.1:${cutPort}/graphql`,
+          silent: `http://127.0.0.1:${silentPort}/graphql`,
+        },
+      });
+      for (const [callee, why] of [
+        ['refused', 'unreachable'],
+        ['cut', 'unreachable'],
+        ['silent', 'no answer within 300 ms'],
+      ] as const) {
+        const failure = await failureOf(() => client.call(callee, '{ __typename }'));
+        expect(failure).toBeInstanceOf(ServiceCallError);
+        expect(failure).toMatchObject({ subgraph: callee, code: 'SERVICE_UNAVAILABLE' });
+        expect((failure as Error).message).toBe(`${callee}: ${why}`);
+        // A resolver that lets it through answers the typed, retryable error.
+        const silenced = setLogSink(() => {});
+        try {
+          expect(formatError({ message: 'x' }, failure).extensions).toEqual({
+            code: 'SERVICE_UNAVAILABLE',
+            retryable: true,
+          });
+        } finally {
+          setLogSink(silenced);
+        }
+      }
+    } finally {
+      cutter.close();
+      held.forEach((socket) => socket.destroy());
+      silent.close();
+    }
+  });
+});
 
 describe('transient database errors', () => {
   it('recognises a refused connection, wrapped or not, and nothing else', async () => {

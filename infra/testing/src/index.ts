@@ -7,3 +7,7 @@ export * from './private-postgres';
 export * from './private-redis';
 export * from './query-count';
 export * from './query-labels';
+export * from './tcp-balancer';
+export * from './kafka-cluster';
+export * from './browser';
+export { runGraphQLHttpAudits, type HttpAuditOutcome } from './http-audit';

@@ -19,6 +19,18 @@ export interface KafkaMock {
   stop(): Promise<void>;
 }
 
+/** A mock command the cluster refused; `result` is librdkafka's error code (36: topic exists). */
+export class KafkaMockCommandError extends Error {
+  override readonly name = 'KafkaMockCommandError';
+  constructor(
+    readonly command: string,
+    readonly result: number,
+    reply: string,
+  ) {
+    super(`kafka-mock "${command}" failed: ${reply}`);
+  }
+}
+
 /** Compiles kafka-mock.c into kafka-mock/.build/ unless an up-to-date binary is there. */
 export function buildKafkaMock(): string {
   if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return binary;
@@ -63,7 +75,9 @@ export async function startKafkaMock(brokers = 1): Promise<KafkaMock> {
   const command = async (text: string): Promise<void> => {
     child.stdin.write(`${text}\n`);
     const reply = await nextLine();
-    if (!/-> 0$/.test(reply)) throw new Error(`kafka-mock "${text}" failed: ${reply}`);
+    const result = /-> (-?\d+)$/.exec(reply);
+    if (result?.[1] !== '0')
+      throw new KafkaMockCommandError(text, Number(result?.[1] ?? NaN), reply);
   };
   const first = await nextLine();
   const match = /^BOOTSTRAP (\S+)$/.exec(first);

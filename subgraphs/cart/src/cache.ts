@@ -6,8 +6,12 @@ import { log as sharedLog } from '@shop/log';
 export const CART_CACHE_TTL_SECONDS = 600;
 const OPERATION_TIMEOUT_MS = 100;
 
-/** Key of one version of a cart. A write bumps the version, so stale keys are never read. */
-export const cartCacheKey = (id: string, version: number) => `cart:${id}:v${version}`;
+/**
+ * Key of one version of a cart. A write bumps the version (in Postgres, which every replica
+ * reads first), so a stale snapshot is never read, whichever replica wrote or cached it.
+ */
+export const cartCacheKey = (id: string, version: number, prefix = '') =>
+  `${prefix}cart:${id}:v${version}`;
 
 /** A cache that caches nothing (no `REDIS_URL`). */
 export function createNoCache(): CartCache {
@@ -42,6 +46,8 @@ function revive(text: string): CartSnapshot {
 export function createRedisCache(
   url: string,
   log: (message: string) => void = (message) => sharedLog.warn(message),
+  /** Prepended to every key (several deployments or test runs on one Redis). */
+  prefix = '',
 ): CartCache {
   let hits = 0;
   let misses = 0;
@@ -67,7 +73,10 @@ export function createRedisCache(
         return undefined;
       }
       try {
-        const text = await withTimeout(client.get(cartCacheKey(id, version)), OPERATION_TIMEOUT_MS);
+        const text = await withTimeout(
+          client.get(cartCacheKey(id, version, prefix)),
+          OPERATION_TIMEOUT_MS,
+        );
         if (typeof text !== 'string') {
           misses += 1;
           return undefined;
@@ -84,9 +93,13 @@ export function createRedisCache(
       if (!client.isReady) return;
       try {
         await withTimeout(
-          client.set(cartCacheKey(snapshot.id, snapshot.version), JSON.stringify(snapshot), {
-            expiration: { type: 'EX', value: CART_CACHE_TTL_SECONDS },
-          }),
+          client.set(
+            cartCacheKey(snapshot.id, snapshot.version, prefix),
+            JSON.stringify(snapshot),
+            {
+              expiration: { type: 'EX', value: CART_CACHE_TTL_SECONDS },
+            },
+          ),
           OPERATION_TIMEOUT_MS,
         );
       } catch (error) {

@@ -17,10 +17,15 @@ export const envSchema = z
     /** Private JWK (JSON) signing service tokens to product; generated when unset. */
     INTERNAL_PRIVATE_JWK: optionalString(),
     SUBGRAPH_PRODUCT_URL: subgraphUrl('product'),
-    /** HMAC secret of guest cart tokens (at least 16 characters); required in production. */
+    /**
+     * HMAC secret of guest cart tokens (at least 16 characters); required in production, and the
+     * same on every replica (a token issued by one must verify on all).
+     */
     CART_TOKEN_SECRET: optionalString().pipe(z.string().min(16).optional()),
     /** Redis URL of the read-through cart cache; no cache when unset. */
     REDIS_URL: optionalString(),
+    /** Prepended to the cart cache's Redis keys (several deployments on one Redis). */
+    REDIS_KEY_PREFIX: optionalString(),
   })
   .refine((value) => value.NODE_ENV !== 'production' || value.CART_TOKEN_SECRET, {
     message: 'CART_TOKEN_SECRET is required in production',

@@ -82,6 +82,4 @@ export interface CartPorts {
   catalog: ProductCatalog;
   tokens: CartTokens;
   cache: CartCache;
-  /** Called after each committed change (wakes the outbox relay). */
-  onCommit?: (() => void) | undefined;
 }

@@ -20,7 +20,7 @@ export function createCartService(ports: CartPorts) {
     ...createLineEditing(ports),
     ...createGuestCartMerge(ports),
     ...createCheckoutClaims(ports),
-    ...createCartConversion(ports),
+    ...createCartConversion(),
   };
 }
 

@@ -20,6 +20,8 @@ export interface CartOptions {
   cartTokenSecret: string;
   /** Redis URL of the read-through cart cache; no cache when unset. */
   redisUrl?: string;
+  /** Prepended to the cache's Redis keys (several deployments on one Redis). */
+  redisKeyPrefix?: string;
 }
 
 /**
@@ -35,15 +37,16 @@ export const cartSubgraph = defineSubgraph<CartOptions, CartContext>({
   serviceTimeoutMs: 3_000,
   typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
   resolvers,
-  setup({ database, options, wakeRelay, serviceClient }) {
-    const cache = options.redisUrl ? createRedisCache(options.redisUrl) : createNoCache();
+  setup({ database, options, serviceClient }) {
+    const cache = options.redisUrl
+      ? createRedisCache(options.redisUrl, undefined, options.redisKeyPrefix)
+      : createNoCache();
     const catalog = createProductCatalog(serviceClient());
     const service = createCartService({
       repo: createCartRepo(database.db),
       catalog,
       tokens: createCartTokens(options.cartTokenSecret),
       cache,
-      onCommit: wakeRelay,
     });
     return {
       context: (base) => ({

@@ -443,9 +443,10 @@ describe.each(testDatabaseTargets())('cart lines on $name', (target) => {
         input: { lines: [{ variantId: shirt.id, quantity: 1 }] },
       });
       expect(failed.data).toEqual({ addCartLines: null });
+      // Typed and retryable, like a database that is down.
       expect(failed.errors?.[0]).toMatchObject({
-        message: 'Internal server error',
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        message: 'The service is temporarily unavailable; retry the request',
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
       });
       const read = (await h.readCart(me))!;
       expect(read.lines.map((line) => [line.sku, line.quantity, line.currentUnitPrice])).toEqual([

@@ -93,6 +93,14 @@ export interface Harness {
   ): Promise<PayloadResult>;
   /** Reads `Query.cart`; fails on top-level errors. */
   readCart(identity: Identity | null, cartToken?: string | null): Promise<CartResult | null>;
+  /**
+   * Starts another replica of the cart subgraph on the same database, bus, product and keys
+   * (stopped by `close`), with the same helpers calling it.
+   */
+  startReplica(options?: {
+    redisUrl?: string;
+    redisKeyPrefix?: string;
+  }): Promise<Pick<Harness, 'subgraph' | 'call' | 'mutate' | 'readCart'>>;
   close(): Promise<void>;
 }
 
@@ -104,7 +112,7 @@ export const SERVICE: Identity = { userId: 'service:order', roles: ['SERVICE'] }
 /** Opens a fresh database, starts a stub product subgraph and the cart subgraph on free ports. */
 export async function startHarness(
   target: TestDatabaseTarget,
-  options: { redisUrl?: string } = {},
+  options: { redisUrl?: string; redisKeyPrefix?: string } = {},
 ): Promise<Harness> {
   const opened = await target.open();
   const { database } = opened;
@@ -113,44 +121,60 @@ export async function startHarness(
   const [gatewayKey, serviceKey] = await Promise.all([loadSigningKey(), loadSigningKey()]);
   const product = await startProductStub(serviceKey);
   const serviceUrls: Record<string, string> = { product: product.subgraph.url };
-  const subgraph = await startCartSubgraph({
-    database,
-    gatewayKeys: [gatewayKey],
-    bus,
-    serviceKey,
-    serviceUrls,
-    cartTokenSecret: CART_TOKEN_SECRET,
-    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-    port: 0,
-  });
+  const start = (redis: { redisUrl?: string; redisKeyPrefix?: string }) =>
+    startCartSubgraph({
+      database,
+      gatewayKeys: [gatewayKey],
+      bus,
+      serviceKey,
+      serviceUrls,
+      cartTokenSecret: CART_TOKEN_SECRET,
+      ...(redis.redisUrl ? { redisUrl: redis.redisUrl } : {}),
+      ...(redis.redisKeyPrefix ? { redisKeyPrefix: redis.redisKeyPrefix } : {}),
+      port: 0,
+    });
+  const subgraph = await start(options);
+  const replicas: RunningSubgraph[] = [];
 
-  const call: Harness['call'] = async (identity, query, variables) => {
-    const result = await callSubgraph(
-      { url: subgraph.url, subgraph: CART_SUBGRAPH, gatewayKey, identity },
-      { query, ...(variables ? { variables } : {}) },
-    );
-    return { status: result.status, data: result.body.data as any, errors: result.body.errors };
+  /** The request helpers, against one running cart subgraph. */
+  const helpers = (running: RunningSubgraph) => {
+    const call: Harness['call'] = async (identity, query, variables) => {
+      const result = await callSubgraph(
+        { url: running.url, subgraph: CART_SUBGRAPH, gatewayKey, identity },
+        { query, ...(variables ? { variables } : {}) },
+      );
+      return { status: result.status, data: result.body.data as any, errors: result.body.errors };
+    };
+    return {
+      subgraph: running,
+      call,
+      async mutate(identity: Identity | null, query: string, input: Record<string, unknown>) {
+        const { data, errors } = await call(identity, query, { input });
+        if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
+        return Object.values(data)[0] as PayloadResult;
+      },
+      async readCart(identity: Identity | null, cartToken?: string | null) {
+        const { data, errors } = await call(identity, CART, { cartToken: cartToken ?? null });
+        if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
+        return data.cart as CartResult | null;
+      },
+    };
   };
 
   return {
     database,
     bus,
-    subgraph,
     product,
     gatewayKey,
     serviceUrls,
-    call,
-    async mutate(identity, query, input) {
-      const { data, errors } = await call(identity, query, { input });
-      if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
-      return Object.values(data)[0] as PayloadResult;
-    },
-    async readCart(identity, cartToken) {
-      const { data, errors } = await call(identity, CART, { cartToken: cartToken ?? null });
-      if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
-      return data.cart as CartResult | null;
+    ...helpers(subgraph),
+    async startReplica(redis = {}) {
+      const replica = await start(redis);
+      replicas.push(replica);
+      return helpers(replica);
     },
     async close() {
+      for (const replica of replicas) await replica.stop();
       await subgraph.stop();
       await product.subgraph.stop();
       await bus.close();

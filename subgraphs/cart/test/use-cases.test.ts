@@ -99,11 +99,14 @@ describe('cart use cases', () => {
         return fn({} as CartQueries);
       },
     } as Partial<CartStore> as CartStore;
-    const { mutate } = createCartChanges({
-      repo,
-      cache: createNoCache(),
-      onCommit: () => (commits += 1),
-    });
+    // Published once: the committed snapshot reaches the cache once.
+    const cache = {
+      ...createNoCache(),
+      set: async () => {
+        commits += 1;
+      },
+    };
+    const { mutate } = createCartChanges({ repo, cache });
     const result = await mutate(async () => ({ ok: true, cart: snapshot }));
     expect(result).toEqual({ ok: true, cart: snapshot });
     expect({ attempts, commits }).toEqual({ attempts: 2, commits: 1 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createNotificationQueries } from './repo';
 import type { NotificationChannel } from './service';
-import type { StreamLogger } from './pubsub';
+import type { StreamLogger } from './live';
 import { log } from '@shop/log';
 
 /**

@@ -9,8 +9,8 @@ import {
 } from './subgraph';
 
 export { createEmailOutboxChannel, createLogChannel } from './channel';
-export { createPubSub, createLiveStream } from './pubsub';
-export type { PubSub, LiveStream, LiveStreamOptions, LoadedPage } from './pubsub';
+export { createLiveStream, LIVE_CHANNEL, startWakeups } from './live';
+export type { LiveStream, LiveStreamOptions, LiveWakeupMode, LoadedPage, Wakeups } from './live';
 export { topics } from './service';
 export type {
   CartUpdatedEvent,
@@ -20,7 +20,14 @@ export type {
 } from './service';
 export type { NotificationRow } from './tables';
 
-export { NOTIFICATION_CONSUMER_GROUP, NOTIFICATION_SCHEMA, notificationSubgraph } from './subgraph';
+export {
+  DEFAULT_STREAM_RETENTION_MS,
+  NOTIFICATION_CONSUMER_GROUP,
+  NOTIFICATION_SCHEMA,
+  notificationOptionsFromEnv,
+  notificationSubgraph,
+} from './subgraph';
+export type { NotificationEnv } from './subgraph';
 
 /** Subgraph name in the supergraph and audience of the gateway's internal tokens. */
 export const NOTIFICATION_SUBGRAPH = notificationSubgraph.name;
@@ -29,13 +36,16 @@ export interface NotificationSubgraphOptions extends NotificationOptions {
   database: Database;
   /** Keys that sign the gateway's internal tokens (HTTP requests and WebSocket connections). */
   gatewayKeys: KeySource;
-  /** Bus the consumers read order, payment, cart and inventory events from. */
-  bus: EventBus;
+  /**
+   * Bus the consumers read order, payment, cart and inventory events from. Without one the
+   * replica runs no consumer: it serves queries and subscriptions of what other replicas apply.
+   */
+  bus?: EventBus;
   port?: number;
   host?: string;
 }
 
-/** The running subgraph plus its in-process pub/sub (for tests and metrics). */
+/** The running subgraph plus its live wake-ups and journal purge (for tests and metrics). */
 export type RunningNotificationSubgraph = RunningSubgraph & NotificationExposed;
 
 /** Migrates the `notification` schema (read models, feed, email outbox, processed events). */
@@ -46,8 +56,8 @@ export function prepareNotificationDatabase(database: Database): Promise<void> {
 /**
  * Starts the notification subgraph: HTTP and WebSocket (graphql-ws) GraphQL, and the consumers
  * of order, payment, cart and inventory events (from the beginning of each topic). Live
- * subscribers are told about an event only after its transaction committed. `stop()` closes
- * the sockets, the server and the consumers.
+ * subscribers (on every replica) are told about an event only after its transaction committed.
+ * `stop()` closes the sockets, the server, the consumers and the listening connection.
  */
 export function startNotificationSubgraph(
   options: NotificationSubgraphOptions,

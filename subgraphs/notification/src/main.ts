@@ -1,14 +1,13 @@
 import { log } from '@shop/log';
 import { runSubgraph } from '@shop/subgraph';
 import { env } from './env';
-import { notificationSubgraph } from './subgraph';
+import { notificationOptionsFromEnv, notificationSubgraph } from './subgraph';
 
 await runSubgraph(notificationSubgraph, env, {
   configure: () => {
     if (!env.CART_TOKEN_SECRET) {
       log.warn('[notification] CART_TOKEN_SECRET is unset: guest carts cannot use cartUpdated');
     }
-    const options = env.CART_TOKEN_SECRET ? { cartTokenSecret: env.CART_TOKEN_SECRET } : {};
-    return { options, prepare: {} };
+    return { options: notificationOptionsFromEnv(env), prepare: {} };
   },
 });

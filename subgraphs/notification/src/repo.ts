@@ -7,10 +7,12 @@ import {
   notifications,
   orderStates,
   paymentStates,
+  streamItems,
   type CartStateRow,
   type NotificationRow,
   type OrderStateRow,
   type PaymentStateRow,
+  type StreamItemRow,
 } from './tables';
 
 /** A drizzle handle: the database or a transaction. */
@@ -200,6 +202,82 @@ export function createNotificationQueries(db: Executor) {
         .where(lte(ranked.rank, page.limit))
         .orderBy(desc(notifications.seq));
       return rows.map((row) => row.notification);
+    },
+
+    /** Journals one version of a state stream (a replayed version is kept as first written). */
+    async appendStreamItem(item: {
+      topic: string;
+      position: number;
+      payload: Record<string, unknown>;
+    }): Promise<void> {
+      await db.insert(streamItems).values(item).onConflictDoNothing();
+    },
+
+    /** The journal of `topic` after `after`, oldest first. */
+    async streamItemsAfter(topic: string, after: number, limit: number): Promise<StreamItemRow[]> {
+      return db
+        .select()
+        .from(streamItems)
+        .where(and(eq(streamItems.topic, topic), gt(streamItems.position, after)))
+        .orderBy(asc(streamItems.position))
+        .limit(limit);
+    },
+
+    /**
+     * The journal of `topic` after `after` (oldest first), and in the same statement (one
+     * snapshot, so a purge cannot slip in between) whether it still keeps every version after
+     * `after`: the purge removes a topic's oldest versions first, so that is when a version at or
+     * before `after` is still there.
+     */
+    async resumeStream(
+      topic: string,
+      after: number,
+      limit: number,
+    ): Promise<{ kept: boolean; items: StreamItemRow[] }> {
+      const rows = await db
+        .select({
+          item: streamItems,
+          kept: sql<boolean>`exists (
+            select 1 from notification.stream_items kept
+            where kept.topic = ${topic} and kept.position <= ${after}
+          )`,
+        })
+        .from(streamItems)
+        .where(and(eq(streamItems.topic, topic), gt(streamItems.position, after)))
+        .orderBy(asc(streamItems.position))
+        .limit(limit);
+      return { kept: rows[0]?.kept ?? true, items: rows.map((row) => row.item) };
+    },
+
+    /**
+     * Deletes up to `limit` journal rows older than `retentionMs` (by the database's clock),
+     * never the latest of a topic; returns how many. Concurrent runs (every replica) only delete
+     * the same rows once.
+     */
+    async purgeStreamItems(retentionMs: number, limit: number): Promise<number> {
+      const deleted = await db
+        .delete(streamItems)
+        .where(
+          sql`(${streamItems.topic}, ${streamItems.position}) in (
+            select old.topic, old.position from notification.stream_items old
+            where old.created_at < now() - ${retentionMs} * interval '1 millisecond'
+              and old.position < (
+                select max(latest.position) from notification.stream_items latest
+                where latest.topic = old.topic
+              )
+            limit ${limit}
+          )`,
+        )
+        .returning({ topic: streamItems.topic });
+      return deleted.length;
+    },
+
+    /**
+     * Sends `payload` on the Postgres channel `channel` when (and only if) the current
+     * transaction commits, to every connection listening on it.
+     */
+    async notifyChannel(channel: string, payload: string): Promise<void> {
+      await db.execute(sql`select pg_notify(${channel}, ${payload})`);
     },
 
     /** Marks the user's notification read (keeps the first read time); undefined if not theirs. */

@@ -1,4 +1,5 @@
 import {
+  badUserInput,
   DateTimeScalar,
   decodeCursor,
   encodeCursor,
@@ -9,13 +10,14 @@ import {
   type BaseSubgraphContext,
 } from '@shop/subgraph';
 import type { Resolvers } from './generated/resolvers-types';
-import type {
-  CartUpdatedEvent,
-  Failure,
-  NotificationService,
-  OrderStatusEvent,
-  PaymentStatusEvent,
-  StreamResult,
+import {
+  StreamFailure,
+  type CartUpdatedEvent,
+  type Failure,
+  type NotificationService,
+  type OrderStatusEvent,
+  type PaymentStatusEvent,
+  type StreamResult,
 } from './service';
 import type { NotificationPage } from './loaders';
 import type { NotificationRow } from './tables';
@@ -33,12 +35,41 @@ const isSeq = (value: unknown): value is number =>
 const seqOf = (cursor: string | null | undefined) =>
   cursor === null || cursor === undefined ? null : decodeCursor(cursor, isSeq);
 
+/**
+ * The version in a state stream's `after` (the `cursor` of its items: the version as a decimal
+ * string); null when absent. Anything else is BAD_USER_INPUT.
+ */
+export function versionOf(after: string | null | undefined): number | null {
+  if (after === null || after === undefined) return null;
+  const version = /^(0|[1-9][0-9]{0,15})$/.test(after) ? Number(after) : NaN;
+  if (!Number.isSafeInteger(version)) {
+    throw badUserInput('Invalid cursor: `after` must be the `cursor` of an item of this stream', {
+      field: ['after'],
+    });
+  }
+  return version;
+}
+
+/** A state stream item's `cursor`: its version as a decimal string. */
+const versionCursor = (event: { version: number }) => String(event.version);
+
 const thrown = (failure: Failure) =>
   failure.code === 'UNAUTHENTICATED' ? unauthenticated(failure.message) : notFound(failure.message);
 
-function streamOf<T>(result: StreamResult<T>) {
+/** The stream of a result; a failure, now or when the stream ends with one, is a GraphQL error. */
+function streamOf<T>(result: StreamResult<T>): AsyncIterableIterator<T> {
   if (!result.ok) throw thrown(result);
-  return result.stream;
+  const { stream } = result;
+  const typed = (error: unknown) => {
+    throw error instanceof StreamFailure ? thrown(error.failure) : error;
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    next: () => stream.next().catch(typed),
+    return: () => stream.return(),
+    throw: (error?: unknown) => stream.throw(error).catch(typed),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 const feed = {
@@ -53,18 +84,31 @@ export const resolvers: Resolvers = {
   Subscription: {
     orderStatusChanged: {
       subscribe: async (_parent, args, context) =>
-        streamOf(await context.service.orderStatusStream(context.identity, args.orderId)),
+        streamOf(
+          context.service.orderStatusStream(context.identity, args.orderId, versionOf(args.after)),
+        ),
       resolve: (event: OrderStatusEvent) => event,
     },
     paymentStatusChanged: {
       subscribe: async (_parent, args, context) =>
-        streamOf(await context.service.paymentStatusStream(context.identity, args.orderId)),
+        streamOf(
+          context.service.paymentStatusStream(
+            context.identity,
+            args.orderId,
+            versionOf(args.after),
+          ),
+        ),
       resolve: (event: PaymentStatusEvent) => event,
     },
     cartUpdated: {
       subscribe: async (_parent, args, context) =>
         streamOf(
-          await context.service.cartStream(context.identity, args.cartId, args.cartToken ?? null),
+          context.service.cartStream(
+            context.identity,
+            args.cartId,
+            args.cartToken ?? null,
+            versionOf(args.after),
+          ),
         ),
       resolve: (event: CartUpdatedEvent) => event,
     },
@@ -87,12 +131,15 @@ export const resolvers: Resolvers = {
 
   OrderStatusEvent: {
     order: (event) => ({ id: event.orderId }),
+    cursor: versionCursor,
   },
   PaymentStatusEvent: {
     order: (event) => ({ id: event.orderId }),
+    cursor: versionCursor,
   },
   CartUpdatedEvent: {
     cart: (event) => ({ id: event.cartId }),
+    cursor: versionCursor,
   },
 
   Notification: {

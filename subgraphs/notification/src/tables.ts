@@ -1,4 +1,14 @@
-import { bigserial, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** The Postgres schema this subgraph owns; migrations live in `../migrations`. */
 export const notificationSchema = pgSchema('notification');
@@ -54,16 +64,37 @@ export const notifications = notificationSchema.table('notifications', {
 /** Emails to send, one per notifying event at most. */
 export const emailOutbox = notificationSchema.table('email_outbox', {
   id: uuid('id').primaryKey(),
-  notificationId: uuid('notification_id').notNull(),
+  /** The feed notification it reports; null for account emails (password reset…). */
+  notificationId: uuid('notification_id'),
   eventId: uuid('event_id').notNull(),
   userId: text('user_id').notNull(),
   subject: text('subject').notNull(),
   body: text('body').notNull(),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   sentAt: timestamptz('sent_at'),
+  /** Explicit address (account emails); null: the account of `user_id`. */
+  recipient: text('recipient'),
+  /** `password_reset` or `email_verification` for account emails; null otherwise. */
+  kind: text('kind'),
 });
+
+/**
+ * The journal of the state streams: every version published to a topic, so that a resumed
+ * subscription gets the versions it missed (`after: <version>`) on any replica.
+ */
+export const streamItems = notificationSchema.table(
+  'stream_items',
+  {
+    topic: text('topic').notNull(),
+    position: bigint('position', { mode: 'number' }).notNull(),
+    payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.topic, table.position] })],
+);
 
 export type OrderStateRow = typeof orderStates.$inferSelect;
 export type PaymentStateRow = typeof paymentStates.$inferSelect;
 export type CartStateRow = typeof cartStates.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
+export type StreamItemRow = typeof streamItems.$inferSelect;

@@ -96,6 +96,28 @@ function describeError(error: unknown): string {
   return JSON.stringify(error);
 }
 
+/** A graphql-ws client of the subgraph at `wsUrl`, authenticated like the gateway. */
+export function connectTo(
+  wsUrl: string,
+  gatewayKey: SigningKey,
+  identity: Identity | null,
+  options: { authorization?: string | null; retry?: boolean } = {},
+): Client {
+  return createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: options.retry ? 5 : 0,
+    shouldRetry: () => options.retry ?? false,
+    connectionParams: async () => {
+      if (options.authorization !== undefined) {
+        return options.authorization === null ? {} : { authorization: options.authorization };
+      }
+      const token = await mintInternalToken(gatewayKey, NOTIFICATION_SUBGRAPH, identity);
+      return { authorization: `Bearer ${token}` };
+    },
+  });
+}
+
 export interface Harness {
   database: Database;
   bus: EventBus;
@@ -123,6 +145,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** How long the harness's state streams wait for an order or cart they have not heard of. */
+export const PENDING_STREAM_MS = 1_500;
+
 export async function startHarness(target: TestDatabaseTarget): Promise<Harness> {
   const opened = await target.open();
   const { database } = opened;
@@ -148,6 +173,7 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
     bus,
     cartTokenSecret: CART_TOKEN_SECRET,
     channel,
+    pendingStreamMs: PENDING_STREAM_MS,
     port: 0,
   });
   const wsUrl = subgraph.url.replace(/^http/, 'ws');
@@ -159,7 +185,7 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
         `select count(*)::int as pending from events.log l
          where l.topic = any($1) and l.position > coalesce((select position from events.consumer_offsets o
            where o.group_id = 'notification' and o.topic = l.topic), 0)`,
-        [[TOPICS.order, TOPICS.payment, TOPICS.cart, TOPICS.inventory]],
+        [[TOPICS.order, TOPICS.payment, TOPICS.cart, TOPICS.inventory, TOPICS.user]],
       );
       return row?.pending === 0 ? true : undefined;
     });
@@ -189,19 +215,7 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
       return { status: result.status, data: result.body.data as any, errors: result.body.errors };
     },
     connect(identity, options = {}) {
-      const client = createClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        retryAttempts: options.retry ? 5 : 0,
-        shouldRetry: () => options.retry ?? false,
-        connectionParams: async () => {
-          if (options.authorization !== undefined) {
-            return options.authorization === null ? {} : { authorization: options.authorization };
-          }
-          const token = await mintInternalToken(gatewayKey, NOTIFICATION_SUBGRAPH, identity);
-          return { authorization: `Bearer ${token}` };
-        },
-      });
+      const client = connectTo(wsUrl, gatewayKey, identity, options);
       clients.push(client);
       return client;
     },

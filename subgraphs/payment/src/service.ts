@@ -14,8 +14,6 @@ export interface PaymentServiceDeps {
   /** Keys the card fingerprint in request hashes (so a stored hash cannot be brute-forced). */
   fingerprintSecret: string;
   newId: () => string;
-  /** Called after a committed change that wrote outbox rows (wakes the relay). */
-  onCommitted?: () => void;
 }
 
 /**
@@ -24,7 +22,6 @@ export interface PaymentServiceDeps {
  */
 export function createPaymentService(deps: PaymentServiceDeps) {
   const { repo: store, provider, idempotent } = deps;
-  const committed = () => deps.onCommitted?.();
   const ledger = createLedger(provider);
   return {
     ...createPay({
@@ -35,10 +32,9 @@ export function createPaymentService(deps: PaymentServiceDeps) {
       idempotent,
       fingerprintSecret: deps.fingerprintSecret,
       newId: deps.newId,
-      committed,
     }),
-    ...createCaptureRefund({ store, ledger, idempotent, committed }),
-    ...createOrderEvents({ ledger, committed }),
+    ...createCaptureRefund({ store, ledger, idempotent }),
+    ...createOrderEvents({ ledger }),
     ...createPaymentReads({ store }),
   };
 }

@@ -35,7 +35,7 @@ export const paymentSubgraph = defineSubgraph<PaymentOptions, PaymentContext>({
   calls: ['order'],
   typeDefs: gql(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8')),
   resolvers,
-  async setup({ database, options, wakeRelay, serviceClient }) {
+  async setup({ database, options, serviceClient }) {
     // The service key signs calls to order and is the secret behind card fingerprints.
     const { serviceKey } = options;
     if (!serviceKey) throw new Error('payment: start it with a serviceKey');
@@ -50,7 +50,6 @@ export const paymentSubgraph = defineSubgraph<PaymentOptions, PaymentContext>({
         .update(`shopgraph-card-fingerprint:${privateJwk.d ?? serviceKey.kid}`)
         .digest('hex'),
       newId: randomUUID,
-      onCommitted: wakeRelay,
     });
     return {
       context: (base) => ({

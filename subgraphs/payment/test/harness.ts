@@ -144,6 +144,11 @@ export interface Harness {
   ledgerRows(paymentId: string): Promise<Array<{ type: string; state: string; amount: number }>>;
   /** Polls until `check` returns a truthy value (or fails after `timeoutMs`). */
   waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
+  /**
+   * Starts another replica of the payment subgraph on the same database, bus, order stub and
+   * payment provider (the PSP is external: one for all replicas); stopped by `close`.
+   */
+  startReplica(): Promise<Pick<Harness, 'subgraph' | 'call' | 'payOrder'>>;
   close(): Promise<void>;
 }
 
@@ -196,25 +201,38 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
 
   const provider = new TestPaymentProvider();
   const serviceUrls: Record<string, string> = {};
-  const subgraph = await startPaymentSubgraph({
-    database,
-    gatewayKeys: [gatewayKey],
-    bus,
-    serviceKey: gatewayKey,
-    serviceUrls,
-    provider,
-    port: 0,
-  });
+  const start = () =>
+    startPaymentSubgraph({
+      database,
+      gatewayKeys: [gatewayKey],
+      bus,
+      serviceKey: gatewayKey,
+      serviceUrls,
+      provider,
+      port: 0,
+    });
+  const subgraph = await start();
   // filled in after start, as the gateway's embedded runner does
   serviceUrls.order = orderSubgraph.url;
+  const replicas: RunningSubgraph[] = [];
 
-  const call: Harness['call'] = async (identity, query, variables) => {
-    const result = await callSubgraph(
-      { url: subgraph.url, subgraph: PAYMENT_SUBGRAPH, gatewayKey, identity },
-      { query, ...(variables ? { variables } : {}) },
-    );
-    return { status: result.status, data: result.body.data as any, errors: result.body.errors };
-  };
+  const caller =
+    (running: RunningSubgraph): Harness['call'] =>
+    async (identity, query, variables) => {
+      const result = await callSubgraph(
+        { url: running.url, subgraph: PAYMENT_SUBGRAPH, gatewayKey, identity },
+        { query, ...(variables ? { variables } : {}) },
+      );
+      return { status: result.status, data: result.body.data as any, errors: result.body.errors };
+    };
+  const payer =
+    (call: Harness['call']): Harness['payOrder'] =>
+    async (identity, input) => {
+      const { data, errors } = await call(identity, PAY_ORDER, { input });
+      if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
+      return data.payOrder as PaymentPayload;
+    };
+  const call = caller(subgraph);
 
   const harness: Harness = {
     database,
@@ -236,11 +254,7 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
       });
       return id;
     },
-    async payOrder(identity, input) {
-      const { data, errors } = await call(identity, PAY_ORDER, { input });
-      if (errors) throw new Error(`unexpected errors: ${JSON.stringify(errors)}`);
-      return data.payOrder as PaymentPayload;
-    },
+    payOrder: payer(call),
     async paidOrder(identity, number = TEST_CARDS.success, amount = 10_000) {
       const orderId = harness.addOrder(identity.userId, { amount });
       const result = await harness.payOrder(identity, {
@@ -286,7 +300,14 @@ export async function startHarness(target: TestDatabaseTarget): Promise<Harness>
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    async startReplica() {
+      const replica = await start();
+      replicas.push(replica);
+      const replicaCall = caller(replica);
+      return { subgraph: replica, call: replicaCall, payOrder: payer(replicaCall) };
+    },
     async close() {
+      for (const replica of replicas) await replica.stop();
       await subgraph.stop();
       await orderSubgraph.stop();
       await bus.close();

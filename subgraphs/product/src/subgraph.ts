@@ -71,23 +71,15 @@ export const productSubgraph = defineSubgraph<ProductOptions, ProductContext, Pr
   typeDefs: productTypeDefs,
   resolvers,
   seed: seedCatalogAndSearch,
-  setup({ database, options, wakeRelay }) {
+  setup({ database, options }) {
     const catalog = createCatalogService({
       repo: createCatalogRepo(database.db),
       newId: randomUUID,
     });
     const search = options.search ?? createPostgresSearchIndex(database);
     const inventory = {
-      reserve: async (input: Parameters<typeof reserveStock>[1]) => {
-        const result = await reserveStock(database, input);
-        wakeRelay();
-        return result;
-      },
-      release: async (orderId: string) => {
-        const released = await releaseStock(database, orderId, 'released by order service');
-        wakeRelay();
-        return released;
-      },
+      reserve: (input: Parameters<typeof reserveStock>[1]) => reserveStock(database, input),
+      release: (orderId: string) => releaseStock(database, orderId, 'released by order service'),
     };
     return {
       context: (base) => ({
@@ -110,7 +102,7 @@ export const productSubgraph = defineSubgraph<ProductOptions, ProductContext, Pr
           name: 'reservation sweep',
           everyMs: options.reservationSweepIntervalMs ?? 30_000,
           run: async () => {
-            if ((await releaseExpiredReservations(database)) > 0) wakeRelay();
+            await releaseExpiredReservations(database);
           },
         },
       ],

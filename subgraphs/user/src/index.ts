@@ -5,6 +5,7 @@ import { userSubgraph, type UserOptions } from './subgraph';
 
 export { DEMO_ACCOUNTS } from './seed';
 export { userSubgraph } from './subgraph';
+export type { ProviderInput as OidcProviderInput } from './oidc/config';
 
 /** Subgraph name in the supergraph and audience of the gateway's internal tokens. */
 export const USER_SUBGRAPH = userSubgraph.name;

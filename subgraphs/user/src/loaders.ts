@@ -1,4 +1,5 @@
 import { createBatchLoader } from '@shop/subgraph';
+import type { AccountSecurity, Session } from './account/service';
 import type { AccountService, Address, User } from './service';
 
 /**
@@ -22,5 +23,17 @@ export function createAddressesLoader(
   service: AccountService,
 ): (userId: string) => Promise<Address[]> {
   const load = createBatchLoader((userIds) => service.addressesOfUsers(userIds));
+  return async (userId) => (await load(userId)) ?? [];
+}
+
+/**
+ * A per-request loader of users' active sessions: those of all users asked for in the same tick
+ * (an admin's page of users) are read with one query. Not cached (a mutation's payload reads them
+ * fresh). Callers check who may see them.
+ */
+export function createSessionsLoader(
+  security: AccountSecurity,
+): (userId: string) => Promise<Session[]> {
+  const load = createBatchLoader((userIds) => security.sessionsOfUsers(userIds));
   return async (userId) => (await load(userId)) ?? [];
 }

@@ -10,6 +10,13 @@ await runSubgraph(userSubgraph, env, {
       log.warn('[user] AUTH_PRIVATE_JWK is unset: using an ephemeral access-token key');
     }
     const accessTokenKey = await loadSigningKey(env.AUTH_PRIVATE_JWK);
-    return { options: { accessTokenKey }, prepare: { seed: env.SEED } };
+    return {
+      options: {
+        accessTokenKey,
+        oidcProviders: env.OIDC_PROVIDERS,
+        storefrontUrl: env.STOREFRONT_URL,
+      },
+      prepare: { seed: env.SEED },
+    };
   },
 });

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { isUniqueViolation, withTransaction, type Db } from '@shop/db';
-import { addresses, refreshTokens, users, type AddressRow, type UserRow } from './tables';
+import { addresses, refreshTokens, sessions, users, type AddressRow, type UserRow } from './tables';
 
 export type NewUser = Pick<
   UserRow,
@@ -12,6 +12,12 @@ export type AddressFields = Pick<
   AddressRow,
   'fullName' | 'line1' | 'line2' | 'city' | 'region' | 'postalCode' | 'countryCode' | 'phone'
 >;
+
+/** The client behind a sign-in or refresh, as the gateway forwarded it. */
+export interface SessionClient {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
 
 export type RotateOutcome =
   { status: 'rotated'; userId: string } | { status: 'reused' } | { status: 'invalid' };
@@ -29,11 +35,17 @@ export function createUserRepo(db: Db) {
   const lockFamily = (tx: Db, familyId: string) =>
     tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`user-refresh-family:${familyId}`}))`);
 
-  const revokeFamily = (tx: Db, familyId: string) =>
-    tx
+  /** Revokes a family's tokens and ends its session. */
+  const revokeFamily = async (tx: Db, familyId: string) => {
+    await tx
       .update(refreshTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(sessions.id, familyId), isNull(sessions.revokedAt)));
+  };
 
   const findTokenByHash = async (tx: Db, tokenHash: string) =>
     (await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)))[0];
@@ -79,6 +91,10 @@ export function createUserRepo(db: Db) {
           .update(refreshTokens)
           .set({ revokedAt: sql`now()` })
           .where(and(eq(refreshTokens.userId, id), isNull(refreshTokens.revokedAt)));
+        await tx
+          .update(sessions)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
         return row;
       });
     },
@@ -236,17 +252,27 @@ export function createUserRepo(db: Db) {
       });
     },
 
+    /** Starts a session (its family's first refresh token), with the client that signed in. */
     async insertRefreshToken(token: {
       id: string;
       userId: string;
       familyId: string;
       tokenHash: string;
       ttlSeconds: number;
+      client?: SessionClient | undefined;
     }): Promise<void> {
-      const { ttlSeconds, ...values } = token;
-      await db
-        .insert(refreshTokens)
-        .values({ ...values, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` });
+      const { ttlSeconds, client, ...values } = token;
+      await withTransaction(db, async (tx) => {
+        await tx.insert(sessions).values({
+          id: values.familyId,
+          userId: values.userId,
+          userAgent: client?.userAgent ?? null,
+          ip: client?.ip ?? null,
+        });
+        await tx
+          .insert(refreshTokens)
+          .values({ ...values, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` });
+      });
     },
 
     /**
@@ -258,8 +284,9 @@ export function createUserRepo(db: Db) {
     async rotateRefreshToken(options: {
       presentedHash: string;
       next: { id: string; tokenHash: string; ttlSeconds: number };
+      client?: SessionClient | undefined;
     }): Promise<RotateOutcome> {
-      const { presentedHash, next } = options;
+      const { presentedHash, next, client } = options;
       return withTransaction(db, async (tx): Promise<RotateOutcome> => {
         const found = await findTokenByHash(tx, presentedHash);
         if (!found) return { status: 'invalid' };
@@ -284,6 +311,14 @@ export function createUserRepo(db: Db) {
             tokenHash: next.tokenHash,
             expiresAt: sql`now() + make_interval(secs => ${next.ttlSeconds})`,
           });
+          await tx
+            .update(sessions)
+            .set({
+              lastUsedAt: sql`now()`,
+              ...(client?.ip ? { ip: client.ip } : {}),
+              ...(client?.userAgent ? { userAgent: client.userAgent } : {}),
+            })
+            .where(eq(sessions.id, claimed.familyId));
           return { status: 'rotated', userId: claimed.userId };
         }
         const current = await findTokenByHash(tx, presentedHash);

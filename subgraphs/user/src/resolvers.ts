@@ -17,13 +17,28 @@ import {
 } from './service';
 import type { Resolvers } from './generated/resolvers-types';
 import type { IssuedTokens } from './tokens';
+import { oidcMutations, oidcQueries, userIdentities } from './oidc/resolvers';
+import type { Identity, OidcService } from './oidc/service';
+import type { AccountSecurity, Session } from './account/service';
+import { accountMutationResolvers } from './account/resolvers';
 
 export interface UserContext extends BaseSubgraphContext {
   service: AccountService;
   loadUser: (id: string) => Promise<User | null>;
   /** Per-request, batched: a user's addresses. */
   loadAddresses: (userId: string) => Promise<Address[]>;
+  /** Sign-in with OpenID Connect providers and GitHub. */
+  oidc: OidcService;
+  /** Per-request, batched: a user's linked provider identities. */
+  loadIdentities: (userId: string) => Promise<Identity[]>;
+  /** Password reset, email verification and sessions. */
+  security: AccountSecurity;
+  /** Per-request, batched: a user's active sessions. */
+  loadSessions: (userId: string) => Promise<Session[]>;
 }
+
+/** The client of a sign-in or refresh (forwarded by the gateway), for its session. */
+const clientOf = (context: UserContext) => ({ ip: context.clientIp, userAgent: context.userAgent });
 
 /**
  * Marks the user returned by register/login/refresh: the caller has just proven to be them,
@@ -84,6 +99,8 @@ export const resolvers: Resolvers = {
       if (!result.ok) throw badUserInput(result.message);
       return result.statuses;
     },
+
+    ...oidcQueries,
   },
 
   User: {
@@ -93,16 +110,22 @@ export const resolvers: Resolvers = {
     disabledAt: (user, _args, context) => (canSee(user, context) ? user.disabledAt : null),
     addresses: (user, _args, context) =>
       canSee(user, context) ? context.loadAddresses(user.id) : [],
+    identities: (user, _args, context) => userIdentities(user, context, canSee(user, context)),
+    emailVerified: (user, _args, context) =>
+      canSee(user, context) ? !!user.emailVerifiedAt : null,
+    sessions: (user, _args, context) =>
+      canSee(user, context) ? context.loadSessions(user.id) : [],
   },
 
   Mutation: {
     register: async (_parent, { input }, context) =>
-      authPayload(await context.service.register(input)),
+      authPayload(await context.service.register(input, clientOf(context))),
 
-    login: async (_parent, { input }, context) => authPayload(await context.service.login(input)),
+    login: async (_parent, { input }, context) =>
+      authPayload(await context.service.login(input, clientOf(context))),
 
     refreshToken: async (_parent, { input }, context) =>
-      authPayload(await context.service.refresh(input.refreshToken)),
+      authPayload(await context.service.refresh(input.refreshToken, clientOf(context))),
 
     logout: async (_parent, { input }, context) => {
       const result = await context.service.logout(input.refreshToken);
@@ -150,5 +173,8 @@ export const resolvers: Resolvers = {
         ? { removedAddressId: result.id, userErrors: [] }
         : { removedAddressId: null, userErrors: userErrors(result) };
     },
+
+    ...oidcMutations((user) => ({ ...user, [SIGNED_IN]: true as const })),
+    ...accountMutationResolvers,
   },
 };

@@ -7,7 +7,7 @@ import {
   passwordWeakness,
   verifyPassword,
 } from './passwords';
-import type { AddressFields, UserRepo } from './repo';
+import type { AddressFields, SessionClient, UserRepo } from './repo';
 import type { AddressRow, UserRow } from './tables';
 import type { IssuedTokens, TokenService } from './tokens';
 
@@ -20,7 +20,10 @@ export type AccountErrorCode =
   | 'REFRESH_TOKEN_REUSED'
   | 'INVALID_INPUT'
   | 'ADDRESS_NOT_FOUND'
-  | 'USER_NOT_FOUND';
+  | 'USER_NOT_FOUND'
+  | 'INVALID_TOKEN'
+  | 'SESSION_NOT_FOUND'
+  | 'EMAIL_ALREADY_VERIFIED';
 
 /** An expected failure, shown to the client as an `AccountUserError`. */
 export interface AccountFailure {
@@ -48,7 +51,11 @@ export interface AddressInput {
   isDefault?: boolean | null;
 }
 
-const fail = (code: AccountErrorCode, message: string, field?: string[]): AccountFailure => ({
+export const fail = (
+  code: AccountErrorCode,
+  message: string,
+  field?: string[],
+): AccountFailure => ({
   ok: false,
   code,
   message,
@@ -56,7 +63,7 @@ const fail = (code: AccountErrorCode, message: string, field?: string[]): Accoun
 });
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX_LENGTH = 100;
 /** Most ids one `accountStatuses` call may ask about. */
 export const MAX_ACCOUNT_STATUS_IDS = 100;
@@ -65,7 +72,8 @@ export const MAX_ACCOUNT_STATUS_IDS = 100;
 export const canSeePrivate = (viewer: Identity | null, userId: string) =>
   !!viewer && (viewer.userId === userId || viewer.roles.includes('ADMIN'));
 
-const toUser = ({ passwordHash: _hash, updatedAt: _updated, ...user }: UserRow): User => user;
+export const toUser = ({ passwordHash: _hash, updatedAt: _updated, ...user }: UserRow): User =>
+  user;
 const toAddress = ({ updatedAt: _updated, ...address }: AddressRow): Address => address;
 
 function validateName(raw: string): Result<{ name: string }> {
@@ -118,23 +126,34 @@ function validateAddress(input: AddressInput): Result<{ fields: AddressFields }>
  * Accounts, sign-in and addresses. Every expected failure is returned as an `AccountFailure`;
  * only bugs and infrastructure failures throw.
  */
-export function createAccountService(options: { repo: UserRepo; tokens: TokenService }) {
+export function createAccountService(options: {
+  repo: UserRepo;
+  tokens: TokenService;
+  /** Runs after an account was created (sends its email verification). */
+  onRegistered?: (user: UserRow) => Promise<void>;
+}) {
   const { repo, tokens } = options;
 
-  const signIn = async (user: UserRow): Promise<{ user: User; tokens: IssuedTokens }> => {
+  const signIn = async (
+    user: UserRow,
+    client?: SessionClient,
+  ): Promise<{ user: User; tokens: IssuedTokens }> => {
     const [access, refreshToken] = await Promise.all([
       tokens.signAccessToken(user),
-      tokens.startFamily(user.id),
+      tokens.startFamily(user.id, client),
     ]);
     return { user: toUser(user), tokens: { ...access, refreshToken } };
   };
 
   return {
-    async register(input: {
-      email: string;
-      password: string;
-      name: string;
-    }): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
+    async register(
+      input: {
+        email: string;
+        password: string;
+        name: string;
+      },
+      client?: SessionClient,
+    ): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
       const email = normalizeEmail(input.email);
       if (email.length > 254 || !EMAIL_PATTERN.test(email)) {
         return fail('INVALID_EMAIL', 'Enter a valid email address', ['input', 'email']);
@@ -154,13 +173,17 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
       if (!inserted.ok) {
         return fail('EMAIL_TAKEN', 'An account with this email already exists', ['input', 'email']);
       }
-      return { ok: true, ...(await signIn(inserted.user)) };
+      await options.onRegistered?.(inserted.user);
+      return { ok: true, ...(await signIn(inserted.user, client)) };
     },
 
-    async login(input: {
-      email: string;
-      password: string;
-    }): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
+    async login(
+      input: {
+        email: string;
+        password: string;
+      },
+      client?: SessionClient,
+    ): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
       const user = await repo.findUserByEmail(normalizeEmail(input.email));
       if (!user) {
         await burnPasswordVerification(input.password);
@@ -169,11 +192,14 @@ export function createAccountService(options: { repo: UserRepo; tokens: TokenSer
       // A disabled account answers like a wrong password, after the same verification.
       const matches = await verifyPassword(user.passwordHash, input.password);
       if (!matches || user.disabledAt) return fail('INVALID_CREDENTIALS', INVALID_CREDENTIALS);
-      return { ok: true, ...(await signIn(user)) };
+      return { ok: true, ...(await signIn(user, client)) };
     },
 
-    async refresh(refreshToken: string): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
-      const rotated = await tokens.rotate(refreshToken);
+    async refresh(
+      refreshToken: string,
+      client?: SessionClient,
+    ): Promise<Result<{ user: User; tokens: IssuedTokens }>> {
+      const rotated = await tokens.rotate(refreshToken, client);
       if (!rotated.ok) {
         return rotated.code === 'REFRESH_TOKEN_REUSED'
           ? fail(

@@ -16,6 +16,9 @@ export const users = userSchema.table(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     disabledAt: timestamptz('disabled_at'),
+    /** False for accounts created by a provider sign-in (their password hash is random). */
+    passwordSet: boolean('password_set').notNull().default(true),
+    emailVerifiedAt: timestamptz('email_verified_at'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
@@ -68,3 +71,41 @@ export const refreshTokens = userSchema.table(
 export type UserRow = typeof users.$inferSelect;
 export type AddressRow = typeof addresses.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+
+/** Single-use tokens sent by email (password reset, email verification), stored hashed. */
+export const accountTokens = userSchema.table(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull().$type<'password_reset' | 'email_verification'>(),
+    tokenHash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('account_tokens_token_hash_key').on(t.tokenHash)],
+);
+
+/** Sessions: one per refresh-token family (`id` = the family id). */
+export const sessions = userSchema.table(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastUsedAt: timestamptz('last_used_at').notNull().defaultNow(),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId, t.createdAt)],
+);
+
+export type AccountTokenRow = typeof accountTokens.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;

@@ -7,7 +7,7 @@ import {
   type Role,
   type SigningKey,
 } from '@shop/auth';
-import type { UserRepo } from './repo';
+import type { SessionClient, UserRepo } from './repo';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -54,8 +54,8 @@ export function createTokenService(options: { accessTokenKey: SigningKey; repo: 
   return {
     signAccessToken,
 
-    /** Starts a new refresh-token family (a new sign-in) for `userId`. */
-    async startFamily(userId: string): Promise<string> {
+    /** Starts a new refresh-token family (a new sign-in, a session) for `userId`. */
+    async startFamily(userId: string, client?: SessionClient): Promise<string> {
       const refreshToken = newRefreshToken();
       await repo.insertRefreshToken({
         id: randomUUID(),
@@ -63,12 +63,13 @@ export function createTokenService(options: { accessTokenKey: SigningKey; repo: 
         familyId: randomUUID(),
         tokenHash: hashRefreshToken(refreshToken),
         ttlSeconds: REFRESH_TOKEN_TTL_SECONDS,
+        client,
       });
       return refreshToken;
     },
 
     /** Exchanges a refresh token for its successor (exactly once). */
-    async rotate(presented: string): Promise<RefreshOutcome> {
+    async rotate(presented: string, client?: SessionClient): Promise<RefreshOutcome> {
       const refreshToken = newRefreshToken();
       const outcome = await repo.rotateRefreshToken({
         presentedHash: hashRefreshToken(presented),
@@ -77,6 +78,7 @@ export function createTokenService(options: { accessTokenKey: SigningKey; repo: 
           tokenHash: hashRefreshToken(refreshToken),
           ttlSeconds: REFRESH_TOKEN_TTL_SECONDS,
         },
+        client,
       });
       switch (outcome.status) {
         case 'rotated':

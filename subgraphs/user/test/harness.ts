@@ -12,6 +12,7 @@ import type { Database } from '@shop/db';
 import type { RunningSubgraph } from '@shop/subgraph';
 import { callSubgraph, type TestDatabaseTarget } from '@shop/testing';
 import { prepareUserDatabase, startUserSubgraph, USER_SUBGRAPH } from '../src/index';
+import type { ProviderInput } from '../src/oidc/config';
 
 export const AUTH_FIELDS = `
   user { id email name roles createdAt }
@@ -56,16 +57,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Opens a fresh database, migrates and seeds it, and starts the subgraph on a free port. */
-export async function startHarness(target: TestDatabaseTarget): Promise<Harness> {
+/**
+ * Opens a fresh database, migrates and (unless `seed: false`) seeds it, and starts the subgraph
+ * on a free port, with `oidcProviders` when given.
+ */
+export async function startHarness(
+  target: TestDatabaseTarget,
+  options: { seed?: boolean; oidcProviders?: ProviderInput[] } = {},
+): Promise<Harness> {
   const opened = await target.open();
   const { database } = opened;
-  await prepareUserDatabase(database, { seed: true });
+  await prepareUserDatabase(database, { seed: options.seed ?? true });
   const [gatewayKey, accessTokenKey] = await Promise.all([loadSigningKey(), loadSigningKey()]);
   const subgraph = await startUserSubgraph({
     database,
     gatewayKeys: [gatewayKey],
     accessTokenKey,
+    ...(options.oidcProviders ? { oidcProviders: options.oidcProviders } : {}),
     port: 0,
   });
   const verifyAccess = createVerifier({

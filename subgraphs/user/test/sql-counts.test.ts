@@ -98,4 +98,26 @@ describe.each(testDatabaseTargets())('user SQL per operation on $name', (target)
     );
     expect(fifty.queries).toBeLessThanOrEqual(one.queries + 1); // + the caller's addresses
   });
+
+  it('should resolve 50 users with their sessions and verification flag in as many queries as 1', async () => {
+    const SESSIONS = `query ($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on User { id emailVerified sessions { id } } } }`;
+    const ids = users.map((user) => user.id);
+    const one = await sqlOf(() =>
+      h.call(ADMIN, SESSIONS, { representations: refs(ids.slice(0, 1)) }),
+    );
+    const fifty = await sqlOf(() => h.call(ADMIN, SESSIONS, { representations: refs(ids) }));
+    console.log(`[sql] user _entities(User) sessions: 1 → ${one.queries}, 50 → ${fifty.queries}`);
+    expect(fifty.result.errors).toBeUndefined();
+    const found = fifty.result.data._entities as Array<{
+      emailVerified: boolean | null;
+      sessions: unknown[];
+    }>;
+    // Each was registered once: one session, not verified yet.
+    expect(found.map((user) => [user.emailVerified, user.sessions.length])).toEqual(
+      ids.map(() => [false, 1]),
+    );
+    expect(fifty.queries).toBe(one.queries);
+    expect(fifty.queries).toBeLessThanOrEqual(2); // users, sessions
+  });
 });

@@ -6,8 +6,9 @@
 #   shop-service health   exit 0 when GET /readyz on the service's port answers 2xx (HEALTHCHECK)
 #   shop-service dir      print the service's folder in the repository
 #
-# `start` runs what the package's `start` script runs (`tsx src/main.ts`, in the package folder)
-# without pnpm in between, so SIGTERM reaches the process that drains its server.
+# `start` runs the service's compiled bundle (`node dist/<service>.js` in /app, built by
+# `pnpm bundle`) as the container's main process, so SIGTERM reaches the process that drains
+# its server.
 set -eu
 
 service="${SERVICE:-gateway}"
@@ -32,8 +33,8 @@ export PORT
 
 case "${1:-start}" in
   start)
-    cd "$root/$dir"
-    exec tsx src/main.ts
+    cd "$root"
+    exec node "dist/$service.js"
     ;;
   health)
     exec node -e "fetch('http://127.0.0.1:$PORT/readyz',{signal:AbortSignal.timeout(2500)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -17,6 +17,8 @@ export interface Stage {
 }
 
 export interface Dockerfile {
+  /** Parser directives at the top (`# syntax=...`, `# escape=...`), lower-cased names. */
+  directives: Record<string, string>;
   /** ARGs before the first FROM (usable in FROM lines), with their defaults. */
   globalArgs: Record<string, string | undefined>;
   stages: Stage[];
@@ -25,6 +27,12 @@ export interface Dockerfile {
 /** Parses a Dockerfile: comments dropped, `\` continuations joined, split into stages. */
 export function parseDockerfile(text: string): Dockerfile {
   const instructions: Instruction[] = [];
+  const directives: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const directive = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(raw);
+    if (!directive) break;
+    directives[(directive[1] as string).toLowerCase()] = directive[2] as string;
+  }
   let pending = '';
   let startLine = 0;
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -64,7 +72,7 @@ export function parseDockerfile(text: string): Dockerfile {
       stages.at(-1)?.instructions.push(instruction);
     }
   }
-  return { globalArgs, stages };
+  return { directives, globalArgs, stages };
 }
 
 function parseArg(args: string): Record<string, string | undefined> {
@@ -160,37 +168,49 @@ export interface DockerfileContext {
   packageManager: string;
   /** Lockfile importer paths (`importers` keys of pnpm-lock.yaml). */
   lockfileImporters: string[];
-  /** tsx version the lockfile resolves. */
-  lockfileTsxVersion: string | undefined;
 }
 
-/** Reads importers and the locked tsx version from pnpm-lock.yaml text. */
-export function readLockfile(text: string): { importers: string[]; tsxVersion?: string } {
-  const lock = parse(text) as {
-    importers?: Record<string, { devDependencies?: Record<string, { version?: string }> }>;
-  };
-  const importers = Object.keys(lock.importers ?? {});
-  const tsx = Object.values(lock.importers ?? {})
-    .map((importer) => importer.devDependencies?.tsx?.version)
-    .find((version) => version !== undefined);
-  const tsxVersion = tsx?.split('(')[0];
-  return { importers, ...(tsxVersion ? { tsxVersion } : {}) };
+/** Reads the importers from pnpm-lock.yaml text. */
+export function readLockfile(text: string): { importers: string[] } {
+  const lock = parse(text) as { importers?: Record<string, unknown> };
+  return { importers: Object.keys(lock.importers ?? {}) };
 }
+
+/** Flags of instructions that only BuildKit understands. */
+const BUILDKIT_FLAGS = ['--chmod', '--link', '--mount', '--parents', '--exclude', '--checksum'];
 
 /**
- * The Dockerfile checks: multi-stage with pinned base images, a frozen-lockfile pnpm install
- * that sees the lockfile and every workspace package, pnpm and tsx at the versions the repo
- * pins, and a final stage that runs as a non-root user with a healthcheck, production
- * NODE_ENV and an exposed port.
+ * The Dockerfile checks: multi-stage with pinned base images, buildable without BuildKit and
+ * pulling nothing but its base (no `# syntax=` frontend, no BuildKit-only flags or heredocs), a
+ * frozen-lockfile pnpm install that sees the lockfile and every workspace package, pnpm at the
+ * version the repo pins, the services compiled (`pnpm bundle`), and a final stage that runs
+ * compiled JavaScript (no tsx) as a non-root user with a healthcheck, production NODE_ENV and an
+ * exposed port.
  */
 export function checkDockerfile(dockerfile: Dockerfile, context: DockerfileContext): string[] {
   const problems: string[] = [];
   const ignore = parseDockerignore(context.dockerignore);
   const { stages } = dockerfile;
+  if (dockerfile.directives.syntax !== undefined)
+    problems.push(`# syntax=${dockerfile.directives.syntax}: pulls a frontend image (BuildKit)`);
+  for (const instruction of stages.flatMap((stage) => stage.instructions)) {
+    const flags = instruction.args.split(/\s+/).filter((word) => word.startsWith('--'));
+    for (const flag of BUILDKIT_FLAGS) {
+      if (flags.some((word) => word === flag || word.startsWith(`${flag}=`)))
+        problems.push(`${instruction.keyword} ${flag} (line ${instruction.line}) needs BuildKit`);
+    }
+    const heredoc = /(^|\s)<<-?["']?[A-Za-z_]/;
+    if (
+      instruction.keyword === 'RUN'
+        ? /^<<-?/.test(instruction.args)
+        : heredoc.test(instruction.args)
+    )
+      problems.push(`${instruction.keyword} heredoc (line ${instruction.line}) needs BuildKit`);
+  }
   if (stages.length < 2) problems.push(`${stages.length} stage(s): expected a multi-stage build`);
   const names = new Set(stages.map((stage) => stage.name).filter(Boolean));
   for (const stage of stages) {
-    if (names.has(stage.image)) continue;
+    if (names.has(stage.image) || stage.image === 'scratch') continue;
     const image = resolveImage(dockerfile, stage.image);
     const tag = /^[^@]+:([^/@]+)$/.exec(image)?.[1];
     if (!image) problems.push(`FROM ${stage.image}: the image is empty`);
@@ -248,17 +268,13 @@ export function checkDockerfile(dockerfile: Dockerfile, context: DockerfileConte
   if (installedPnpm !== pnpmVersion) {
     problems.push(`pnpm ${installedPnpm ?? '(not installed)'} != packageManager ${pnpmVersion}`);
   }
+  if (!runs.some((run) => /\bpnpm (run )?bundle\b/.test(run)))
+    problems.push('the services are not compiled (no `pnpm bundle`)');
   const final = stages.at(-1);
   if (!final) return problems;
-  const tsxInstall = final.instructions
-    .filter((i) => i.keyword === 'RUN')
-    .map((i) => expand(i.args))
-    .find((run) => /tsx@/.test(run));
-  const installedTsx = tsxInstall && /tsx@(\S+)/.exec(tsxInstall)?.[1];
-  if (installedTsx !== context.lockfileTsxVersion) {
-    problems.push(
-      `final stage tsx ${installedTsx ?? '(none)'} != lockfile ${context.lockfileTsxVersion}`,
-    );
+  for (const instruction of final.instructions) {
+    if (/\btsx\b/.test(instruction.args))
+      problems.push(`final stage ${instruction.keyword} uses tsx (run compiled JavaScript)`);
   }
   const finalKeywords = final.instructions.map((i) => i.keyword);
   const userIndex = finalKeywords.lastIndexOf('USER');

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSigningKey, mintInternalToken } from '../../../infra/auth/src/index';
 import { SUBGRAPHS } from '../../../schema/src/subgraphs';
+import { SERVICES, serviceDir } from '../src/bundle';
 import { DOTENV_KEYS, generateDotenv, parseDotenv } from '../src/dotenv';
 import { checkCommand, checkMakefile, parseMakefile, REQUIRED_TARGETS } from '../src/makefile';
 import { loadRepoCompose, readRepoFile, ROOT } from './fixtures';
@@ -78,10 +79,11 @@ describe('the image entrypoint (tools/packaging/docker/shop-service.sh)', () => 
   let status = 200;
 
   beforeAll(async () => {
-    // A stand-in for tsx that reports where and how it was started.
+    // A stand-in for node that reports where and how it was started (start only: health runs
+    // the real node).
     stubDir = mkdtempSync(join(tmpdir(), 'shop-service-'));
-    writeFileSync(join(stubDir, 'tsx'), '#!/bin/sh\necho "$PWD|$*|$PORT|$SERVICE"\n');
-    chmodSync(join(stubDir, 'tsx'), 0o755);
+    writeFileSync(join(stubDir, 'node'), '#!/bin/sh\necho "$PWD|$*|$PORT|$SERVICE"\n');
+    chmodSync(join(stubDir, 'node'), 0o755);
     server = createServer((req, res) => {
       res.statusCode = req.url === '/readyz' ? status : 404;
       res.end();
@@ -93,9 +95,13 @@ describe('the image entrypoint (tools/packaging/docker/shop-service.sh)', () => 
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const entry = (args: string[], env: Record<string, string>) =>
+  const entry = (args: string[], env: Record<string, string>, stubNode = false) =>
     run('sh', [script, ...args], {
-      env: { PATH: `${stubDir}:${process.env.PATH ?? ''}`, SHOP_APP_ROOT: ROOT, ...env },
+      env: {
+        PATH: stubNode ? `${stubDir}:${process.env.PATH ?? ''}` : (process.env.PATH ?? ''),
+        SHOP_APP_ROOT: ROOT,
+        ...env,
+      },
     });
 
   const services = [
@@ -107,18 +113,21 @@ describe('the image entrypoint (tools/packaging/docker/shop-service.sh)', () => 
   ];
 
   it.each(services)(
-    'starts $name as its package start script does, on port $port',
+    'starts the compiled $name (node dist/$name.js in the app root) on port $port',
     async ({ name, port }) => {
       const { stdout: dir } = await entry(['dir'], { SERVICE: name });
       const folder = dir.trim();
       const manifest = JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       };
-      expect(manifest.scripts.start).toBe('tsx src/main.ts');
+      // Outside the image, the package runs its sources in-process (no tsx CLI in between).
+      expect(manifest.scripts.start).toBe('node --import tsx src/main.ts');
       expect(existsSync(join(ROOT, folder, 'src/main.ts'))).toBe(true);
-      const { stdout } = await entry(['start'], { SERVICE: name });
-      expect(stdout.trim()).toBe(`${join(ROOT, folder)}|src/main.ts|${port}|${name}`);
-      const { stdout: moved } = await entry([], { SERVICE: name, PORT: '5999' });
+      expect(SERVICES).toContain(name);
+      expect(serviceDir(name)).toBe(folder);
+      const { stdout } = await entry(['start'], { SERVICE: name }, true);
+      expect(stdout.trim()).toBe(`${ROOT.replace(/\/$/, '')}|dist/${name}.js|${port}|${name}`);
+      const { stdout: moved } = await entry([], { SERVICE: name, PORT: '5999' }, true);
       expect(moved.trim().split('|')[2]).toBe('5999');
     },
   );

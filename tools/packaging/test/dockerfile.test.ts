@@ -19,7 +19,6 @@ const context: DockerfileContext = {
   packageManager: (JSON.parse(readRepoFile('package.json')) as { packageManager: string })
     .packageManager,
   lockfileImporters: lock.importers,
-  lockfileTsxVersion: lock.tsxVersion,
 };
 
 /** The Dockerfile with one textual change (the change must apply). */
@@ -41,15 +40,17 @@ describe('Dockerfile', () => {
     expect(checkAll(dockerfileText)).toEqual([]);
   });
 
-  it('has base, deps, build and runtime stages, the last from a slim Node 20 image', () => {
+  it('has build, rootfs and runtime stages from one Node 20 base, the last running the bundle', () => {
     const dockerfile = parseDockerfile(dockerfileText);
-    expect(dockerfile.stages.map((stage) => stage.name)).toEqual([
-      'base',
-      'deps',
-      'build',
-      'runtime',
+    expect(dockerfile.stages.map((stage) => stage.name)).toEqual(['build', 'rootfs', 'runtime']);
+    expect(dockerfile.stages.map((stage) => stage.image)).toEqual([
+      '${NODE_IMAGE}',
+      '${NODE_IMAGE}',
+      'scratch',
     ]);
     expect(dockerfile.globalArgs.NODE_IMAGE).toBe('node:20-bookworm-slim');
+    const entrypoint = readRepoFile('tools/packaging/docker/shop-service.sh');
+    expect(entrypoint).toContain('exec node "dist/$service.js"');
   });
 
   it('knows the workspace from pnpm-workspace.yaml and the lockfile', () => {
@@ -57,7 +58,7 @@ describe('Dockerfile', () => {
     expect(packages).toEqual(
       expect.arrayContaining(['gateway', 'schema', 'subgraphs/order', 'tools/packaging']),
     );
-    expect(lock.tsxVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(lock.importers).toEqual(expect.arrayContaining(['.', 'gateway', 'tools/packaging']));
   });
 });
 
@@ -112,13 +113,40 @@ describe('the Dockerfile checks catch a broken file', () => {
     ]);
   });
 
-  it('pnpm or tsx at other versions than the repository pins', () => {
+  it('pnpm at another version than the repository pins', () => {
     expect(check(dockerfileText, { packageManager: 'pnpm@10.0.0' })).toEqual([
       `pnpm ${context.packageManager.slice(5)} != packageManager 10.0.0`,
     ]);
-    expect(check(edited(/TSX_VERSION=\S+/, 'TSX_VERSION=4.0.0'))).toEqual([
-      `final stage tsx 4.0.0 != lockfile ${lock.tsxVersion}`,
+  });
+
+  it('TypeScript run through tsx, or services left uncompiled', () => {
+    expect(
+      check(edited('ENTRYPOINT ["shop-service"]', 'ENTRYPOINT ["tsx", "gateway/src/main.ts"]')),
+    ).toEqual(['final stage ENTRYPOINT uses tsx (run compiled JavaScript)']);
+    expect(check(edited(' && pnpm bundle /app', ''))).toEqual([
+      'the services are not compiled (no `pnpm bundle`)',
     ]);
+  });
+
+  it('anything that needs BuildKit or pulls a frontend image', () => {
+    expect(check(`# syntax=docker/dockerfile:1\n${dockerfileText}`)).toEqual([
+      '# syntax=docker/dockerfile:1: pulls a frontend image (BuildKit)',
+    ]);
+    const chmod = edited(
+      'COPY tools/packaging/docker/shop-service.sh',
+      'COPY --chmod=0755 tools/packaging/docker/shop-service.sh',
+    );
+    expect(check(chmod)).toEqual([
+      expect.stringMatching(/^COPY --chmod \(line \d+\) needs BuildKit$/),
+    ]);
+    const mount = edited('RUN pnpm fetch', 'RUN --mount=type=cache,target=/pnpm/store pnpm fetch');
+    expect(check(mount)).toEqual([
+      expect.stringMatching(/^RUN --mount \(line \d+\) needs BuildKit$/),
+    ]);
+    const heredoc = edited('RUN pnpm fetch', 'RUN <<EOF\npnpm fetch\nEOF');
+    expect(check(heredoc)).toContain(
+      `RUN heredoc (line ${heredoc.split('\n').findIndex((line) => line.startsWith('RUN <<')) + 1}) needs BuildKit`,
+    );
   });
 
   it('a .dockerignore that lets node_modules or secrets into the context', () => {

@@ -233,10 +233,14 @@ export type Runner = (command: string, args: string[], cwd: string) => number;
 export const runInherited: Runner = (command, args, cwd) =>
   spawnSync(command, args, { cwd, stdio: 'inherit' }).status ?? 1;
 
+/** The generated Kubernetes manifests (`pnpm deploy:render --write` regenerates them). */
+export const KUBERNETES_MANIFESTS_DIR = 'deploy/kubernetes';
+
 /**
  * After writing: links the new package into the workspace
  * (`pnpm install --offline`, then `pnpm install`), regenerates resolver types when the root has a
- * `codegen.ts`, and recomposes schema/supergraph.graphql.
+ * `codegen.ts`, recomposes schema/supergraph.graphql, and regenerates the Kubernetes manifests
+ * when the root has them (the AWS CDK app reads the registry itself: nothing to generate).
  */
 export function runPostSteps(plan: Plan, run: Runner = runInherited): void {
   const step = (label: string, command: string, args: string[]) => {
@@ -251,6 +255,9 @@ export function runPostSteps(plan: Plan, run: Runner = runInherited): void {
     step('pnpm install', 'pnpm', ['install']);
   if (plan.codegen) step('codegen', 'pnpm', ['codegen']);
   step('composition', 'pnpm', ['compose']);
+  if (existsSync(join(plan.root, KUBERNETES_MANIFESTS_DIR))) {
+    step('Kubernetes manifests', 'pnpm', ['deploy:render', '--write']);
+  }
 }
 
 /** What to do after generating. */
@@ -268,6 +275,7 @@ Then: rename the example entity ${names.pascal}Item to what the subgraph owns (S
 tables, service, resolvers, test), run \`pnpm compose\`${plan.codegen ? ' and `pnpm codegen`' : ''}, and commit
 schema/supergraph.graphql with the code. Declare the entity in \`owns\` in schema/src/subgraphs.ts
 once another subgraph references it (schema/README.md § Nullability). The standalone gateway reads
-SUBGRAPH_${names.constant}_URL from the registry already; for deployment add the service wherever the
-other subgraphs are listed (docker-compose.yml, packaging).`;
+SUBGRAPH_${names.constant}_URL from the registry already; the Kubernetes manifests (deploy/kubernetes,
+regenerated above) and the AWS CDK app (deploy/aws) derive from the registry too; for Docker add the
+service wherever the other subgraphs are listed (docker-compose.yml, packaging).`;
 }

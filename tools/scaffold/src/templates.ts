@@ -84,7 +84,7 @@ function packageJson(names: SubgraphNames, options: TemplateOptions): string {
   const scripts: Record<string, string> = {
     typecheck: 'tsc --noEmit -p .',
     dev: 'tsx watch src/main.ts',
-    start: 'tsx src/main.ts',
+    start: 'node --import tsx src/main.ts',
     test: `vitest run --root ../.. subgraphs/${names.name}`,
   };
   if (options.codegen) scripts.codegen = `tsx ../../tools/codegen/src/cli.ts ${names.name}`;

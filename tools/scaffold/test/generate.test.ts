@@ -176,6 +176,14 @@ describe('planning a subgraph', () => {
       /composition failed: .*run `pnpm compose` again/,
     );
     expect(calls).toEqual(['pnpm install --offline', 'pnpm compose']);
+    calls.length = 0;
+    mkdirSync(join(root, 'deploy', 'kubernetes'), { recursive: true });
+    try {
+      runPostSteps({ ...plan, codegen: false }, ok([]));
+    } finally {
+      rmSync(join(root, 'deploy'), { recursive: true, force: true });
+    }
+    expect(calls).toEqual(['pnpm install --offline', 'pnpm compose', 'pnpm deploy:render --write']);
   });
 });
 

@@ -132,7 +132,10 @@ describe('fuzzing the gateway (docs/SECURITY.md §6 A10, A11)', () => {
       const response = await raw({
         url: t.url,
         method: 'POST',
+        // The media type whose request errors are 4xx: as application/json an operation that
+        // does not validate is 200 with `errors` (GraphQL over HTTP), indistinguishable here.
         headers: {
+          accept: 'application/graphql-response+json',
           ...(b.contentType ? { 'content-type': b.contentType } : {}),
           ...(b.preflight ? { 'apollo-require-preflight': 'true' } : {}),
         },

@@ -58,6 +58,8 @@ const BODY_413_MS = 250;
 /** A5 memory retained after a full GC over the six oversized bodies (design: RSS 20 MB). */
 const BODY_RETAINED_MB = 20;
 
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
 interface Sent {
   status: number;
   code: string | undefined;
@@ -83,10 +85,12 @@ async function send(url: string, delivery: Delivery): Promise<Sent> {
   const body = delivery.body as { query?: unknown };
   const unique =
     typeof body.query === 'string' ? { ...body, query: `${body.query}\n# ${++salt}` } : body;
+  // application/graphql-response+json: the media type whose request errors are 4xx (GraphQL
+  // over HTTP); as application/json, parse/validation failures are 200 with `errors`.
   const response = await raw({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_JSON },
     body: JSON.stringify(unique),
     timeoutMs: 30_000,
   });
@@ -481,7 +485,8 @@ describe('attacks on the gateway (docs/SECURITY.md §6 A)', () => {
           raw({
             url,
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            // Refused introspection is a validation error: 400 as graphql-response+json.
+            headers: { 'content-type': 'application/json', accept: GRAPHQL_RESPONSE_JSON },
             body: JSON.stringify(body),
           }),
         ),

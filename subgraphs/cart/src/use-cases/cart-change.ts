@@ -54,14 +54,9 @@ export const checkVersion = (current: number, expected: number | null | undefine
     : undefined;
 
 /** How a cart change runs its transaction and publishes what it committed. */
-export function createCartChanges({
-  repo,
-  cache,
-  onCommit,
-}: Pick<CartPorts, 'repo' | 'cache' | 'onCommit'>) {
-  /** After a commit: wakes the outbox relay and caches the changed carts' snapshots. */
+export function createCartChanges({ repo, cache }: Pick<CartPorts, 'repo' | 'cache'>) {
+  /** After a commit: caches the changed carts' snapshots. */
   const published = async (...snapshots: CartSnapshot[]) => {
-    onCommit?.();
     await Promise.all(snapshots.map((snapshot) => cache.set(snapshot)));
   };
 

@@ -36,7 +36,7 @@ export type CheckoutClaim =
 export const CHECKOUT_CLAIM_TTL_SECONDS = 60;
 
 /** The order subgraph's hold on a cart while it places an order from it. */
-export function createCheckoutClaims(ports: Pick<CartPorts, 'repo' | 'cache' | 'onCommit'>) {
+export function createCheckoutClaims(ports: Pick<CartPorts, 'repo' | 'cache'>) {
   const { repo } = ports;
   const { published, transactionRetryingActiveRace } = createCartChanges(ports);
 

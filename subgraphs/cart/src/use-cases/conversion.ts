@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData, NewEvent } from '@shop/events';
 import { log } from '@shop/log';
-import type { CartPorts, CartQueries } from '../ports';
+import type { CartQueries } from '../ports';
 import type { NewCartLine } from '../repo';
 import type { CartRow } from '../tables';
 import { isUuid } from '@shop/primitives';
@@ -9,7 +9,7 @@ import { cartEvent as event } from './cart-events';
 import { MAX_LINE_QUANTITY, MAX_LINES } from './cart-change';
 
 /** The cart's side of a placed order: the ordered cart is CONVERTED (`order.created`). */
-export function createCartConversion(deps: Pick<CartPorts, 'onCommit'>) {
+export function createCartConversion() {
   return {
     /**
      * Effect of `order.created`: the ordered cart (ACTIVE, or CHECKING_OUT under any order's
@@ -31,7 +31,6 @@ export function createCartConversion(deps: Pick<CartPorts, 'onCommit'>) {
         events.push(...(await carryOver(tx, cart, orderedQuantities(data.lines))));
       }
       await tx.appendEvents(events);
-      deps.onCommit?.();
     },
   };
 

@@ -34,9 +34,7 @@ export interface RemoveLineInput {
 }
 
 /** Editing the lines of a cart: add (creating the cart), set a quantity, remove. */
-export function createLineEditing(
-  ports: Pick<CartPorts, 'repo' | 'catalog' | 'tokens' | 'cache' | 'onCommit'>,
-) {
+export function createLineEditing(ports: Pick<CartPorts, 'repo' | 'catalog' | 'tokens' | 'cache'>) {
   const { catalog, tokens } = ports;
   const { mutate } = createCartChanges(ports);
   const { lockTarget, lockLine, likelyLineIds } = createLineTargets(ports);

@@ -22,9 +22,7 @@ export interface MergeGuestCartInput {
 }
 
 /** Merging a guest cart into the cart of the user who signed in. */
-export function createGuestCartMerge(
-  ports: Pick<CartPorts, 'repo' | 'tokens' | 'cache' | 'onCommit'>,
-) {
+export function createGuestCartMerge(ports: Pick<CartPorts, 'repo' | 'tokens' | 'cache'>) {
   const { tokens } = ports;
   const { mutate } = createCartChanges(ports);
 

@@ -41,9 +41,17 @@ export type CartUpdatedEvent = {
   cart?: Maybe<Cart>;
   /** The cart's id. */
   cartId: Scalars['ID']['output'];
+  /**
+   * Position of this item in the stream (the version as a decimal string); pass it as `after` to
+   * resume the subscription exactly after it, on any replica.
+   */
+  cursor: Scalars['String']['output'];
   /** What changed: the event type without its prefix, e.g. line_added, merged, converted. */
   reason: Scalars['String']['output'];
-  /** True for the first message of a subscription (the current state), false for live changes. */
+  /**
+   * True when this is the current state (the first message of a subscription without `after`, or
+   * of one whose missed changes are no longer kept), false for a change.
+   */
   snapshot: Scalars['Boolean']['output'];
   /** The cart's version after the change; increases with every change. */
   version: Scalars['Int']['output'];
@@ -155,11 +163,35 @@ export type Order = {
   id: Scalars['ID']['output'];
 };
 
+/** Where an order is in its lifecycle. */
+export type OrderStatus =
+  /** Cancelled by the customer, an admin or a declined payment. Terminal. */
+  | 'CANCELLED'
+  /** Closed (return window over). Terminal. */
+  | 'COMPLETED'
+  /** Delivered to the customer. */
+  | 'DELIVERED'
+  /** Not paid within the payment window. Terminal. */
+  | 'EXPIRED'
+  /** The payment is captured. */
+  | 'PAID'
+  /** The payment is authorized; stock is allocated. */
+  | 'PAYMENT_AUTHORIZED'
+  /** Placed; stock is reserved and the order waits for payment until `expiresAt`. */
+  | 'PENDING_PAYMENT'
+  /** Handed to a carrier. */
+  | 'SHIPPED';
+
 /** A change of an order's status (or, first, its current status). */
 export type OrderStatusEvent = {
   __typename?: 'OrderStatusEvent';
   /** When the change happened. */
   at: Scalars['DateTime']['output'];
+  /**
+   * Position of this item in the stream (the version as a decimal string); pass it as `after` to
+   * resume the subscription exactly after it, on any replica.
+   */
+  cursor: Scalars['String']['output'];
   /**
    * The order; its other fields come from the order subgraph (current state, not as of the event).
    * Null when the order service is unavailable.
@@ -168,11 +200,14 @@ export type OrderStatusEvent = {
   /** The order's id. */
   orderId: Scalars['ID']['output'];
   /** The status before the change; null for a new order or when unknown. */
-  previousStatus?: Maybe<Scalars['String']['output']>;
-  /** True for the first message of a subscription (the current state), false for live changes. */
+  previousStatus?: Maybe<OrderStatus>;
+  /**
+   * True when this is the current state (the first message of a subscription without `after`, or
+   * of one whose missed changes are no longer kept), false for a change.
+   */
   snapshot: Scalars['Boolean']['output'];
   /** The order's status after the change, e.g. PAYMENT_AUTHORIZED. */
-  status: Scalars['String']['output'];
+  status: OrderStatus;
   /** The order's version after the change; increases with every change. */
   version: Scalars['Int']['output'];
 };
@@ -190,11 +225,37 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Where a payment attempt stands; derived from its ledger of transactions. */
+export type PaymentStatus =
+  /** The bank asks the customer to authenticate (3-D Secure); see `confirmPaymentAction`. */
+  | 'ACTION_REQUIRED'
+  /** The full amount is reserved on the card, nothing captured yet. */
+  | 'AUTHORIZED'
+  /** The whole authorized amount has been captured. */
+  | 'CAPTURED'
+  /** Created, not yet authorized. */
+  | 'CREATED'
+  /** The authorization was refused. */
+  | 'DECLINED'
+  /** Part of the authorized amount has been captured. */
+  | 'PARTIALLY_CAPTURED'
+  /** Part of the captured money has been refunded. */
+  | 'PARTIALLY_REFUNDED'
+  /** All captured money has been refunded. */
+  | 'REFUNDED'
+  /** The authorization was released without capturing anything. */
+  | 'VOIDED';
+
 /** A change of the status of an order's payment (or, first, its current status). */
 export type PaymentStatusEvent = {
   __typename?: 'PaymentStatusEvent';
   /** When the change happened. */
   at: Scalars['DateTime']['output'];
+  /**
+   * Position of this item in the stream (the version as a decimal string); pass it as `after` to
+   * resume the subscription exactly after it, on any replica.
+   */
+  cursor: Scalars['String']['output'];
   /**
    * The order; its other fields come from the order subgraph; null when that service is
    * unavailable.
@@ -204,17 +265,21 @@ export type PaymentStatusEvent = {
   orderId: Scalars['ID']['output'];
   /** The payment's id. */
   paymentId: Scalars['ID']['output'];
-  /** True for the first message of a subscription (the current state), false for live changes. */
+  /**
+   * True when this is the current state (the first message of a subscription without `after`, or
+   * of one whose missed changes are no longer kept), false for a change.
+   */
   snapshot: Scalars['Boolean']['output'];
   /** The payment's status after the change, e.g. AUTHORIZED, DECLINED, CAPTURED. */
-  status: Scalars['String']['output'];
+  status: PaymentStatus;
   /** Increases with every payment change of this order (across retried payments). */
   version: Scalars['Int']['output'];
 };
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -232,16 +297,19 @@ export type Subscription = {
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type SubscriptionCartUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type SubscriptionMyNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -249,7 +317,8 @@ export type SubscriptionMyNotificationsArgs = {
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type SubscriptionNotificationReceivedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -257,17 +326,21 @@ export type SubscriptionNotificationReceivedArgs = {
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type SubscriptionOrderStatusChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   orderId: Scalars['ID']['input'];
 };
 
 /**
  * Live updates. State streams first send the current state (`snapshot: true`), then changes with
- * increasing `version`; the notification feed resumes after a cursor without gaps or duplicates.
+ * increasing `version`; every stream resumes after the `cursor` of its last item (`after`) without
+ * gaps or duplicates, on any replica.
  */
 export type SubscriptionPaymentStatusChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   orderId: Scalars['ID']['input'];
 };
 
@@ -435,8 +508,10 @@ export type ResolversTypes = ResolversObject<{
   NotificationKind: NotificationKind;
   NotificationUserError: ResolverTypeWrapper<NotificationUserError>;
   Order: ResolverTypeWrapper<Order>;
+  OrderStatus: OrderStatus;
   OrderStatusEvent: ResolverTypeWrapper<OrderStatusEventModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PaymentStatus: PaymentStatus;
   PaymentStatusEvent: ResolverTypeWrapper<PaymentStatusEventModel>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<
@@ -504,6 +579,7 @@ export type CartUpdatedEventResolvers<
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
   cartId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   snapshot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -592,11 +668,12 @@ export type OrderStatusEventResolvers<
     ResolversParentTypes['OrderStatusEvent'],
 > = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  previousStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
   snapshot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -616,11 +693,12 @@ export type PaymentStatusEventResolvers<
     ResolversParentTypes['PaymentStatusEvent'],
 > = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   paymentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   snapshot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 

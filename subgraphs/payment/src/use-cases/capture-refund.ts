@@ -10,13 +10,11 @@ export interface CaptureRefundDeps {
   store: PaymentStore;
   ledger: Ledger;
   idempotent: IdempotencyRunner;
-  /** Called after a committed change that wrote outbox rows. */
-  committed: () => void;
 }
 
 /** The admin's money movements on an authorized payment: capture, void and refund. */
 export function createCaptureRefund(deps: CaptureRefundDeps) {
-  const { store, ledger, committed } = deps;
+  const { store, ledger } = deps;
 
   async function adminOperation(
     admin: Identity,
@@ -44,7 +42,6 @@ export function createCaptureRefund(deps: CaptureRefundDeps) {
           }),
         ),
     );
-    committed();
     return result;
   }
 

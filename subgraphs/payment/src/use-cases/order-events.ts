@@ -5,13 +5,11 @@ import { AUTH_EVENTS } from './ledger-writes';
 
 export interface OrderEventsDeps {
   ledger: Ledger;
-  /** Called after a committed change that wrote outbox rows. */
-  committed: () => void;
 }
 
 /** Payment's reactions to the order subgraph's events. */
 export function createOrderEvents(deps: OrderEventsDeps) {
-  const { ledger, committed } = deps;
+  const { ledger } = deps;
   const { record, operate } = ledger;
 
   return {
@@ -61,7 +59,6 @@ export function createOrderEvents(deps: OrderEventsDeps) {
           });
         }
       }
-      committed();
     },
   };
 }

@@ -41,8 +41,6 @@ export interface PayDeps {
   /** Keys the card fingerprint in request hashes (so a stored hash cannot be brute-forced). */
   fingerprintSecret: string;
   newId: () => string;
-  /** Called after a committed change that wrote outbox rows. */
-  committed: () => void;
 }
 
 /** A declined payment is a CARD_DECLINED user error that still carries the payment. */
@@ -56,7 +54,7 @@ function resultOf(view: PaymentView): PaymentResult {
 
 /** The customer's side of a payment: authorizing an order's total and completing 3-D Secure. */
 export function createPay(deps: PayDeps) {
-  const { store, provider, orders, ledger: ledgerWrites, committed } = deps;
+  const { store, provider, orders, ledger: ledgerWrites } = deps;
 
   const fingerprint = (card: CardDetails) =>
     createHmac('sha256', deps.fingerprintSecret).update(card.number).digest('hex');
@@ -140,7 +138,6 @@ export function createPay(deps: PayDeps) {
       });
       return recorded ?? toPaymentView(locked, await tx.ledger(payment.id));
     });
-    committed();
     return resultOf(view);
   }
 
@@ -229,7 +226,6 @@ export function createPay(deps: PayDeps) {
         });
         return resultOf(view ?? (await viewOf(tx, paymentId))!);
       });
-      committed();
       return result;
     },
   };

@@ -1,0 +1,12 @@
+export * from './bindings';
+export * from './call-paths';
+export * from './services';
+export { buildApp, PLACEHOLDER_CERTIFICATE_ARN, STACK_NAME, type SynthOptions } from './aws/app';
+export { OPERATOR_SECRETS, OTLP_ENDPOINT, SERVICE_NAMESPACE, ShopGraphStack } from './aws/stack';
+export * from './kubernetes/checks';
+export * from './kubernetes/files';
+export * from './kubernetes/kustomize';
+export * from './kubernetes/manifests';
+export * from './kubernetes/objects';
+export * from './kubernetes/overlays';
+export * from './kubernetes/validate';
