@@ -14,8 +14,22 @@ export default defineConfig({
     projects: [
       {
         test: {
+          // Files share their worker's module cache (`isolate: false`): importing the graph's
+          // modules once per worker instead of once per file saves about a third of the wall time.
+          // A test must therefore leave no global state behind; one that replaces a module with
+          // `vi.mock` is named `*.mocked.test.ts` and runs isolated (the next project).
           name: 'unit',
           include: ['{apps,infra,tools,subgraphs,gateway,schema,deploy}/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.mocked.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: 'unit-mocked',
+          include: ['{apps,infra,tools,subgraphs,gateway,schema,deploy}/**/*.mocked.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -23,12 +37,14 @@ export default defineConfig({
       },
       {
         test: {
+          // One file at a time (each starts the whole graph), sharing the worker's module cache.
           name: 'e2e',
           include: ['apps/embedded/e2e/**/*.e2e.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          isolate: false,
         },
       },
       {

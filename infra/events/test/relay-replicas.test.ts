@@ -116,19 +116,24 @@ describe.each(buses)('outbox relays on %s', (_name, harness) => {
       replicas.push({ database, bus });
     }
     const deliveries = new Map<string, number>();
-    for (const { database, bus } of replicas) {
-      const effect = notificationEffect(database);
-      const sub = await bus.subscribe({
-        group: 'notification',
-        topics: [TOPICS.order],
-        fromBeginning: true,
-        handler: async (envelope) => {
-          deliveries.set(envelope.id, (deliveries.get(envelope.id) ?? 0) + 1);
-          await effect(envelope);
-        },
-      });
-      cleanups.push(() => sub.stop());
-    }
+    // The members join together, as the replicas of a deployment start: joined one after another,
+    // each join is a rebalance of its own (the mock broker waits its session timeout - 1 s for the
+    // members to rejoin), and on a loaded box a chain of them outlasts the join timeout.
+    await Promise.all(
+      replicas.map(async ({ database, bus }) => {
+        const effect = notificationEffect(database);
+        const sub = await bus.subscribe({
+          group: 'notification',
+          topics: [TOPICS.order],
+          fromBeginning: true,
+          handler: async (envelope) => {
+            deliveries.set(envelope.id, (deliveries.get(envelope.id) ?? 0) + 1);
+            await effect(envelope);
+          },
+        });
+        cleanups.push(() => sub.stop());
+      }),
+    );
 
     // Replica 0's relay runs on its own pool, named so that its connections can be dropped.
     const victimUrl = new URL(scratch.url);

@@ -20,9 +20,11 @@ import { databaseTarget, gql, percentile, round, sleep, startProbe } from './sup
  *   admitted within the IP's budget of new operations (default 30/min, `newOperationsPerIp`),
  *   past it the request gets RATE_LIMITED instead of a plan → ≤ 30 plans instead of 100;
  *   p50 < 4 × the baseline's + 50 ms, /healthz p99 < 4 × + 100 ms.
- * And for all three: CPU of the whole graph < 30 ms per request (measured 16–17 ms; old main
- * 40–49 ms). Latency bounds are relative to the baseline of the same run because the shared
- * 2-core box's load moves every absolute number; on a quiet box A's p50 is ~15–50 ms.
+ * And CPU of the whole graph per request: A's and B's < 1.5 × the baseline's + 2 ms (measured
+ * 16–18 ms each on a quiet box, 32 ms each on a slower CI machine; old main 40–49 ms for A).
+ * Latency and CPU bounds are relative to the baseline of the same run because the machine and
+ * its load move every absolute number; on a quiet box A's p50 is ~15–50 ms. That the 20 roots
+ * read the cart once is counted exactly, in statements, by subgraphs/cart/test/sql-counts.test.ts.
  * Old main (measured): A p50 9.9 s, /healthz p99 11.7 s, 48.6 ms CPU/request (baseline 4× less
  * latency); B planned and served all 100.
  */
@@ -30,8 +32,8 @@ import { databaseTarget, gql, percentile, round, sleep, startProbe } from './sup
 const RATE = 20;
 const SECONDS = 5;
 const ROOTS = 20;
-/** CPU of the whole graph per flood request: measured 16–17 ms (old main 40–49 ms). */
-const CPU_MS_PER_REQUEST = 30;
+/** CPU per request of A and B relative to the baseline's (×, plus 2 ms). */
+const CPU_FACTOR = 1.5;
 
 let t: TestGraph;
 let cartToken: string;
@@ -109,14 +111,13 @@ describe('20-root cart(cartToken) floods (issue 15 finding 7)', () => {
     expect(result.p50).toBeLessThan(factor * baseline.p50 + 50);
     expect(result.healthP99).toBeLessThan(factor * baseline.healthP99 + 100);
     expect(result.healthFailures).toEqual([]);
-    expect(result.cpuMsPerRequest).toBeLessThan(CPU_MS_PER_REQUEST);
+    expect(result.cpuMsPerRequest).toBeLessThan(CPU_FACTOR * baseline.cpuMsPerRequest + 2);
   };
 
   it('baseline: one operation name for all (planned once)', async () => {
     baseline = await flood(sameName);
     console.info(`[planning-flood] baseline: ${summary(baseline)}`);
     expect(baseline.answers.filter((a) => a.status !== 200 || a.code)).toEqual([]);
-    expect(baseline.cpuMsPerRequest).toBeLessThan(CPU_MS_PER_REQUEST);
   }, 60_000);
 
   it('A: a new operation name per request costs what the baseline costs', async () => {
