@@ -37,7 +37,8 @@ export default defineConfig({
       },
       {
         test: {
-          // One file at a time (each starts the whole graph), sharing the worker's module cache.
+          // One file at a time (each starts the whole graph), sharing the worker's loaded modules
+          // (as does the reliability project).
           name: 'e2e',
           include: ['apps/embedded/e2e/**/*.e2e.ts'],
           exclude: ['**/node_modules/**'],
@@ -57,6 +58,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          isolate: false,
         },
       },
       // The cluster suite (issue 17) starts every service as several OS processes: it is not
