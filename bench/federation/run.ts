@@ -99,7 +99,11 @@ function gitInfo() {
 interface Answer {
   status: number;
   text: string;
-  body: { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  body: {
+    data?: unknown;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    extensions?: unknown;
+  };
 }
 
 async function ask(url: string): Promise<Answer> {
@@ -232,6 +236,8 @@ const oursEnv = (maxCost?: string): Record<string, string> => ({
 
 interface Verification {
   responseBytes: Partial<Record<TargetName, number>>;
+  /** The `extensions` of a target's answer, when it sends any (not compared). */
+  extensions: Partial<Record<TargetName, unknown>>;
   /** Subgraph requests of one query sent alone, per subgraph. */
   fetchesAlone: Partial<Record<TargetName, Record<SubgraphName, number>>>;
   /** Our gateway's answer with its default limits when it refused the query. */
@@ -281,6 +287,9 @@ async function verify(graph: Graph, verification: Verification): Promise<Answer>
     }
     answers.set(target, answer);
     verification.responseBytes[target] = Buffer.byteLength(answer.text);
+    if (answer.body.extensions !== undefined) {
+      verification.extensions[target] = answer.body.extensions;
+    }
   }
   const [first, ...rest] = [...answers.entries()];
   for (const [target, answer] of rest) {
@@ -486,7 +495,7 @@ async function main() {
   const startedAt = new Date();
   const load1 = loadavg()[0] ?? 0;
   const graph = await startSubgraphs(logDir);
-  const verification: Verification = { responseBytes: {}, fetchesAlone: {} };
+  const verification: Verification = { responseBytes: {}, extensions: {}, fetchesAlone: {} };
   for (const target of TARGETS.filter((t) => t !== 'direct')) {
     if (target === 'ours') await startOurs(graph, verification);
     else await startTarget(graph, target);
