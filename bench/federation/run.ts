@@ -14,7 +14,7 @@
  * results.json and results.md next to this file.
  *
  * Env: ROUNDS (3), DURATION (10 s), CONNECTIONS (50), WARMUP (3 s), TARGETS (comma-separated
- * subset of ours,stock,hive,hive-router,direct), OURS_MAX_COST (our gateway's operation cost
+ * subset of ours,ours-nodedup,stock,hive,hive-router,direct; default all but ours-nodedup), OURS_MAX_COST (our gateway's operation cost
  * limit; by default the gateway's own, and if it refuses the query as too costly the harness
  * records that and restarts it with the limit raised to the estimate), OURS_DEDUP (`off`),
  * OURS_EXECUTOR (`apollo`), VERIFY_ONLY (1: start, verify, print the fetch counts, stop).
@@ -44,13 +44,16 @@ const CONNECTIONS = int('CONNECTIONS', 50);
 const WARMUP = int('WARMUP', 3);
 const OUT = new URL('./', import.meta.url);
 
-const ALL_TARGETS = ['ours', 'stock', 'hive', 'hive-router', 'direct'] as const;
+const ALL_TARGETS = ['ours', 'ours-nodedup', 'stock', 'hive', 'hive-router', 'direct'] as const;
 type TargetName = (typeof ALL_TARGETS)[number];
+/** `ours-nodedup` (ours with in-flight deduplication off) only when TARGETS names it. */
+const DEFAULT_TARGETS: TargetName[] = ['ours', 'stock', 'hive', 'hive-router', 'direct'];
 const TARGETS: TargetName[] = process.env.TARGETS
   ? ALL_TARGETS.filter((t) => process.env.TARGETS!.split(',').includes(t))
-  : [...ALL_TARGETS];
+  : DEFAULT_TARGETS;
 const TITLES: Record<TargetName, string> = {
   ours: 'ours (ShopGraph gateway, plan executor)',
+  'ours-nodedup': 'ours, in-flight dedup off',
   stock: 'stock @apollo/gateway',
   hive: 'Hive Gateway',
   'hive-router': 'Hive Gateway + router-runtime (Rust planner)',
@@ -193,6 +196,7 @@ const ENTRIES: Record<
   { entry: string; env?: Record<string, string> }
 > = {
   ours: { entry: 'federation/targets/ours.ts' },
+  'ours-nodedup': { entry: 'federation/targets/ours.ts', env: { OURS_DEDUP: 'off' } },
   stock: { entry: 'federation/targets/stock.ts' },
   hive: { entry: 'federation/targets/hive.ts' },
   'hive-router': { entry: 'federation/targets/hive.ts', env: { HIVE_ROUTER: '1' } },
@@ -498,7 +502,10 @@ async function main() {
   const verification: Verification = { responseBytes: {}, extensions: {}, fetchesAlone: {} };
   for (const target of TARGETS.filter((t) => t !== 'direct')) {
     if (target === 'ours') await startOurs(graph, verification);
-    else await startTarget(graph, target);
+    else if (target === 'ours-nodedup') {
+      const maxCost = verification.oursRefusal?.maxCostUsed ?? process.env.OURS_MAX_COST;
+      await startTarget(graph, target, { ...oursEnv(maxCost), OURS_DEDUP: 'off' });
+    } else await startTarget(graph, target);
   }
   const reference = await verify(graph, verification);
   for (const target of TARGETS.filter((t) => t !== 'direct')) {
